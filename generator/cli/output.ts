@@ -1,0 +1,28 @@
+import { Option } from 'commander';
+import type { SourceRegistry } from '../diagnostics/sources.js';
+import type { Diagnostic } from '../diagnostics/types.js';
+import { shouldColor } from '../report/color.js';
+import { findFormatter, formatNames } from '../report/formats.js';
+import { buildReport } from '../report/resolve.js';
+import type { Report } from '../report/types.js';
+import { usageError } from './exit.js';
+import type { CliIO } from './io.js';
+
+export function formatOption(): Option {
+  return new Option('-f, --format <name>', 'output format').choices(formatNames()).default('stylish');
+}
+
+/** Resolves positions, formats and prints a report on stdout. Returns it for the exit-code decision. */
+export function printReport(io: CliIO, command: string, format: string, diagnostics: readonly Diagnostic[], sources: SourceRegistry, suppressed = 0): Report {
+  const formatter = findFormatter(format);
+  if (!formatter) throw usageError(`unknown format '${format}'`, `Use one of: ${formatNames().join(', ')}.`);
+  const report = buildReport(command, diagnostics, sources, suppressed);
+  const text = formatter.format(report, { color: shouldColor(io.stdout, io.env) });
+  if (text !== '') io.stdout.write(text);
+  return report;
+}
+
+/** Human status lines go to stderr when stdout carries a machine format, so stdout stays pure. */
+export function statusStream(io: CliIO, format: string): CliIO['stdout'] {
+  return format === 'stylish' ? io.stdout : io.stderr;
+}

@@ -1,0 +1,301 @@
+import type { Diagnostic, DocPath } from '../diagnostics/types.js';
+import { ISTIO_AUTO_ALLOCATION, overlaps, parseCidr } from '../model/cidr.js';
+import { nearest } from './suggest.js';
+import type { DestinationInput, MeshConfigInput, ServiceInput } from './types.js';
+
+/** Namespaces that exist in every Istio cluster and need no entry under `namespaces`. */
+export const SYSTEM_NAMESPACES: ReadonlySet<string> = new Set(['istio-system', 'istio-ingress', 'default']);
+
+export function serviceKey(namespace: string, name: string): string {
+  return `${namespace}/${name}`;
+}
+
+export function serviceClusters(service: ServiceInput): string[] {
+  return service.clusters ?? (service.cluster ? [service.cluster] : []);
+}
+
+/** Resolves a destination's `service` (name or namespace/name) against the route's namespace. */
+export function resolveServiceRef(ref: string, namespace: string): string {
+  return ref.includes('/') ? ref : serviceKey(namespace, ref);
+}
+
+/** Every export edge (service, from, to) from both spellings: services[].exportTo and clusters[].imports. */
+export function exportEdges(config: MeshConfigInput): { service: string; from: string; to: string; path: DocPath }[] {
+  const edges: { service: string; from: string; to: string; path: DocPath }[] = [];
+  const clusterNames = config.clusters.map((c) => c.name);
+  config.services.forEach((service, si) => {
+    const key = serviceKey(service.namespace, service.name);
+    const home = serviceClusters(service);
+    service.exportTo.forEach((target, ti) => {
+      const targets = target === '*' ? clusterNames.filter((c) => !home.includes(c)) : [target];
+      for (const to of targets) for (const from of home) if (from !== to) edges.push({ service: key, from, to, path: ['services', si, 'exportTo', ti] });
+    });
+  });
+  config.clusters.forEach((cluster, ci) => {
+    cluster.imports.forEach((imp, ii) => edges.push({ service: imp.service, from: imp.from, to: cluster.name, path: ['clusters', ci, 'imports', ii] }));
+  });
+  return edges;
+}
+
+class Checker {
+  readonly diagnostics: Diagnostic[] = [];
+  constructor(private readonly file: string) {}
+
+  error(rule: string, path: DocPath, message: string, hint: string, target: 'key' | 'value' = 'value'): void {
+    this.diagnostics.push({ rule, severity: 'error', message, hint, location: { file: this.file, path, target } });
+  }
+
+  reference(kind: string, name: string, known: readonly string[], path: DocPath): boolean {
+    if (known.includes(name)) return true;
+    const guess = nearest(name, known);
+    this.error(
+      'config-unknown-reference',
+      path,
+      `unknown ${kind} '${name}'${guess ? `: did you mean '${guess}'?` : ''}`,
+      known.length > 0 ? `Use one of the ${kind}s defined in this file: ${known.slice(0, 12).join(', ')}${known.length > 12 ? ', …' : ''}.` : `Define the ${kind} first.`,
+    );
+    return false;
+  }
+
+  unique(kind: string, items: readonly { key: string; path: DocPath }[]): void {
+    const first = new Map<string, DocPath>();
+    for (const item of items) {
+      const earlier = first.get(item.key);
+      if (earlier) this.error('config-duplicate-name', item.path, `duplicate ${kind} '${item.key}' (also at ${earlier.join('.')})`, `Give each ${kind} a unique name, or merge the two entries.`);
+      else first.set(item.key, item.path);
+    }
+  }
+}
+
+/** Checks what the schema cannot: references, uniqueness, weights, ranges, and cross-cluster reachability. */
+export function checkSemantics(config: MeshConfigInput, file: string): Diagnostic[] {
+  const c = new Checker(file);
+  const clusters = config.clusters.map((x) => x.name);
+  const namespaces = [...new Set([...config.namespaces.map((n) => n.name), ...SYSTEM_NAMESPACES])];
+  const services = new Map(config.services.map((s) => [serviceKey(s.namespace, s.name), s]));
+  const serviceKeys = [...services.keys()];
+
+  c.unique('cluster', config.clusters.map((x, i) => ({ key: x.name, path: ['clusters', i, 'name'] })));
+  c.unique('namespace', config.namespaces.map((x, i) => ({ key: x.name, path: ['namespaces', i, 'name'] })));
+  c.unique('service', config.services.map((x, i) => ({ key: serviceKey(x.namespace, x.name), path: ['services', i, 'name'] })));
+  c.unique('route', config.routes.map((x, i) => ({ key: serviceKey(x.namespace, x.name), path: ['routes', i, 'name'] })));
+  c.unique('external service', config.externalServices.map((x, i) => ({ key: serviceKey(x.namespace, x.name), path: ['externalServices', i, 'name'] })));
+  c.unique('ingress', config.ingress.map((x, i) => ({ key: x.name, path: ['ingress', i, 'name'] })));
+
+  checkVipRanges(c, config);
+
+  const clusterList = (list: readonly string[] | undefined, path: DocPath) => list?.forEach((name, i) => c.reference('cluster', name, clusters, [...path, i]));
+
+  // Outbound policy: ALLOW_ANY only with a recorded exception.
+  const allowAnyException = (cluster: string) =>
+    config.policies.exceptions.some((e) => e.rule === 'registry-only' && (e.cluster === undefined || e.cluster === '*' || e.cluster === cluster));
+  config.clusters.forEach((cluster, i) => {
+    const policy = cluster.outboundTrafficPolicy ?? config.mesh.defaults.outboundTrafficPolicy;
+    if (policy === 'ALLOW_ANY' && !allowAnyException(cluster.name)) {
+      const path: DocPath = cluster.outboundTrafficPolicy ? ['clusters', i, 'outboundTrafficPolicy'] : ['mesh', 'defaults', 'outboundTrafficPolicy'];
+      c.error('config-missing-exception', path, `cluster '${cluster.name}' allows any outbound traffic (ALLOW_ANY) without a recorded exception`, `Use REGISTRY_ONLY, or add under policies.exceptions: {rule: registry-only, cluster: ${cluster.name}, reason: "why"}.`);
+    }
+    const ports = cluster.ingressGateway.ports;
+    if (ports) c.unique(`port name on ${cluster.name}'s ingress gateway`, ports.map((p, pi) => ({ key: p.name, path: ['clusters', i, 'ingressGateway', 'ports', pi, 'name'] })));
+  });
+
+  config.namespaces.forEach((ns, i) => clusterList(ns.clusters, ['namespaces', i, 'clusters']));
+
+  config.services.forEach((service, i) => {
+    const base: DocPath = ['services', i];
+    if (!namespaces.includes(service.namespace)) c.reference('namespace', service.namespace, namespaces, [...base, 'namespace']);
+    if (service.cluster) c.reference('cluster', service.cluster, clusters, [...base, 'cluster']);
+    clusterList(service.clusters, [...base, 'clusters']);
+    c.unique(`port of ${service.name}`, service.ports.map((p, pi) => ({ key: String(p.number), path: [...base, 'ports', pi, 'number'] })));
+    c.unique(`version of ${service.name}`, service.versions.map((v, vi) => ({ key: v.name, path: [...base, 'versions', vi, 'name'] })));
+    const home = serviceClusters(service);
+    service.versions.forEach((version, vi) => version.clusters?.forEach((name, ci) => c.reference(`cluster running ${service.name}`, name, home, [...base, 'versions', vi, 'clusters', ci])));
+    service.exportTo.forEach((target, ti) => {
+      if (target === '*') return;
+      if (c.reference('cluster', target, clusters, [...base, 'exportTo', ti]) && home.includes(target) && home.length === 1) {
+        c.error('config-invalid-export', [...base, 'exportTo', ti], `${service.name} already runs in '${target}': exporting it there has no effect`, `Remove '${target}' from exportTo.`);
+      }
+    });
+  });
+
+  config.clusters.forEach((cluster, ci) => {
+    cluster.imports.forEach((imp, ii) => {
+      const path: DocPath = ['clusters', ci, 'imports', ii];
+      if (!c.reference('cluster', imp.from, clusters, [...path, 'from'])) return;
+      const service = services.get(imp.service);
+      if (!service) {
+        c.reference('service', imp.service, serviceKeys, [...path, 'service']);
+      } else if (!serviceClusters(service).includes(imp.from)) {
+        c.error('config-unknown-reference', [...path, 'from'], `${imp.service} does not run in '${imp.from}'`, `Import it from one of: ${serviceClusters(service).join(', ')}.`);
+      } else if (imp.from === cluster.name) {
+        c.error('config-invalid-export', [...path, 'from'], `cluster '${cluster.name}' cannot import from itself`, 'Remove this import.');
+      }
+    });
+  });
+
+  // An exporting cluster must be reachable: an address and a 15443 port on its ingress gateway.
+  const edges = exportEdges(config).filter((e) => clusters.includes(e.from) && clusters.includes(e.to) && services.has(e.service));
+  const exporting = new Map<string, DocPath>();
+  for (const edge of edges) if (!exporting.has(edge.from)) exporting.set(edge.from, edge.path);
+  for (const [name, edgePath] of exporting) {
+    const ci = config.clusters.findIndex((x) => x.name === name);
+    const gateway = config.clusters[ci]!.ingressGateway;
+    if (!gateway.address) {
+      c.error('config-missing-key', ['clusters', ci, 'ingressGateway'], `cluster '${name}' exports services (see ${edgePath.join('.')}) but its ingressGateway has no address`, `Set clusters[${ci}].ingressGateway.address to the IP or DNS name other clusters reach the gateway on.`);
+    }
+    if (gateway.ports && !gateway.ports.some((p) => p.port === 15443)) {
+      c.error('config-missing-key', ['clusters', ci, 'ingressGateway', 'ports'], `cluster '${name}' exports services but its ingress gateway has no port 15443`, 'Add {name: tls, port: 15443} (with a nodePort if clients reach it through nodes).');
+    }
+  }
+  const reachable = (service: string, from: string, to: string) => edges.some((e) => e.service === service && e.from === from && e.to === to);
+
+  config.routes.forEach((route, ri) => {
+    const base: DocPath = ['routes', ri];
+    if (!namespaces.includes(route.namespace)) c.reference('namespace', route.namespace, namespaces, [...base, 'namespace']);
+    clusterList(route.clusters, [...base, 'clusters']);
+    let routeClusters = route.clusters ?? [];
+    if (!route.host.includes('.')) {
+      const key = resolveServiceRef(route.host, route.namespace);
+      const service = services.get(key);
+      if (!service) c.reference('service', key, serviceKeys, [...base, 'host']);
+      else if (!route.clusters) routeClusters = serviceClusters(service);
+    } else if (!route.clusters) {
+      c.error('config-missing-key', base, `route '${route.name}' routes the host ${route.host}, which is not a service of this file, so it needs 'clusters'`, 'List the clusters that get this route under clusters.');
+    }
+    route.http?.forEach((http, hi) => checkDestinations(c, http.to, [...base, 'http', hi, 'to'], route.namespace, routeClusters, services, reachable));
+    route.tcp?.forEach((tcp, ti) => checkDestinations(c, tcp.to, [...base, 'tcp', ti, 'to'], route.namespace, routeClusters, services, reachable));
+  });
+
+  config.externalServices.forEach((ext, ei) => {
+    const base: DocPath = ['externalServices', ei];
+    if (!namespaces.includes(ext.namespace)) c.reference('namespace', ext.namespace, namespaces, [...base, 'namespace']);
+    clusterList(ext.clusters, [...base, 'clusters']);
+    if (ext.resolution === 'STATIC' && ext.endpoints.length === 0) {
+      c.error('config-missing-key', base, `external service '${ext.name}' has resolution STATIC but no endpoints`, 'Add endpoints with the IP addresses to send traffic to, or use resolution DNS.');
+    }
+    if (ext.resolution === 'STATIC') {
+      ext.endpoints.forEach((ep, pi) => {
+        if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(ep.address)) c.error('config-invalid-value', [...base, 'endpoints', pi, 'address'], `endpoint '${ep.address}' is not an IP address, which resolution STATIC needs`, 'Use an IP address, or set resolution: DNS.');
+      });
+    }
+    if (ext.tls?.port !== undefined && !ext.ports.some((p) => p.number === ext.tls!.port)) {
+      c.error('config-unknown-reference', [...base, 'tls', 'port'], `TLS origination port ${ext.tls.port} is not one of the service's ports`, `Use one of: ${ext.ports.map((p) => p.number).join(', ')}.`);
+    }
+    if (ext.tls?.mode === 'MUTUAL' && !ext.tls.credentialName) {
+      c.error('config-missing-key', [...base, 'tls'], `TLS origination with mode MUTUAL needs a client certificate`, 'Set tls.credentialName to the Secret holding the client certificate.');
+    }
+  });
+
+  config.ingress.forEach((ing, ii) => {
+    const base: DocPath = ['ingress', ii];
+    clusterList(ing.clusters, [...base, 'clusters']);
+    if (ing.namespace && !namespaces.includes(ing.namespace)) c.reference('namespace', ing.namespace, namespaces, [...base, 'namespace']);
+    const protocol = ing.protocol ?? (ing.tls ? 'HTTPS' : 'HTTP');
+    if ((protocol === 'TCP' || protocol === 'TLS') && ing.port === undefined) c.error('config-missing-key', base, `ingress '${ing.name}' uses ${protocol} and needs a port`, 'Set port to the gateway port clients connect to, e.g. 31400.');
+    if (protocol !== 'TCP' && !ing.host) c.error('config-missing-key', base, `ingress '${ing.name}' needs a host`, 'Set host to the name clients use, e.g. httpbin.example.com.');
+    if (ing.tls && protocol !== 'HTTPS' && protocol !== 'TLS') c.error('config-invalid-value', [...base, 'tls'], `ingress '${ing.name}' has tls but protocol ${protocol}`, 'Remove protocol (it defaults to HTTPS with tls) or use HTTPS/TLS.');
+    if (ing.tls?.mode === 'PASSTHROUGH' && protocol !== 'TLS') c.error('config-invalid-value', [...base, 'tls', 'mode'], `tls mode PASSTHROUGH needs protocol TLS`, 'Set protocol: TLS.');
+    if (ing.to.service) {
+      const key = resolveServiceRef(ing.to.service, ing.namespace ?? '');
+      const service = ing.to.service.includes('/') || ing.namespace ? services.get(key) : undefined;
+      if (!ing.to.service.includes('/') && !ing.namespace) {
+        c.error('config-invalid-value', [...base, 'to', 'service'], `ingress '${ing.name}' names service '${ing.to.service}' without a namespace`, `Write it as namespace/${ing.to.service}, or set the ingress namespace.`);
+      } else if (!service) {
+        c.reference('service', key, serviceKeys, [...base, 'to', 'service']);
+      }
+    } else if (!ing.clusters) {
+      c.error('config-missing-key', base, `ingress '${ing.name}' sends to a host, not a service, so it needs 'clusters'`, 'List the clusters whose gateway serves it.');
+    }
+    if (ing.to.weight !== undefined && ing.to.weight !== 100) c.error('config-weights', [...base, 'to', 'weight'], `a single destination must get weight 100 (or none), not ${ing.to.weight}`, 'Remove the weight.');
+  });
+
+  // Two ingress entries on one cluster's port with the same host collide on the gateway.
+  const bindings = new Map<string, DocPath>();
+  config.ingress.forEach((ing, ii) => {
+    const protocol = ing.protocol ?? (ing.tls ? 'HTTPS' : 'HTTP');
+    const port = ing.port ?? (protocol === 'HTTP' ? 80 : 443);
+    for (const cluster of ing.clusters ?? ['*']) {
+      const key = `${cluster}|${port}|${ing.host ?? '*'}`;
+      const earlier = bindings.get(key);
+      if (earlier) c.error('config-duplicate-name', ['ingress', ii, 'host'], `host ${ing.host ?? '*'} on port ${port} is already served by ${earlier.join('.')}`, 'Use one ingress entry per host and port, with several paths if needed.');
+      else bindings.set(key, ['ingress', ii]);
+    }
+  });
+
+  config.policies.exceptions.forEach((e, i) => {
+    if (e.cluster !== undefined && e.cluster !== '*') c.reference('cluster', e.cluster, clusters, ['policies', 'exceptions', i, 'cluster']);
+  });
+
+  return c.diagnostics;
+}
+
+function checkVipRanges(c: Checker, config: MeshConfigInput): void {
+  const ranges = config.mesh.vipRanges.map((cidr) => parseCidr(cidr));
+  ranges.forEach((range, i) => {
+    const path: DocPath = ['mesh', 'vipRanges', i];
+    const normalized = `${[range.first >>> 24, (range.first >>> 16) & 255, (range.first >>> 8) & 255, range.first & 255].join('.')}/${range.cidr.split('/')[1]}`;
+    if (normalized !== range.cidr) c.error('config-invalid-value', path, `${range.cidr} has host bits set`, `Write the network address: ${normalized}.`);
+    if (overlaps(range, ISTIO_AUTO_ALLOCATION)) c.error('config-vip-overlap', path, `VIP range ${range.cidr} overlaps Istio's DNS auto-allocation range 240.240.0.0/16`, 'Pick a range outside 240.240.0.0/16, e.g. 240.0.0.0/16.');
+    ranges.slice(0, i).forEach((earlier, j) => {
+      if (overlaps(range, earlier)) c.error('config-vip-overlap', path, `VIP range ${range.cidr} overlaps ${earlier.cidr} (mesh.vipRanges[${j}])`, 'Make the ranges disjoint.');
+    });
+  });
+}
+
+function checkDestinations(
+  c: Checker,
+  destinations: readonly DestinationInput[],
+  path: DocPath,
+  namespace: string,
+  routeClusters: readonly string[],
+  services: ReadonlyMap<string, ServiceInput>,
+  reachable: (service: string, from: string, to: string) => boolean,
+): void {
+  const weights = destinations.map((d) => d.weight);
+  if (destinations.length > 1 || weights.some((w) => w !== undefined)) {
+    if (weights.some((w) => w === undefined) && destinations.length > 1) {
+      c.error('config-weights', path, `${destinations.length} destinations, but not all have a weight`, 'Give every destination a weight; the weights sum to 100.');
+    } else {
+      const total = weights.reduce<number>((sum, w) => sum + (w ?? 0), 0);
+      if (total !== 100) c.error('config-weights', path, `destination weights sum to ${total}, not 100`, 'Adjust the weights so that they add up to 100.');
+    }
+  }
+  destinations.forEach((dest, di) => {
+    const at: DocPath = [...path, di];
+    if (!dest.service) {
+      if (dest.version) c.error('config-invalid-value', [...at, 'version'], 'version needs a service, not a host', 'Route to a service to pick a version.');
+      return;
+    }
+    const key = resolveServiceRef(dest.service, namespace);
+    const service = services.get(key);
+    if (!service) {
+      c.reference('service', key, [...services.keys()], [...at, 'service']);
+      return;
+    }
+    const home = serviceClusters(service);
+    if (dest.version && !service.versions.some((v) => v.name === dest.version)) {
+      c.reference(`version of ${key}`, dest.version, service.versions.map((v) => v.name), [...at, 'version']);
+    }
+    if (dest.port !== undefined && !service.ports.some((p) => p.number === dest.port)) {
+      c.error('config-unknown-reference', [...at, 'port'], `${key} has no port ${dest.port}`, `Use one of: ${service.ports.map((p) => p.number).join(', ')}.`);
+    }
+    if (dest.port === undefined && service.ports.length > 1) {
+      c.error('config-missing-key', at, `${key} has ${service.ports.length} ports, so the destination needs a port`, `Add port: one of ${service.ports.map((p) => p.number).join(', ')}.`);
+    }
+    if (dest.cluster !== undefined) {
+      if (!home.includes(dest.cluster)) {
+        c.error('config-unknown-reference', [...at, 'cluster'], `${key} does not run in cluster '${dest.cluster}'`, `Use one of: ${home.join(', ')}.`);
+        return;
+      }
+      for (const routeCluster of routeClusters) {
+        if (routeCluster !== dest.cluster && !reachable(key, dest.cluster, routeCluster)) {
+          c.error('config-unreachable', [...at, 'cluster'], `${key} in '${dest.cluster}' is not exported to '${routeCluster}', where this route applies`, `Add '${routeCluster}' to the exportTo of ${key}, or import it in cluster '${routeCluster}'.`);
+        }
+      }
+    } else {
+      for (const routeCluster of routeClusters) {
+        if (!home.includes(routeCluster)) c.error('config-unreachable', at, `${key} does not run in '${routeCluster}', where this route applies`, `Set cluster: to one of ${home.join(', ')} (and export the service there).`);
+      }
+    }
+  });
+}

@@ -1,0 +1,65 @@
+import { LineCounter, parseAllDocuments, type Document } from 'yaml';
+
+/** A file's text, its line index and, once parsed, its YAML documents: what position resolution needs. */
+export interface SourceFile {
+  readonly file: string;
+  readonly text: string;
+  readonly lineCounter: LineCounter;
+  /** Parsed on first use: generated files are only parsed when a finding on them is printed. */
+  readonly documents: readonly Document.Parsed[];
+}
+
+class RegisteredSource implements SourceFile {
+  private parsed: readonly Document.Parsed[] | undefined;
+  readonly lineCounter = new LineCounter();
+
+  constructor(
+    readonly file: string,
+    readonly text: string,
+    documents?: readonly Document.Parsed[],
+  ) {
+    this.parsed = documents;
+    // LineCounter learns line starts from the parser; index them ourselves, once.
+    this.lineCounter.addNewLine(0);
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.lineCounter.addNewLine(i + 1);
+  }
+
+  get documents(): readonly Document.Parsed[] {
+    if (!this.parsed) {
+      try {
+        this.parsed = parseAllDocuments(this.text, { prettyErrors: false }) as Document.Parsed[];
+      } catch {
+        this.parsed = [];
+      }
+      if (!Array.isArray(this.parsed)) this.parsed = [this.parsed as unknown as Document.Parsed];
+    }
+    return this.parsed;
+  }
+
+  setDocuments(documents: readonly Document.Parsed[]): void {
+    this.parsed = documents;
+  }
+}
+
+/** Every input file seen in a run, so diagnostics can be turned into line:column when printed. */
+export class SourceRegistry {
+  private readonly files = new Map<string, RegisteredSource>();
+
+  /** Registers a file's text (parsed lazily when a position in it is needed). */
+  addText(file: string, text: string): SourceFile {
+    const existing = this.files.get(file);
+    if (existing && existing.text === text) return existing;
+    const source = new RegisteredSource(file, text);
+    this.files.set(file, source);
+    return source;
+  }
+
+  /** Records documents already parsed from the registered text, so they are not parsed twice. */
+  setDocuments(file: string, documents: readonly Document.Parsed[]): void {
+    this.files.get(file)?.setDocuments(documents);
+  }
+
+  get(file: string): SourceFile | undefined {
+    return this.files.get(file);
+  }
+}

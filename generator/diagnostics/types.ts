@@ -1,0 +1,46 @@
+/** A path into a YAML/JSON document: keys and sequence indexes, root first. */
+export type DocPath = readonly (string | number)[];
+
+export type Severity = 'error' | 'warning' | 'info';
+
+/**
+ * Where a diagnostic points. Positions are resolved only when printed (see positions.ts):
+ * stages record a file and a path into one of its documents, or a raw offset for syntax errors.
+ */
+export interface Location {
+  readonly file: string;
+  /** Index of the document in a multi-document file. Defaults to 0. */
+  readonly docIndex?: number;
+  readonly path?: DocPath;
+  /** Point at the mapping key rather than its value (unknown keys, duplicate names). */
+  readonly target?: 'key' | 'value';
+  /** Raw character offset, for problems found before there is a document (syntax, encoding). */
+  readonly offset?: number;
+}
+
+export interface ResourceRef {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly namespace?: string;
+  readonly name: string;
+}
+
+export interface Diagnostic {
+  /** Rule or check id, kebab-case: e.g. yaml-duplicate-key, config-unknown-key, unique-vips. */
+  readonly rule: string;
+  readonly severity: Severity;
+  readonly message: string;
+  /** How to fix it, in one sentence. */
+  readonly hint?: string;
+  readonly location?: Location;
+  readonly resource?: ResourceRef;
+  readonly cluster?: string;
+  /** For findings on generated files: the mesh.config.yaml node the resource came from. */
+  readonly origin?: Location;
+}
+
+/** A position as shown to people: 1-based line and column. */
+export interface Position {
+  readonly line: number;
+  readonly column: number;
+}

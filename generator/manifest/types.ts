@@ -1,0 +1,30 @@
+import type { Location } from '../diagnostics/types.js';
+
+/**
+ * One Kubernetes/Istio object as every checking stage sees it, whether meshforge rendered it or a user wrote it.
+ * Policies and schema validation read these; they never read files themselves.
+ */
+export interface ManifestResource {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly namespace?: string;
+  readonly name: string;
+  /** The parsed document. */
+  readonly object: Readonly<Record<string, unknown>>;
+  /** The cluster it belongs to: from a clusters/<name>/ path segment, --cluster, or the generator. */
+  readonly cluster?: string;
+  /** The file (registered in the run's SourceRegistry), the document index, and path [] for the document root. */
+  readonly location: Location;
+  /** For generated resources: the mesh.config.yaml node it came from. */
+  readonly origin?: Location;
+}
+
+/** A file meshforge renders: its path relative to the output folder (POSIX separators) and its exact bytes. */
+export interface RenderedFile {
+  readonly path: string;
+  readonly content: string;
+  /** Cluster whose folder holds it; undefined for files outside any cluster folder. */
+  readonly cluster?: string;
+  /** The resources it holds, in document order, each with its provenance. */
+  readonly resources: readonly ManifestResource[];
+}

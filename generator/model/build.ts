@@ -1,0 +1,245 @@
+import type { DocPath } from '../diagnostics/types.js';
+import type { DestinationInput, GatewayPortInput, MeshConfigInput, ServicePortInput } from '../config/types.js';
+import { exportEdges, resolveServiceRef, serviceClusters, serviceKey } from '../config/semantic.js';
+import { parseCidr } from './cidr.js';
+import type { ClusterModel, DestinationModel, GatewayPort, MeshModel, NamespaceModel, ServicePortModel } from './types.js';
+
+const DEFAULT_INGRESS_PORTS: readonly GatewayPortInput[] = [
+  { name: 'status-port', port: 15021 },
+  { name: 'http2', port: 80, targetPort: 8080 },
+  { name: 'https', port: 443, targetPort: 8443 },
+  { name: 'tls', port: 15443 },
+];
+
+const DEFAULT_EASTWEST_PORTS: readonly GatewayPortInput[] = [
+  { name: 'status-port', port: 15021 },
+  { name: 'tls', port: 15443 },
+  { name: 'tls-istiod', port: 15012 },
+  { name: 'tls-webhook', port: 15017 },
+];
+
+function gatewayPorts(ports: readonly GatewayPortInput[]): GatewayPort[] {
+  return ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.targetPort ?? p.port, ...(p.nodePort !== undefined ? { nodePort: p.nodePort } : {}) }));
+}
+
+function servicePorts(ports: readonly ServicePortInput[]): ServicePortModel[] {
+  return ports.map((p) => ({
+    number: p.number,
+    name: p.name ?? `${p.protocol.toLowerCase()}-${p.number}`,
+    protocol: p.protocol,
+    ...(p.targetPort !== undefined ? { targetPort: p.targetPort } : {}),
+  }));
+}
+
+function destination(input: DestinationInput, namespace: string, origin: DocPath): DestinationModel {
+  return {
+    ...(input.service !== undefined ? { service: resolveServiceRef(input.service, namespace) } : {}),
+    ...(input.host !== undefined ? { host: input.host } : {}),
+    ...(input.cluster !== undefined ? { cluster: input.cluster } : {}),
+    ...(input.version !== undefined ? { version: input.version } : {}),
+    ...(input.port !== undefined ? { port: input.port } : {}),
+    ...(input.weight !== undefined ? { weight: input.weight } : {}),
+    origin,
+  };
+}
+
+/** The in-cluster name of a Kubernetes Service. */
+export function serviceFqdn(namespace: string, name: string): string {
+  return `${name}.${namespace}.svc.cluster.local`;
+}
+
+/**
+ * Builds the normalized model from a config that passed schema and semantic checks.
+ * Pure: the same config always gives an equal model.
+ */
+export function buildModel(config: MeshConfigInput, configFile: string): MeshModel {
+  const m = config.mesh;
+  const clusters: ClusterModel[] = config.clusters.map((c, i) => {
+    const ig = c.ingressGateway;
+    const igPorts = gatewayPorts(ig.ports ?? DEFAULT_INGRESS_PORTS);
+    const crossPort = igPorts.find((p) => p.port === 15443);
+    const ew = c.eastWestGateway;
+    return {
+      name: c.name,
+      network: c.network,
+      ...(c.region !== undefined ? { region: c.region } : {}),
+      ...(c.zone !== undefined ? { zone: c.zone } : {}),
+      install: { method: c.install.method, version: c.install.version ?? m.istio.version, ...(c.install.revision ? { revision: c.install.revision } : {}), profile: c.install.profile },
+      ingressGateway: {
+        name: ig.name,
+        namespace: ig.namespace,
+        ...(ig.address !== undefined ? { address: ig.address } : {}),
+        serviceType: ig.serviceType,
+        externalIPs: ig.externalIPs,
+        routerMode: ig.routerMode,
+        ports: igPorts,
+        crossClusterPort: crossPort?.nodePort ?? 15443,
+        ...(ig.serverHeader ? { serverHeader: ig.serverHeader.value } : {}),
+        selector: { istio: ig.name === 'istio-ingressgateway' ? 'ingressgateway' : ig.name },
+        origin: ['clusters', i, 'ingressGateway'],
+      },
+      ...(ew && ew.enabled
+        ? {
+            eastWestGateway: {
+              name: ew.name,
+              namespace: 'istio-system' as const,
+              ...(ew.address !== undefined ? { address: ew.address } : {}),
+              serviceType: ew.serviceType,
+              ports: gatewayPorts(ew.ports ?? DEFAULT_EASTWEST_PORTS),
+              selector: { istio: 'eastwestgateway' },
+              origin: ['clusters', i, 'eastWestGateway'],
+            },
+          }
+        : {}),
+      outboundTrafficPolicy: c.outboundTrafficPolicy ?? m.defaults.outboundTrafficPolicy,
+      destination: { ...(c.destination?.server !== undefined ? { server: c.destination.server } : {}), name: c.destination?.name ?? c.name },
+      origin: ['clusters', i],
+    };
+  });
+  const allClusters = clusters.map((c) => c.name);
+
+  const services = config.services.map((s, i) => {
+    const home = serviceClusters(s);
+    return {
+      key: serviceKey(s.namespace, s.name),
+      name: s.name,
+      namespace: s.namespace,
+      fqdn: serviceFqdn(s.namespace, s.name),
+      clusters: home,
+      ports: servicePorts(s.ports),
+      versions: s.versions.map((v, vi) => ({ name: v.name, labels: v.labels ?? { version: v.name }, clusters: v.clusters ?? home, origin: ['services', i, 'versions', vi] as DocPath })),
+      origin: ['services', i] as DocPath,
+    };
+  });
+  const serviceByKey = new Map(services.map((s) => [s.key, s]));
+
+  // One edge per (service, from, to), whichever spelling declared it first.
+  const seenEdges = new Set<string>();
+  const exports = exportEdges(config)
+    .filter((e) => {
+      const id = `${e.service}|${e.from}|${e.to}`;
+      if (seenEdges.has(id)) return false;
+      seenEdges.add(id);
+      return true;
+    })
+    .map((e) => {
+      const [namespace, name] = e.service.split('/') as [string, string];
+      return { service: e.service, from: e.from, to: e.to, remoteHost: `${name}.${namespace}.${e.from}`, origin: e.path };
+    });
+
+  // Namespaces land where their services run, or everywhere when none names them.
+  const namespaces: NamespaceModel[] = [];
+  config.namespaces.forEach((ns, i) => {
+    const used = new Set<string>();
+    for (const s of services) if (s.namespace === ns.name) s.clusters.forEach((c) => used.add(c));
+    // Importing clusters mirror the namespace: the client-side ServiceEntry lives there.
+    for (const e of exports) if (e.service.startsWith(`${ns.name}/`)) used.add(e.to);
+    for (const r of config.routes) if (r.namespace === ns.name) (r.clusters ?? []).forEach((c) => used.add(c));
+    const targets = ns.clusters ?? (used.size > 0 ? allClusters.filter((c) => used.has(c)) : allClusters);
+    for (const cluster of targets) namespaces.push({ name: ns.name, cluster, injection: ns.injection ?? m.defaults.injection, labels: ns.labels, origin: ['namespaces', i] });
+  });
+
+  const routes = config.routes.map((r, i) => {
+    const isService = !r.host.includes('.');
+    const key = isService ? resolveServiceRef(r.host, r.namespace) : undefined;
+    const service = key ? serviceByKey.get(key) : undefined;
+    return {
+      name: r.name,
+      namespace: r.namespace,
+      clusters: r.clusters ?? service?.clusters ?? [],
+      ...(key ? { service: key } : {}),
+      host: service ? service.fqdn : r.host,
+      http: (r.http ?? []).map((h, hi) => ({
+        ...(h.name !== undefined ? { name: h.name } : {}),
+        match: h.match ?? [],
+        to: h.to.map((d, di) => destination(d, r.namespace, ['routes', i, 'http', hi, 'to', di])),
+        ...(h.timeout !== undefined ? { timeout: h.timeout } : {}),
+        ...(h.retries !== undefined ? { retries: h.retries } : {}),
+        origin: ['routes', i, 'http', hi] as DocPath,
+      })),
+      tcp: (r.tcp ?? []).map((t, ti) => ({
+        ...(t.port !== undefined ? { port: t.port } : {}),
+        to: t.to.map((d, di) => destination(d, r.namespace, ['routes', i, 'tcp', ti, 'to', di])),
+        origin: ['routes', i, 'tcp', ti] as DocPath,
+      })),
+      origin: ['routes', i] as DocPath,
+    };
+  });
+
+  const externalServices = config.externalServices.map((e, i) => ({
+    name: e.name,
+    namespace: e.namespace,
+    clusters: e.clusters ?? allClusters,
+    hosts: e.hosts,
+    ports: servicePorts(e.ports),
+    resolution: e.resolution,
+    addresses: e.addresses ?? [],
+    endpoints: e.endpoints,
+    ...(e.tls
+      ? { tls: { mode: e.tls.mode, ...(e.tls.port !== undefined ? { port: e.tls.port } : {}), sni: e.tls.sni ?? e.hosts[0]!, caCertificates: e.tls.caCertificates, ...(e.tls.credentialName ? { credentialName: e.tls.credentialName } : {}) } }
+      : {}),
+    origin: ['externalServices', i] as DocPath,
+  }));
+
+  const ingress = config.ingress.map((g, i) => {
+    const protocol = g.protocol ?? (g.tls ? 'HTTPS' : 'HTTP');
+    const namespace = g.namespace ?? (g.to.service?.includes('/') ? g.to.service.split('/')[0]! : 'istio-system');
+    const target = g.to.service ? serviceByKey.get(resolveServiceRef(g.to.service, namespace)) : undefined;
+    return {
+      name: g.name,
+      namespace,
+      clusters: g.clusters ?? target?.clusters ?? [],
+      host: g.host ?? '*',
+      protocol,
+      port: g.port ?? (protocol === 'HTTP' ? 80 : 443),
+      ...(g.tls ? { tls: { mode: g.tls.mode, credentialName: g.tls.credentialName ?? `${g.name}-credential` } } : {}),
+      paths: g.paths ?? [],
+      to: destination(g.to, namespace, ['ingress', i, 'to']),
+      origin: ['ingress', i] as DocPath,
+    };
+  });
+
+  const root = m.ca.root ?? {};
+  const ingressCa = m.ca.ingress ?? {};
+  return {
+    configFile,
+    mesh: {
+      id: m.id,
+      trustDomain: m.trustDomain,
+      istio: { ...m.istio },
+      ca: {
+        root: { org: root.org ?? 'Istio', cn: root.cn ?? 'Root CA', days: root.days ?? 3650 },
+        intermediate: { ...m.ca.intermediate },
+        ingress: { org: ingressCa.org ?? 'meshforge', cn: ingressCa.cn ?? 'Ingress CA', days: ingressCa.days ?? 3650 },
+        pkiDir: m.ca.pkiDir,
+        expiryWarningDays: m.ca.expiryWarningDays,
+      },
+      vipRanges: m.vipRanges.map((r) => parseCidr(r)),
+      defaults: { ...m.defaults },
+      origin: ['mesh'],
+    },
+    clusters,
+    namespaces,
+    services,
+    exports,
+    routes,
+    externalServices,
+    ingress,
+    gitops: config.gitops
+      ? {
+          engine: config.gitops.engine,
+          repoURL: config.gitops.repoURL,
+          branch: config.gitops.branch,
+          path: config.gitops.path,
+          ...(config.gitops.github ? { github: config.gitops.github } : {}),
+          argocd: config.gitops.argocd ?? { namespace: 'argocd', project: 'default' },
+          flux: config.gitops.flux ?? { namespace: 'flux-system', interval: '10m' },
+          origin: ['gitops'],
+        }
+      : undefined,
+    policies: {
+      severity: config.policies.severity,
+      exceptions: config.policies.exceptions.map((e, i) => ({ ...e, origin: ['policies', 'exceptions', i] as DocPath })),
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import type { Diagnostic, ResourceRef, Severity } from '../diagnostics/types.js';
+
+/** A diagnostic with its positions resolved, ready to print. */
+export interface PrintedDiagnostic {
+  readonly rule: string;
+  readonly severity: Severity;
+  readonly message: string;
+  readonly hint?: string;
+  readonly resource?: ResourceRef;
+  readonly cluster?: string;
+  readonly file?: string;
+  readonly line?: number;
+  readonly column?: number;
+  readonly endLine?: number;
+  readonly endColumn?: number;
+  /** The source line, for code frames. */
+  readonly lineText?: string;
+  /** The mesh.config.yaml position a generated resource came from. */
+  readonly source?: { readonly file: string; readonly line: number; readonly column: number };
+  readonly diagnostic: Diagnostic;
+}
+
+export interface ReportSummary {
+  readonly errors: number;
+  readonly warnings: number;
+  readonly infos: number;
+  /** Findings silenced by annotations or policies.exceptions. */
+  readonly suppressed: number;
+}
+
+export interface Report {
+  /** What ran, e.g. "validate" or "lint": formats that name their tool use it. */
+  readonly command: string;
+  readonly diagnostics: readonly PrintedDiagnostic[];
+  readonly summary: ReportSummary;
+}
+
+export interface FormatOptions {
+  readonly color: boolean;
+}
+
+/** One output format. Each lives in its own file and is listed in formats.ts. */
+export interface Formatter {
+  readonly name: string;
+  readonly description: string;
+  format(report: Report, options: FormatOptions): string;
+}
