@@ -1,6 +1,6 @@
 /**
  * mesh.config.yaml after schema validation, with the schema's defaults applied.
- * Mirrors schemas/mesh.config.schema.json: change both together (config.test.ts checks they agree).
+ * Mirrors schemas/mesh.config.schema.json: change both together. The schema is the contract users edit against.
  */
 export type Protocol = 'HTTP' | 'HTTPS' | 'HTTP2' | 'GRPC' | 'TCP' | 'TLS' | 'MONGO' | 'REDIS' | 'MYSQL';
 export type OutboundPolicy = 'REGISTRY_ONLY' | 'ALLOW_ANY';
@@ -171,8 +171,8 @@ export interface GitopsInput {
   branch: string;
   path: string;
   github?: { repository?: string; baseUrl: string };
-  argocd?: { namespace: string; project: string };
-  flux?: { namespace: string; interval: string };
+  argocd: { namespace: string; project: string };
+  flux: { namespace: string; interval: string };
 }
 
 export interface PolicyExceptionInput {

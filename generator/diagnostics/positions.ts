@@ -5,8 +5,8 @@ import type { DocPath, Location, Position } from './types.js';
 export interface ResolvedPosition extends Position {
   readonly endLine: number;
   readonly endColumn: number;
-  /** The text of the line the position is on, without its newline. */
-  readonly lineText: string;
+  /** The text of the line the position is on, without its newline; absent when the file's text was never read. */
+  readonly lineText?: string;
 }
 
 interface Found {
@@ -64,8 +64,10 @@ function offsetOf(sources: SourceRegistry, location: Location): readonly [number
 /** Turns a location into a line and column of its file; undefined when the file was never registered. */
 export function resolvePosition(sources: SourceRegistry, location: Location): ResolvedPosition | undefined {
   const source = sources.get(location.file);
+  // A file refused before reading (too large, unreadable) still gets a position: its start.
+  if (!source) return location.path === undefined && !location.offset ? { line: 1, column: 1, endLine: 1, endColumn: 2 } : undefined;
   const span = offsetOf(sources, location);
-  if (!source || !span) return undefined;
+  if (!span) return undefined;
   const start = source.lineCounter.linePos(span[0]);
   const end = source.lineCounter.linePos(Math.max(span[0], Math.min(span[1], source.text.length) - 1));
   const lineStart = span[0] - (start.col - 1);

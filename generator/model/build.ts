@@ -232,8 +232,8 @@ export function buildModel(config: MeshConfigInput, configFile: string): MeshMod
           branch: config.gitops.branch,
           path: config.gitops.path,
           ...(config.gitops.github ? { github: config.gitops.github } : {}),
-          argocd: config.gitops.argocd ?? { namespace: 'argocd', project: 'default' },
-          flux: config.gitops.flux ?? { namespace: 'flux-system', interval: '10m' },
+          argocd: config.gitops.argocd,
+          flux: config.gitops.flux,
           origin: ['gitops'],
         }
       : undefined,

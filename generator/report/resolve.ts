@@ -18,7 +18,7 @@ export function resolveDiagnostics(diagnostics: readonly Diagnostic[], sources: 
       ...(diagnostic.resource ? { resource: diagnostic.resource } : {}),
       ...(diagnostic.cluster !== undefined ? { cluster: diagnostic.cluster } : {}),
       ...(diagnostic.location ? { file: diagnostic.location.file } : {}),
-      ...(at ? { line: at.line, column: at.column, endLine: at.endLine, endColumn: at.endColumn, lineText: at.lineText } : {}),
+      ...(at ? { line: at.line, column: at.column, endLine: at.endLine, endColumn: at.endColumn, ...(at.lineText !== undefined ? { lineText: at.lineText } : {}) } : {}),
       ...(diagnostic.origin && origin ? { source: { file: diagnostic.origin.file, line: origin.line, column: origin.column } } : {}),
       diagnostic,
     };

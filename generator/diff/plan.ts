@@ -1,0 +1,134 @@
+import type { RenderedFile } from '../manifest/types.js';
+import { diffLedger } from './ledger.js';
+import { unifiedDiff } from './patch.js';
+import { compareResourceIds, compareText, resourceKey, resourcesInYaml, type FileResource } from './resources.js';
+import type { ChangeKind, ChangePlan, ClusterChanges, ExtraFileChange, FileChange, ResourceChange } from './types.js';
+
+export interface PlanInput {
+  /**
+   * The files meshforge generated before (paths relative to the output folder, as in RenderedFile.path) and their
+   * bytes. It must hold every previously generated file that still exists, so that an old path missing from `files`
+   * counts as removed, and must not hold foreign files.
+   */
+  readonly before: ReadonlyMap<string, string>;
+  /** The newly rendered tree. */
+  readonly files: readonly RenderedFile[];
+  /** Output folder relative to the repository root (e.g. `clusters`): prefixes every displayed path. */
+  readonly outDir?: string;
+  /** The VIP ledger before and after; omit when it is not part of the change. */
+  readonly ledger?: { readonly path: string; readonly before: string | undefined; readonly after: string | undefined };
+  /** Other files that travel with the change (the config), by repo-relative path. */
+  readonly extraFiles?: readonly { readonly path: string; readonly before: string | undefined; readonly after: string | undefined }[];
+  /** Cluster of a previously generated file; default: the first path segment when there is a folder. */
+  readonly clusterOf?: (path: string) => string | undefined;
+}
+
+/** Works out, per cluster, which resources and files `generate` adds, changes and removes. Pure. */
+export function planChanges(input: PlanInput): ChangePlan {
+  const prefix = input.outDir ? `${trimSlashes(input.outDir.replace(/\\/g, '/'))}/` : '';
+  const clusterOf = input.clusterOf ?? defaultClusterOf;
+  const groups = new Map<string, { cluster?: string; files: FileChange[]; before: FileResourceAt[]; after: FileResourceAt[] }>();
+  const group = (cluster: string | undefined) => {
+    const key = cluster ?? '';
+    let entry = groups.get(key);
+    if (!entry) {
+      entry = cluster === undefined ? { files: [], before: [], after: [] } : { cluster, files: [], before: [], after: [] };
+      groups.set(key, entry);
+    }
+    return entry;
+  };
+
+  let unchangedFiles = 0;
+  const newPaths = new Set<string>();
+  for (const file of input.files) {
+    newPaths.add(file.path);
+    const old = input.before.get(file.path);
+    if (old === file.content) {
+      unchangedFiles += 1;
+      continue;
+    }
+    const path = prefix + file.path;
+    const entry = group(file.cluster ?? clusterOf(file.path));
+    entry.files.push(fileChange(path, old === undefined ? 'added' : 'changed', old, file.content));
+    if (old !== undefined) entry.before.push(...atPath(resourcesInYaml(old), path));
+    entry.after.push(...atPath(resourcesInYaml(file.content), path));
+  }
+  for (const [oldPath, old] of input.before) {
+    if (newPaths.has(oldPath)) continue;
+    const path = prefix + oldPath;
+    const entry = group(clusterOf(oldPath));
+    entry.files.push(fileChange(path, 'removed', old, undefined));
+    entry.before.push(...atPath(resourcesInYaml(old), path));
+  }
+
+  const clusters: ClusterChanges[] = [...groups.values()].map((entry) => {
+    const resources = compareResources(entry.before, entry.after);
+    const count = (kind: ChangeKind) => resources.filter((r) => r.change === kind).length;
+    const files = entry.files.sort((a, b) => compareText(a.path, b.path));
+    const counts = { added: count('added'), changed: count('changed'), removed: count('removed') };
+    return entry.cluster === undefined ? { counts, resources, files } : { cluster: entry.cluster, counts, resources, files };
+  });
+  // Named clusters alphabetically; files outside cluster folders last.
+  clusters.sort((a, b) => (a.cluster === undefined ? 1 : b.cluster === undefined ? -1 : compareText(a.cluster, b.cluster)));
+
+  const ledger = input.ledger ? diffLedger(input.ledger.path, input.ledger.before, input.ledger.after) : undefined;
+  const extraFiles: ExtraFileChange[] = [];
+  for (const extra of input.extraFiles ?? []) {
+    if (extra.before === extra.after) continue;
+    const change: ChangeKind = extra.before === undefined ? 'added' : extra.after === undefined ? 'removed' : 'changed';
+    extraFiles.push({ path: extra.path, change, patch: unifiedDiff(extra.path, extra.before, extra.after).patch });
+  }
+  const sum = (kind: ChangeKind) => clusters.reduce((total, c) => total + c.counts[kind], 0);
+  const files = clusters.reduce((total, c) => total + c.files.length, 0);
+  return {
+    clusters,
+    ...(ledger ? { ledger } : {}),
+    extraFiles,
+    unchangedFiles,
+    totals: { added: sum('added'), changed: sum('changed'), removed: sum('removed'), files },
+    hasChanges: files > 0 || extraFiles.length > 0 || (ledger?.fileChanged ?? false),
+  };
+}
+
+interface FileResourceAt extends FileResource {
+  readonly path: string;
+}
+
+function atPath(resources: readonly FileResource[], path: string): FileResourceAt[] {
+  return resources.map((resource) => ({ ...resource, path }));
+}
+
+/** Matches resources by identity across all changed files of a cluster, so a resource moving between files is not an add plus a remove. */
+function compareResources(before: readonly FileResourceAt[], after: readonly FileResourceAt[]): ResourceChange[] {
+  const oldByKey = new Map(before.map((r) => [resourceKey(r), r]));
+  const newByKey = new Map(after.map((r) => [resourceKey(r), r]));
+  const changes: ResourceChange[] = [];
+  for (const [key, resource] of newByKey) {
+    const old = oldByKey.get(key);
+    if (!old) changes.push(toChange(resource, 'added'));
+    else if (old.canonical !== resource.canonical) changes.push(toChange(resource, 'changed'));
+  }
+  for (const [key, resource] of oldByKey) {
+    if (!newByKey.has(key)) changes.push(toChange(resource, 'removed'));
+  }
+  return changes.sort(compareResourceIds);
+}
+
+function toChange(resource: FileResourceAt, change: ChangeKind): ResourceChange {
+  const { canonical: _canonical, ...rest } = resource;
+  return { ...rest, change };
+}
+
+function fileChange(path: string, change: ChangeKind, before: string | undefined, after: string | undefined): FileChange {
+  const { patch, additions, deletions } = unifiedDiff(path, before, after);
+  return { path, change, patch, additions, deletions };
+}
+
+function defaultClusterOf(path: string): string | undefined {
+  const slash = path.indexOf('/');
+  return slash > 0 ? path.slice(0, slash) : undefined;
+}
+
+function trimSlashes(path: string): string {
+  return path.replace(/^\.\/+/, '').replace(/^\/+|\/+$/g, '');
+}

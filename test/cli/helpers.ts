@@ -1,0 +1,32 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const REPO_ROOT = join(import.meta.dirname, '..', '..');
+export const BIN = join(REPO_ROOT, 'bin', 'meshforge.js');
+
+export interface RunResult {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the built CLI as a child process (build first: `npm run build`; `npm test` does it). */
+export function runMeshforge(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): RunResult {
+  const result = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: options.cwd ?? REPO_ROOT,
+    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, ...options.env },
+    input: options.input,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** A temporary folder holding a copy of the example config. */
+export function tempWorkspace(prefix = 'meshforge-cli-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  cpSync(join(REPO_ROOT, 'mesh.config.yaml'), join(dir, 'mesh.config.yaml'));
+  return dir;
+}
