@@ -1,10 +1,13 @@
 /**
- * A lexical pre-scan for flow-collection nesting ([[[[ ... or {a: {a: ...), run before the YAML parser.
+ * A lexical pre-scan for nesting depth, run before the YAML parser: flow collections ([[[[ or {a: {a: ...) and
+ * block indentation (each deeper indentation, and each "- " on a line, opens a level).
  * The parser recurses once per level; letting it hit the stack limit leaves V8 in a state where later work can
- * abort the process. So depth beyond the limit is refused here, at the first bracket past it.
- * Returns the offset of that bracket, or -1 when nesting stays within the limit.
+ * abort the process. So depth beyond the limit is refused here, where it first exceeds it. The count can only
+ * under-estimate the real depth, so it never refuses a file the exact check after parsing would accept.
+ * Returns the offset where nesting first exceeds the limit, or -1.
  */
-export function findExcessiveFlowNesting(text: string, maxDepth: number): number {
+export function findExcessiveNesting(text: string, maxDepth: number): number {
+  const indents: number[] = [];
   let depth = 0;
   let quote: '"' | "'" | null = null;
   let lineStart = true;
@@ -30,6 +33,13 @@ export function findExcessiveFlowNesting(text: string, maxDepth: number): number
           continue;
         }
         blockScalarIndent = -1;
+      }
+      if (depth === 0 && ch !== '#' && ch !== '\r') {
+        while (indents.length > 0 && indents[indents.length - 1]! >= indent) indents.pop();
+        indents.push(indent);
+        let dashes = 0;
+        while (text[i + dashes * 2] === '-' && text[i + dashes * 2 + 1] === ' ') dashes++;
+        if (indents.length + Math.max(0, dashes - 1) > maxDepth) return i;
       }
     }
     if (quote) {

@@ -2,7 +2,7 @@ import { isAlias, isCollection, isMap, isScalar, parseAllDocuments, visit, type 
 import type { Diagnostic } from '../diagnostics/types.js';
 import { fail, ok, type StageResult } from '../diagnostics/result.js';
 import type { SourceRegistry } from '../diagnostics/sources.js';
-import { findExcessiveFlowNesting } from './depth.js';
+import { findExcessiveNesting } from './depth.js';
 import type { InputLimits } from './limits.js';
 import type { SourceText } from './source.js';
 
@@ -37,7 +37,7 @@ export function parseYaml(source: SourceText, options: ParseOptions): StageResul
   const { file, text } = source;
   const registered = options.sources.addText(file, text);
   const diagnostics: Diagnostic[] = [];
-  const tooDeep = findExcessiveFlowNesting(text, options.limits.maxDepth);
+  const tooDeep = findExcessiveNesting(text, options.limits.maxDepth);
   if (tooDeep !== -1) {
     return fail([{ rule: 'yaml-too-deep', severity: 'error', message: `nesting is deeper than ${options.limits.maxDepth} levels`, hint: `Keep nesting under ${options.limits.maxDepth} levels.`, location: at(file, tooDeep, 0) }]);
   }
