@@ -27,4 +27,6 @@ export interface RenderedFile {
   readonly cluster?: string;
   /** The resources it holds, in document order, each with its provenance. */
   readonly resources: readonly ManifestResource[];
+  /** For generated files: the mesh.config.yaml node the whole file comes from (also for files that hold no resource). */
+  readonly origin?: Location;
 }

@@ -135,6 +135,14 @@ export function buildModel(config: MeshConfigInput, configFile: string): MeshMod
     // Importing clusters mirror the namespace: the client-side ServiceEntry lives there.
     for (const e of exports) if (e.service.startsWith(`${ns.name}/`)) used.add(e.to);
     for (const r of config.routes) if (r.namespace === ns.name) (r.clusters ?? []).forEach((c) => used.add(c));
+    // External services and ingress resources are generated in their namespace: it must exist in their clusters too.
+    for (const e of config.externalServices) if (e.namespace === ns.name) (e.clusters ?? allClusters).forEach((c) => used.add(c));
+    for (const g of config.ingress) {
+      const gNamespace = g.namespace ?? (g.to.service?.includes('/') ? g.to.service.split('/')[0]! : undefined);
+      if (gNamespace !== ns.name) continue;
+      const target = g.to.service ? serviceByKey.get(resolveServiceRef(g.to.service, gNamespace)) : undefined;
+      (g.clusters ?? target?.clusters ?? []).forEach((c) => used.add(c));
+    }
     const targets = ns.clusters ?? (used.size > 0 ? allClusters.filter((c) => used.has(c)) : allClusters);
     for (const cluster of targets) namespaces.push({ name: ns.name, cluster, injection: ns.injection ?? m.defaults.injection, labels: ns.labels, origin: ['namespaces', i] });
   });

@@ -1,0 +1,104 @@
+import { dirname, join } from 'node:path';
+import { loadConfigFile } from '../config/load.js';
+import { fail, hasErrors, ok, type StageResult } from '../diagnostics/result.js';
+import { SourceRegistry } from '../diagnostics/sources.js';
+import type { Diagnostic } from '../diagnostics/types.js';
+import { nearest } from '../config/suggest.js';
+import { allocateVips, type VipLedger } from '../ledger/ledger.js';
+import { LOCK_FILE, readLedger, serializeLedger } from '../ledger/lockfile.js';
+import type { RenderedFile } from '../manifest/types.js';
+import type { MeshModel } from '../model/types.js';
+import { outputLocation, renderMesh } from '../render/render.js';
+
+export interface GenerateOptions {
+  readonly configFile: string;
+  readonly outDir: string;
+  /** Default: mesh.lock.yaml beside configFile. */
+  readonly lockFile?: string;
+  /** Only these clusters' files (the ledger is always computed, and written, for all). */
+  readonly clusters?: readonly string[];
+  /** Hand VIPs freed by removed hosts to new hosts. */
+  readonly reclaim?: boolean;
+}
+
+export interface GeneratePlan {
+  readonly model: MeshModel;
+  readonly files: readonly RenderedFile[];
+  readonly lock: { readonly path: string; readonly content: string };
+  readonly ledger: VipLedger;
+  readonly sources: SourceRegistry;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+export function defaultLockFile(configFile: string): string {
+  return join(dirname(configFile), LOCK_FILE);
+}
+
+/** Two planned files on one path would silently overwrite each other: names derived from config can collide. */
+function collisions(files: readonly RenderedFile[], configFile: string): Diagnostic[] {
+  const seen = new Map<string, RenderedFile>();
+  const out: Diagnostic[] = [];
+  for (const file of files) {
+    const earlier = seen.get(file.path);
+    if (!earlier) {
+      seen.set(file.path, file);
+      continue;
+    }
+    out.push({
+      rule: 'generate-name-collision',
+      severity: 'error',
+      message: `two config entries generate the same file ${file.path}${earlier.origin?.path ? ` (the other comes from ${earlier.origin.path.join('.')})` : ''}`,
+      hint: 'Rename one of them: generated names come from route, ingress, service and cluster names.',
+      location: { file: configFile, ...(file.origin?.path ? { path: file.origin.path } : {}) },
+      ...(file.cluster !== undefined ? { cluster: file.cluster } : {}),
+    });
+  }
+  return out;
+}
+
+/**
+ * config -> model -> VIP ledger -> rendered files, in memory. Reads the config and the previous lock file; writes
+ * nothing. Every rendered file's text is registered in `sources`, so findings on it resolve to a line when printed.
+ */
+export function planGenerate(options: GenerateOptions, sources: SourceRegistry = new SourceRegistry()): StageResult<GeneratePlan> {
+  const loaded = loadConfigFile(options.configFile, sources);
+  if (!loaded.ok) return loaded;
+  const { model } = loaded.value;
+  const diagnostics: Diagnostic[] = [...loaded.diagnostics];
+
+  const unknown = (options.clusters ?? []).filter((c) => !model.clusters.some((m) => m.name === c));
+  if (unknown.length > 0) {
+    const names = model.clusters.map((c) => c.name);
+    return fail([
+      ...diagnostics,
+      ...unknown.map((name): Diagnostic => {
+        const guess = nearest(name, names);
+        return {
+          rule: 'generate-unknown-cluster',
+          severity: 'error',
+          message: `--cluster ${name}: no such cluster in ${options.configFile}${guess ? `: did you mean '${guess}'?` : ''}`,
+          hint: `Use one of: ${names.join(', ')}.`,
+        };
+      }),
+    ]);
+  }
+
+  const lockPath = options.lockFile ?? defaultLockFile(options.configFile);
+  const previous = readLedger(lockPath, sources);
+  if (!previous.ok) return fail([...diagnostics, ...previous.diagnostics]);
+  const allocated = allocateVips(model, previous.value, { reclaim: options.reclaim ?? false });
+  diagnostics.push(...allocated.diagnostics);
+  if (!allocated.ok) return fail(diagnostics);
+
+  const rendered = renderMesh(model, allocated.value, { outDir: options.outDir });
+  diagnostics.push(...collisions(rendered, model.configFile));
+  if (hasErrors(diagnostics)) return fail(diagnostics);
+
+  const scope = options.clusters && options.clusters.length > 0 ? new Set(options.clusters) : undefined;
+  const files = scope ? rendered.filter((f) => f.cluster !== undefined && scope.has(f.cluster)) : rendered;
+  for (const file of files) {
+    const location = file.resources[0]?.location.file ?? outputLocation(options.outDir, file.path);
+    sources.addText(location, file.content);
+  }
+  return ok({ model, files, lock: { path: lockPath, content: serializeLedger(allocated.value) }, ledger: allocated.value, sources, diagnostics }, diagnostics);
+}

@@ -1,0 +1,113 @@
+import { posix } from 'node:path';
+import { formatPath } from '../diagnostics/positions.js';
+import type { DocPath } from '../diagnostics/types.js';
+import type { VipLedger } from '../ledger/ledger.js';
+import type { ManifestResource, RenderedFile } from '../manifest/types.js';
+import type { MeshModel } from '../model/types.js';
+import { MeshIndex } from './hosts.js';
+import { installDocuments } from './install.js';
+import { CLUSTER_SCOPED_FOLDER, ClusterPlanner, type PlannedDocument } from './resources.js';
+import { renderTemplate } from './templates.js';
+
+export const DEFAULT_OUT_DIR = 'clusters';
+export const KUSTOMIZATION_FILE = 'kustomization.yaml';
+
+/** A file before it is written: where it goes, what it should hold (the intent), and the template that writes it. */
+export interface PlannedFile {
+  /** Relative to the output folder, POSIX separators: <cluster>/<folder>/<file>. */
+  readonly path: string;
+  readonly cluster: string;
+  readonly document: PlannedDocument;
+}
+
+export interface RenderOptions {
+  /** The output folder as the user gave it: resource locations are reported as <outDir>/<path>. */
+  readonly outDir?: string;
+}
+
+function basename(file: string): string {
+  return file.split(/[\\/]/).pop() || file;
+}
+
+/** Every file of every cluster, content first in kustomization order, then install inputs. Pure. */
+export function planMeshFiles(model: MeshModel, ledger: VipLedger): PlannedFile[] {
+  const planner = new ClusterPlanner(new MeshIndex(model), ledger);
+  const files: PlannedFile[] = [];
+  for (const cluster of model.clusters) {
+    const contentDocs = planner.plan(cluster).map((document) => ({ path: `${cluster.name}/${document.folder}/${document.fileName}`, cluster: cluster.name, document }));
+    const listed = kustomizationOrder(contentDocs.map((f) => ({ path: f.path.slice(cluster.name.length + 1), kind: (f.document.object as { kind: string }).kind })));
+    const kustomization: PlannedDocument = {
+      template: 'kustomization',
+      object: { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: listed },
+      origin: cluster.origin,
+      folder: '',
+      fileName: KUSTOMIZATION_FILE,
+      kind: 'install',
+    };
+    const byPath = new Map(contentDocs.map((f) => [f.path, f]));
+    files.push(...listed.map((p) => byPath.get(`${cluster.name}/${p}`)!));
+    files.push({ path: `${cluster.name}/${KUSTOMIZATION_FILE}`, cluster: cluster.name, document: kustomization });
+    for (const document of installDocuments(model, cluster)) files.push({ path: `${cluster.name}/${document.folder}/${document.fileName}`, cluster: cluster.name, document });
+  }
+  return files;
+}
+
+/** Namespaces first (Argo CD and kubectl need them before what lives in them), then by path. */
+export function kustomizationOrder(entries: readonly { path: string; kind: string }[]): string[] {
+  const rank = (e: { kind: string }) => (e.kind === 'Namespace' ? 0 : 1);
+  return [...entries]
+    .sort((a, b) => rank(a) - rank(b) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+    .map((e) => e.path);
+}
+
+/** The header's source line: the config file's name and the path of the node the file comes from. */
+export function sourceLine(configFile: string, origin: DocPath): string {
+  return `${basename(configFile)} ${formatPath(origin)}`;
+}
+
+function asResource(file: PlannedFile, model: MeshModel, location: string): ManifestResource | undefined {
+  const object = file.document.object as { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown; namespace?: unknown } };
+  if (typeof object.apiVersion !== 'string' || typeof object.kind !== 'string' || typeof object.metadata?.name !== 'string') return undefined;
+  return {
+    apiVersion: object.apiVersion,
+    kind: object.kind,
+    ...(typeof object.metadata.namespace === 'string' ? { namespace: object.metadata.namespace } : {}),
+    name: object.metadata.name,
+    object: file.document.object,
+    cluster: file.cluster,
+    location: { file: location, docIndex: 0, path: [] },
+    origin: { file: model.configFile, path: file.document.origin },
+  };
+}
+
+/** Where a rendered file is reported: the output folder as the user gave it, joined with the file's path (POSIX). */
+export function outputLocation(outDir: string, path: string): string {
+  return posix.join(outDir.replace(/\\/g, '/'), path);
+}
+
+/** Renders one planned file to its exact bytes. */
+export function renderPlannedFile(file: PlannedFile, model: MeshModel): string {
+  return renderTemplate(file.document.template, { header: { source: sourceLine(model.configFile, file.document.origin) }, o: file.document.object });
+}
+
+/**
+ * model + ledger -> every cluster's files. Pure and deterministic: the same inputs give the same bytes on every run
+ * and machine. Each file lists its resources with the intended object (never re-parsed from the text) and the config
+ * node it came from.
+ */
+export function renderMesh(model: MeshModel, ledger: VipLedger, options: RenderOptions = {}): RenderedFile[] {
+  const outDir = options.outDir ?? DEFAULT_OUT_DIR;
+  return planMeshFiles(model, ledger).map((file) => {
+    const location = outputLocation(outDir, file.path);
+    const resource = asResource(file, model, location);
+    return {
+      path: file.path,
+      content: renderPlannedFile(file, model),
+      cluster: file.cluster,
+      resources: resource ? [resource] : [],
+      origin: { file: model.configFile, path: file.document.origin },
+    };
+  });
+}
+
+export { CLUSTER_SCOPED_FOLDER };

@@ -1,0 +1,186 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { RenderedFile } from '../manifest/types.js';
+import { packagePath } from '../paths.js';
+import { tempDir } from '../../test/generator/helpers.js';
+import { PROVENANCE_FILE, parseProvenance } from './provenance.js';
+import { compareTree, TreeError, writeTree } from './tree.js';
+
+function file(path: string, content: string): RenderedFile {
+  const cluster = path.split('/')[0]!;
+  const name = path.split('/').pop()!.replace('.yaml', '');
+  return {
+    path,
+    cluster,
+    content,
+    resources: [{ apiVersion: 'v1', kind: 'ConfigMap', name, namespace: 'ns', object: { kind: 'ConfigMap' }, cluster, location: { file: `out/${path}`, docIndex: 0, path: [] }, origin: { file: 'mesh.config.yaml', path: ['services', 0] } }],
+    origin: { file: 'mesh.config.yaml', path: ['services', 0] },
+  };
+}
+
+const treeA = [file('c1/ns/a.yaml', 'a: 1\n'), file('c1/ns/b.yaml', 'b: 1\n'), file('c2/ns/c.yaml', 'c: 1\n')];
+const treeB = [file('c1/ns/a.yaml', 'a: 2\n'), file('c2/ns/c.yaml', 'c: 1\n'), file('c2/other/d.yaml', 'd: 1\n')];
+
+/** Every regular file under a folder with its content (symlinks shown as links). */
+function snapshot(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const visit = (d: string, prefix: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const rel = prefix ? `${prefix}/${e.name}` : e.name;
+      if (e.isSymbolicLink()) out[rel] = '<symlink>';
+      else if (e.isDirectory()) visit(join(d, e.name), rel);
+      else out[rel] = readFileSync(join(d, e.name), 'utf8');
+    }
+  };
+  visit(dir, '');
+  return out;
+}
+
+const contentOf = (files: readonly RenderedFile[]) => Object.fromEntries(files.map((f) => [f.path, f.content]));
+const withoutIndex = (snap: Record<string, string>) => Object.fromEntries(Object.entries(snap).filter(([k]) => k !== PROVENANCE_FILE));
+
+describe('writeTree', () => {
+  it('writes a new tree with a provenance index and reports it as added', () => {
+    const root = tempDir();
+    const out = join(root, 'out');
+    const changes = writeTree(out, treeA);
+    expect(changes.added).toEqual(['c1/ns/a.yaml', 'c1/ns/b.yaml', 'c2/ns/c.yaml', PROVENANCE_FILE]);
+    expect(withoutIndex(snapshot(out))).toEqual(contentOf(treeA));
+    const index = parseProvenance(readFileSync(join(out, PROVENANCE_FILE), 'utf8'))!;
+    expect(Object.keys(index.files)).toEqual(['c1/ns/a.yaml', 'c1/ns/b.yaml', 'c2/ns/c.yaml']);
+    expect(index.files['c1/ns/a.yaml']!.resources[0]).toMatchObject({ kind: 'ConfigMap', origin: ['services', 0] });
+    expect(index.config).toMatch(/(^|\/)mesh\.config\.yaml$/);
+    expect(readdirSync(root)).toEqual(['out']);
+  });
+
+  it('prunes what it generated before, rewrites only changed files, and leaves unchanged files untouched', () => {
+    const out = join(tempDir(), 'out');
+    writeTree(out, treeA);
+    const before = statSync(join(out, 'c2/ns/c.yaml'));
+    const changes = writeTree(out, treeB);
+    expect(changes).toMatchObject({ added: ['c2/other/d.yaml'], changed: ['c1/ns/a.yaml', PROVENANCE_FILE], removed: ['c1/ns/b.yaml'], unchanged: 1, foreign: [] });
+    expect(withoutIndex(snapshot(out))).toEqual(contentOf(treeB));
+    const after = statSync(join(out, 'c2/ns/c.yaml'));
+    expect(after.ino).toBe(before.ino);
+    expect(after.mtimeMs).toBe(before.mtimeMs);
+  });
+
+  it('does nothing at all when nothing changed', () => {
+    const out = join(tempDir(), 'out');
+    writeTree(out, treeA);
+    const inode = statSync(out).ino;
+    const changes = writeTree(out, treeA);
+    expect(changes).toMatchObject({ added: [], changed: [], removed: [], unchanged: 4 });
+    expect(statSync(out).ino).toBe(inode);
+  });
+
+  it('never deletes or overwrites foreign files, and reports them', () => {
+    const out = join(tempDir(), 'out');
+    writeTree(out, treeA);
+    writeFileSync(join(out, 'c1/ns/notes.md'), 'mine\n');
+    writeFileSync(join(out, 'README.md'), 'readme\n');
+    const changes = writeTree(out, treeB);
+    expect(changes.foreign).toEqual(['README.md', 'c1/ns/notes.md']);
+    expect(readFileSync(join(out, 'c1/ns/notes.md'), 'utf8')).toBe('mine\n');
+    expect(readFileSync(join(out, 'README.md'), 'utf8')).toBe('readme\n');
+  });
+
+  it('refuses to overwrite a foreign file standing where a generated file must go, changing nothing', () => {
+    const out = join(tempDir(), 'out');
+    writeTree(out, treeA);
+    mkdirSync(join(out, 'c2/other'), { recursive: true });
+    writeFileSync(join(out, 'c2/other/d.yaml'), 'hand written\n');
+    const before = snapshot(out);
+    expect(() => writeTree(out, treeB)).toThrow(TreeError);
+    expect(snapshot(out)).toEqual(before);
+    expect(compareTree(out, treeB).conflicts).toEqual(['c2/other/d.yaml']);
+  });
+
+  it('never writes through a symlink that leaves the output folder', () => {
+    const root = tempDir();
+    const out = join(root, 'out');
+    const outside = join(root, 'outside');
+    mkdirSync(outside);
+    writeTree(out, [file('c1/ns/a.yaml', 'a: 1\n')]);
+    // A symlinked folder where generated files must go.
+    symlinkSync(outside, join(out, 'c2'));
+    expect(() => writeTree(out, treeA)).toThrow(/did not generate/);
+    expect(readdirSync(outside)).toEqual([]);
+    // A symlinked file where a generated file must go.
+    rmSync(join(out, 'c2'));
+    symlinkSync(join(outside, 'x.yaml'), join(out, 'c1/ns/b.yaml'));
+    expect(() => writeTree(out, treeA)).toThrow(TreeError);
+    expect(existsSync(join(outside, 'x.yaml'))).toBe(false);
+    // A foreign symlink elsewhere is carried over as a link, never followed.
+    rmSync(join(out, 'c1/ns/b.yaml'));
+    symlinkSync(outside, join(out, 'c1/link'));
+    writeTree(out, treeA);
+    expect(lstatSync(join(out, 'c1/link')).isSymbolicLink()).toBe(true);
+    expect(readdirSync(outside)).toEqual([]);
+    // The output folder itself as a symlink.
+    const real = join(root, 'real');
+    mkdirSync(real);
+    symlinkSync(real, join(root, 'linked'));
+    expect(() => writeTree(join(root, 'linked'), treeA)).toThrow(/symlink/);
+    expect(readdirSync(real)).toEqual([]);
+  });
+
+  it('with clusters, touches only those clusters and keeps the others\' index entries', () => {
+    const out = join(tempDir(), 'out');
+    writeTree(out, treeA);
+    const changes = writeTree(out, treeB, { clusters: ['c2'] });
+    expect(changes.added).toEqual(['c2/other/d.yaml']);
+    expect(changes.removed).toEqual([]);
+    // c1 keeps its old files, including b.yaml, which is still in the index.
+    expect(readFileSync(join(out, 'c1/ns/a.yaml'), 'utf8')).toBe('a: 1\n');
+    expect(Object.keys(parseProvenance(readFileSync(join(out, PROVENANCE_FILE), 'utf8'))!.files)).toEqual(['c1/ns/a.yaml', 'c1/ns/b.yaml', 'c2/ns/c.yaml', 'c2/other/d.yaml']);
+    expect(compareTree(out, treeB, { clusters: ['c2'] })).toMatchObject({ added: [], changed: [], removed: [] });
+    expect(compareTree(out, treeB).changed).toContain('c1/ns/a.yaml');
+  });
+
+  it('compareTree reads only: it reports a hand edit, a missing file and a stale one', () => {
+    const out = join(tempDir(), 'out');
+    writeTree(out, treeA);
+    writeFileSync(join(out, 'c1/ns/a.yaml'), 'edited\n');
+    rmSync(join(out, 'c2/ns/c.yaml'));
+    const before = snapshot(out);
+    const changes = compareTree(out, treeA.slice(0, 1).concat(treeA[2]!));
+    expect(changes).toMatchObject({ changed: ['c1/ns/a.yaml', PROVENANCE_FILE], added: ['c2/ns/c.yaml'], removed: ['c1/ns/b.yaml'] });
+    expect(snapshot(out)).toEqual(before);
+  });
+
+  // A real child process killed with SIGKILL at each step of the swap: the folder holds the old tree or the new one,
+  // never a mix, never a temporary file; the next run finishes or undoes the interrupted swap.
+  it.each(['staged', 'parked', 'swapped'] as const)('a run killed at %s leaves the old or the new tree', (step) => {
+    const root = tempDir();
+    const out = join(root, 'out');
+    writeTree(out, treeA);
+    const old = snapshot(out);
+    const spec = join(root, 'files.json');
+    writeFileSync(spec, JSON.stringify(treeB));
+    const child = spawnSync(process.execPath, [packagePath('test/fixtures/generator/crash-writer.mjs'), out, step, spec]);
+    expect(child.signal).toBe('SIGKILL');
+    if (existsSync(out)) {
+      const now = snapshot(out);
+      const isOld = JSON.stringify(now) === JSON.stringify(old);
+      const isNew = JSON.stringify(withoutIndex(now)) === JSON.stringify(withoutIndex({ ...contentOf(treeB) }));
+      expect(isOld || isNew).toBe(true);
+      expect(Object.keys(now).some((p) => p.includes('meshforge-new') || p.includes('meshforge-tmp'))).toBe(false);
+    } else {
+      expect(step).toBe('parked');
+    }
+    // The next run recovers and completes.
+    writeTree(out, treeB);
+    expect(withoutIndex(snapshot(out))).toEqual(contentOf(treeB));
+    expect(readdirSync(root).sort()).toEqual(['files.json', 'out']);
+  });
+
+  it('reports a folder that cannot be created as an I/O error and writes nothing', () => {
+    const root = tempDir();
+    writeFileSync(join(root, 'blocker'), 'a file where a folder should be\n');
+    expect(() => writeTree(join(root, 'blocker', 'out'), treeA)).toThrow(expect.objectContaining({ code: expect.stringMatching(/^E/) }));
+    expect(readdirSync(root)).toEqual(['blocker']);
+  });
+});

@@ -1,0 +1,341 @@
+import { closeSync, copyFileSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, renameSync, rmdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { RenderedFile } from '../manifest/types.js';
+import { configFromOutDir, parseProvenance, PROVENANCE_FILE, provenanceEntry, serializeProvenance, type ProvenanceEntry, type ProvenanceIndex } from './provenance.js';
+
+/** What a write would do (compareTree) or did (writeTree). Paths are relative to the output folder, POSIX, sorted. */
+export interface TreeChanges {
+  readonly added: readonly string[];
+  readonly changed: readonly string[];
+  readonly removed: readonly string[];
+  readonly unchanged: number;
+  /** Files and links meshforge did not generate: never deleted or overwritten. */
+  readonly foreign: readonly string[];
+  /** Foreign paths that stand where a generated file must go (a file, a directory or a symlink): writing stops. */
+  readonly conflicts: readonly string[];
+}
+
+export interface TreeOptions {
+  /** Only these clusters' folders are compared, written and pruned; everything else is kept as it is. */
+  readonly clusters?: readonly string[];
+}
+
+/** Steps of the atomic swap, for crash tests: a hook may kill the process at any of them. */
+export type SwapStep = 'staged' | 'parked' | 'swapped';
+
+export interface WriteOptions extends TreeOptions {
+  readonly onStep?: (step: SwapStep) => void;
+}
+
+/** A tree that cannot be written without breaking a promise (foreign files, symlinks). */
+export class TreeError extends Error {
+  constructor(
+    message: string,
+    readonly hint: string,
+    readonly paths: readonly string[] = [],
+  ) {
+    super(message);
+    this.name = 'TreeError';
+  }
+}
+
+type Entry = { readonly type: 'file' | 'dir' | 'symlink' | 'other' };
+
+function sorted(list: Iterable<string>): string[] {
+  return [...list].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+function lstatOrUndefined(path: string): ReturnType<typeof lstatSync> | undefined {
+  try {
+    return lstatSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+    throw error;
+  }
+}
+
+/** Every entry under the folder, without following symlinks. */
+function walk(root: string): Map<string, Entry> {
+  const entries = new Map<string, Entry>();
+  const visit = (dir: string, prefix: string) => {
+    for (const dirent of readdirSync(dir, { withFileTypes: true })) {
+      const rel = prefix === '' ? dirent.name : `${prefix}/${dirent.name}`;
+      if (dirent.isSymbolicLink()) entries.set(rel, { type: 'symlink' });
+      else if (dirent.isDirectory()) {
+        entries.set(rel, { type: 'dir' });
+        visit(join(dir, dirent.name), rel);
+      } else if (dirent.isFile()) entries.set(rel, { type: 'file' });
+      else entries.set(rel, { type: 'other' });
+    }
+  };
+  visit(root, '');
+  return entries;
+}
+
+function checkRoot(outDir: string): 'missing' | 'dir' {
+  const stat = lstatOrUndefined(resolve(outDir));
+  if (!stat) return 'missing';
+  if (stat.isSymbolicLink()) {
+    throw new TreeError(`the output folder ${outDir} is a symlink`, 'meshforge swaps the output folder atomically and never writes through a symlink: pass the real folder with --out.');
+  }
+  if (!stat.isDirectory()) throw new TreeError(`the output folder ${outDir} is not a folder`, 'Pass a folder with --out, or move the file away.');
+  return 'dir';
+}
+
+interface TreePlan {
+  readonly changes: TreeChanges;
+  /** New bytes for every added or changed path (the index included). */
+  readonly writes: ReadonlyMap<string, string>;
+  readonly root: 'missing' | 'dir';
+}
+
+function readIndex(outDir: string, entries: ReadonlyMap<string, Entry>): ProvenanceIndex | undefined {
+  if (entries.get(PROVENANCE_FILE)?.type !== 'file') return undefined;
+  const text = readFileSync(join(resolve(outDir), PROVENANCE_FILE), 'utf8');
+  const index = parseProvenance(text);
+  if (!index) throw new TreeError(`${join(outDir, PROVENANCE_FILE)} is not a meshforge provenance index`, `Restore it from git (git checkout -- ${join(outDir, PROVENANCE_FILE)}); without it meshforge cannot tell its files from yours.`);
+  return index;
+}
+
+function planTree(outDir: string, files: readonly RenderedFile[], options: TreeOptions): TreePlan {
+  const root = checkRoot(outDir);
+  const abs = resolve(outDir);
+  const entries = root === 'dir' ? walk(abs) : new Map<string, Entry>();
+  const previous = readIndex(outDir, entries);
+  const scope = options.clusters ? new Set(options.clusters) : undefined;
+  const inScope = (path: string, cluster: string | undefined) => !scope || (cluster !== undefined && scope.has(cluster) && path.startsWith(`${cluster}/`));
+  const diskInScope = (path: string) => path !== PROVENANCE_FILE && (!scope || scope.has(path.split('/')[0]!));
+  const generatedBefore = (path: string) => previous?.files[path] !== undefined;
+
+  const wanted = new Map<string, RenderedFile>();
+  for (const file of files) {
+    if (!inScope(file.path, file.cluster)) continue;
+    if (file.path === PROVENANCE_FILE || file.path.split('/').some((s) => s === '' || s === '.' || s === '..')) {
+      throw new Error(`meshforge: refusing to write the unsafe path ${JSON.stringify(file.path)}`);
+    }
+    wanted.set(file.path, file);
+  }
+
+  const added: string[] = [];
+  const changed: string[] = [];
+  const conflicts = new Set<string>();
+  const writes = new Map<string, string>();
+  let unchanged = 0;
+  for (const [path, file] of wanted) {
+    // Every folder on the way must be a real folder: a symlink or file there is foreign, and never written through.
+    const parts = path.split('/');
+    for (let i = 1; i < parts.length; i++) {
+      const ancestor = parts.slice(0, i).join('/');
+      const type = entries.get(ancestor)?.type;
+      if (type !== undefined && type !== 'dir') conflicts.add(ancestor);
+    }
+    const entry = entries.get(path);
+    if (!entry) {
+      added.push(path);
+      writes.set(path, file.content);
+    } else if (entry.type !== 'file') {
+      conflicts.add(path);
+    } else {
+      const current = readFileSync(join(abs, path));
+      if (current.equals(Buffer.from(file.content, 'utf8'))) unchanged++;
+      else if (generatedBefore(path)) {
+        changed.push(path);
+        writes.set(path, file.content);
+      } else conflicts.add(path);
+    }
+  }
+
+  const removed: string[] = [];
+  for (const [path, entry] of Object.entries(previous?.files ?? {})) {
+    if (wanted.has(path) || !inScope(path, (entry as ProvenanceEntry).cluster)) continue;
+    if (entries.get(path)?.type === 'file') removed.push(path);
+  }
+
+  const foreign: string[] = [];
+  for (const [path, entry] of entries) {
+    if (entry.type === 'dir' || !diskInScope(path)) continue;
+    if (!generatedBefore(path) && !wanted.has(path)) foreign.push(path);
+    else if (entry.type !== 'file') foreign.push(path);
+  }
+  for (const c of conflicts) if (!foreign.includes(c)) foreign.push(c);
+
+  // The index keeps out-of-scope entries as they were and records the scope's files as they will be.
+  const nextFiles: Record<string, ProvenanceEntry> = {};
+  for (const [path, entry] of Object.entries(previous?.files ?? {})) if (!inScope(path, entry.cluster)) nextFiles[path] = entry;
+  for (const [path, file] of wanted) nextFiles[path] = provenanceEntry(file);
+  const config = configFromOutDir(outDir, files) ?? previous?.config;
+  const indexText = serializeProvenance({ generator: 'meshforge', ...(config !== undefined ? { config } : {}), files: nextFiles });
+  const indexEntry = entries.get(PROVENANCE_FILE);
+  if (indexEntry && indexEntry.type !== 'file') conflicts.add(PROVENANCE_FILE);
+  else if (!indexEntry) {
+    added.push(PROVENANCE_FILE);
+    writes.set(PROVENANCE_FILE, indexText);
+  } else if (readFileSync(join(abs, PROVENANCE_FILE), 'utf8') !== indexText) {
+    changed.push(PROVENANCE_FILE);
+    writes.set(PROVENANCE_FILE, indexText);
+  } else unchanged++;
+
+  return {
+    root,
+    writes,
+    changes: { added: sorted(added), changed: sorted(changed), removed: sorted(removed), unchanged, foreign: sorted(foreign), conflicts: sorted(conflicts) },
+  };
+}
+
+/** What writing `files` would change, without touching the disk: `--check`, diff and pr use it. */
+export function compareTree(outDir: string, files: readonly RenderedFile[], options: TreeOptions = {}): TreeChanges {
+  return planTree(outDir, files, options).changes;
+}
+
+export function hasChanges(changes: TreeChanges): boolean {
+  return changes.added.length + changes.changed.length + changes.removed.length + changes.conflicts.length > 0;
+}
+
+function sidePaths(outDir: string) {
+  const abs = resolve(outDir);
+  const parent = dirname(abs);
+  const name = basename(abs);
+  return { abs, parent, stage: join(parent, `.${name}.meshforge-new`), old: join(parent, `.${name}.meshforge-old`), lock: join(parent, `.${name}.meshforge-lock`) };
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** One writer per output folder. A lock left by a killed run is taken over. */
+function acquireLock(lock: string): () => void {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(lock, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => rmSync(lock, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const pid = Number(readFileSync(lock, 'utf8').trim());
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) {
+        throw new TreeError(`another meshforge (pid ${pid}) is writing ${dirname(lock)}`, `Wait for it to finish, or delete ${lock} if no meshforge is running.`);
+      }
+      rmSync(lock, { force: true });
+    }
+  }
+  throw new TreeError(`cannot lock ${lock}`, `Delete ${lock} if no meshforge is running.`);
+}
+
+/**
+ * Finishes or undoes a swap that a killed run left half done: the old tree parked beside the target is put back when
+ * the target is missing, and dropped when the new tree is in place. A half-built new tree is removed.
+ */
+export function recoverInterruptedWrite(outDir: string): void {
+  const { abs, stage, old } = sidePaths(outDir);
+  if (lstatOrUndefined(old)) {
+    if (lstatOrUndefined(abs)) rmSync(old, { recursive: true, force: true });
+    else renameSync(old, abs);
+  }
+  if (lstatOrUndefined(stage)) rmSync(stage, { recursive: true, force: true });
+}
+
+/** Hard link, so an unchanged file keeps its inode and bytes; a copy where links are not possible. */
+function carryOver(from: string, to: string): void {
+  try {
+    linkSync(from, to);
+  } catch {
+    copyFileSync(from, to);
+    const stat = statSync(from);
+    utimesSync(to, stat.atime, stat.mtime);
+  }
+}
+
+/**
+ * Writes the tree atomically: the new tree is built beside the target (unchanged and foreign files hard-linked, so
+ * only changed bytes are written) and swapped in with two renames. A run killed at any moment leaves the old tree or
+ * the new one (a kill between the renames parks the old tree beside the target; the next run puts it back), never a
+ * mix, and never a temporary file inside the tree. Files meshforge generated before and no longer produces are pruned;
+ * files it did not generate are kept and reported; a foreign file or symlink where a generated file must go stops the
+ * write before anything changes.
+ */
+export function writeTree(outDir: string, files: readonly RenderedFile[], options: WriteOptions = {}): TreeChanges {
+  const paths = sidePaths(outDir);
+  mkdirSync(paths.parent, { recursive: true });
+  const release = acquireLock(paths.lock);
+  try {
+    recoverInterruptedWrite(outDir);
+    const plan = planTree(outDir, files, options);
+    const { changes } = plan;
+    if (changes.conflicts.length > 0) {
+      throw new TreeError(
+        `${changes.conflicts.length} path${changes.conflicts.length === 1 ? '' : 's'} in ${outDir} that meshforge did not generate stand where it must write: ${changes.conflicts.slice(0, 5).join(', ')}${changes.conflicts.length > 5 ? ', …' : ''}`,
+        'meshforge never overwrites or writes through files and symlinks it did not create. Move them out of the output folder and run again.',
+        changes.conflicts,
+      );
+    }
+    if (!hasChanges(changes)) return changes;
+
+    mkdirSync(paths.stage);
+    const drop = new Set([...changes.changed, ...changes.removed, PROVENANCE_FILE]);
+    if (plan.root === 'dir') {
+      for (const [path, entry] of walk(paths.abs)) {
+        const from = join(paths.abs, path);
+        const to = join(paths.stage, path);
+        if (entry.type === 'dir') mkdirSync(to, { recursive: true });
+        else if (entry.type === 'symlink') symlinkSync(readlinkSync(from), to);
+        else if (entry.type === 'file' && !drop.has(path)) carryOver(from, to);
+      }
+    }
+    for (const [path, text] of plan.writes) {
+      const to = join(paths.stage, path);
+      mkdirSync(dirname(to), { recursive: true });
+      writeFileSync(to, text, { encoding: 'utf8', flag: 'wx' });
+    }
+    // Folders left empty by pruning go too; empty folders that were already there are someone else's.
+    for (const path of changes.removed) {
+      let dir = dirname(path);
+      while (dir !== '.' && dir !== '') {
+        const full = join(paths.stage, dir);
+        if (readdirSync(full).length > 0) break;
+        rmdirSync(full);
+        dir = dirname(dir);
+      }
+    }
+    options.onStep?.('staged');
+    if (plan.root === 'dir') {
+      renameSync(paths.abs, paths.old);
+      options.onStep?.('parked');
+    }
+    renameSync(paths.stage, paths.abs);
+    options.onStep?.('swapped');
+    rmSync(paths.old, { recursive: true, force: true });
+    return changes;
+  } catch (error) {
+    // Leave the old tree in place; drop a half-built new one.
+    try {
+      recoverInterruptedWrite(outDir);
+    } catch {
+      // The original error is the one to report.
+    }
+    throw error;
+  } finally {
+    release();
+  }
+}
+
+/** Replaces one file atomically (write beside it, rename over it), only when its bytes change. Returns whether it wrote. */
+export function writeFileAtomic(file: string, content: string): boolean {
+  const abs = resolve(file);
+  const stat = lstatOrUndefined(abs);
+  if (stat?.isSymbolicLink()) throw new TreeError(`${file} is a symlink`, 'meshforge never writes through symlinks: replace it with a regular file.');
+  if (stat?.isFile() && readFileSync(abs, 'utf8') === content) return false;
+  const temp = join(dirname(abs), `.${basename(abs)}.meshforge-tmp-${process.pid}`);
+  try {
+    writeFileSync(temp, content, { encoding: 'utf8' });
+    renameSync(temp, abs);
+  } finally {
+    rmSync(temp, { force: true });
+  }
+  return true;
+}

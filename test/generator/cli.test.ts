@@ -1,0 +1,134 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { packagePath } from '../../generator/paths.js';
+import { exampleText, tempDir } from './helpers.js';
+
+// The built CLI as a child process (run `npm run build` first), in a temp folder holding a copy of the example.
+const BIN = packagePath('bin', 'meshforge.js');
+
+function run(cwd: string, ...args: string[]) {
+  const result = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function project(text = exampleText()): string {
+  const dir = tempDir('meshforge-cli-');
+  writeFileSync(join(dir, 'mesh.config.yaml'), text);
+  return dir;
+}
+
+function tree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const visit = (d: string, prefix: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const rel = prefix ? `${prefix}/${e.name}` : e.name;
+      if (e.isDirectory()) visit(join(d, e.name), rel);
+      else out[rel] = readFileSync(join(d, e.name), 'utf8');
+    }
+  };
+  visit(dir, '');
+  return out;
+}
+
+describe('meshforge generate', () => {
+  it('writes the tree and the ledger on a fresh clone, with a per-cluster summary, identical to the committed tree', () => {
+    const dir = project();
+    const first = run(dir, 'generate');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/cluster1: files 33 added, 0 changed, 0 removed; resources 28 added/);
+    expect(first.stdout).toMatch(/cluster2: files \d+ added/);
+    expect(first.stdout).toMatch(/mesh\.lock\.yaml: created/);
+    expect(tree(join(dir, 'clusters'))).toEqual(tree(packagePath('clusters')));
+    expect(readFileSync(join(dir, 'mesh.lock.yaml'), 'utf8')).toBe(readFileSync(packagePath('mesh.lock.yaml'), 'utf8'));
+    const second = run(dir, 'generate');
+    expect(second.code).toBe(0);
+    expect(second.stdout).toContain('cluster1: up to date');
+    expect(second.stdout).toContain('mesh.lock.yaml: unchanged');
+  });
+
+  it('--check passes on the committed tree', () => {
+    const result = run(packagePath(), 'generate', '--check');
+    expect(result.stdout + result.stderr).toContain('up to date');
+    expect(result.code).toBe(0);
+  });
+
+  it('--check fails after a hand edit, a deleted file or a lost ledger, and writes nothing', () => {
+    const dir = project();
+    expect(run(dir, 'generate').code).toBe(0);
+    expect(run(dir, 'generate', '--check').code).toBe(0);
+    const edited = join(dir, 'clusters/cluster1/bar/serviceentry-httpbin-cluster2.yaml');
+    writeFileSync(edited, readFileSync(edited, 'utf8').replace('32001', '32002'));
+    rmSync(join(dir, 'clusters/cluster2/kustomization.yaml'));
+    const snapshot = tree(dir);
+    const result = run(dir, 'generate', '--check');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('changed   clusters/cluster1/bar/serviceentry-httpbin-cluster2.yaml');
+    expect(result.stdout).toContain('missing   clusters/cluster2/kustomization.yaml');
+    expect(tree(dir)).toEqual(snapshot);
+    // Regenerating repairs it; then losing the ledger (Admiral's failure) is drift too, not a silent renumbering.
+    expect(run(dir, 'generate').code).toBe(0);
+    rmSync(join(dir, 'mesh.lock.yaml'));
+    const lost = run(dir, 'generate', '--check');
+    expect(lost.code).toBe(1);
+    expect(lost.stdout).toContain('missing   mesh.lock.yaml');
+  });
+
+  it('exits 2 with the same diagnostics as validate on an invalid config, writing nothing', () => {
+    const dir = project(exampleText().replace('exportTo: [cluster1]', 'exportTo: [clustr1]'));
+    const generate = run(dir, 'generate');
+    const validate = run(dir, 'validate');
+    expect(generate.code).toBe(2);
+    expect(generate.stdout).toBe(validate.stdout);
+    expect(generate.stdout).toMatch(/mesh\.config\.yaml:\d+:\d+: error: unknown cluster 'clustr1'/);
+    expect(readdirSync(dir)).toEqual(['mesh.config.yaml']);
+  });
+
+  it('exits 2 on an unknown --cluster', () => {
+    const dir = project();
+    const result = run(dir, 'generate', '--cluster', 'cluster9');
+    expect(result.code).toBe(2);
+    expect(result.stdout).toContain('no such cluster');
+    expect(readdirSync(dir)).toEqual(['mesh.config.yaml']);
+  });
+
+  it('--cluster writes only that cluster, --out and --config choose the paths', () => {
+    const dir = project();
+    mkdirSync(join(dir, 'conf'));
+    cpSync(join(dir, 'mesh.config.yaml'), join(dir, 'conf', 'mesh.config.yaml'));
+    const result = run(dir, 'generate', '--config', 'conf/mesh.config.yaml', '--out', 'gitops/clusters', '--cluster', 'cluster3');
+    expect(result.code).toBe(0);
+    expect(readdirSync(join(dir, 'gitops/clusters')).sort()).toEqual(['cluster3', 'meshforge-provenance.json']);
+    expect(existsSync(join(dir, 'conf', 'mesh.lock.yaml'))).toBe(true);
+  });
+
+  it('exits 3 when a foreign file is in the way or the output folder is not usable, changing nothing', () => {
+    const dir = project();
+    expect(run(dir, 'generate').code).toBe(0);
+    const foreign = join(dir, 'clusters/cluster1/foo');
+    mkdirSync(foreign, { recursive: true });
+    writeFileSync(join(dir, 'clusters/cluster1/notes.md'), 'mine\n');
+    // A new service in foo would need a file the user already wrote by hand.
+    writeFileSync(join(dir, 'mesh.config.yaml'), exampleText().replace('cluster: cluster1\n    ports: [{ number: 80, name: http, protocol: HTTP }]', 'cluster: cluster1\n    ports: [{ number: 80, name: http, protocol: HTTP }]\n    versions: [{ name: v1 }]'));
+    writeFileSync(join(foreign, 'destinationrule-sleep.yaml'), 'hand: written\n');
+    const before = tree(dir);
+    const result = run(dir, 'generate');
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('did not generate');
+    expect(result.stderr).toContain('cluster1/foo/destinationrule-sleep.yaml');
+    expect(tree(dir)).toEqual({ ...before });
+
+    const other = project();
+    symlinkSync(tempDir(), join(other, 'clusters'));
+    const linked = run(other, 'generate');
+    expect(linked.code).toBe(3);
+    expect(linked.stderr).toContain('symlink');
+  });
+
+  it('documents its flags in --help', () => {
+    const help = run(tempDir(), 'generate', '--help');
+    expect(help.code).toBe(0);
+    for (const flag of ['--out', '--check', '--cluster', '--reclaim', '--config']) expect(help.stdout).toContain(flag);
+  });
+});

@@ -1,0 +1,56 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { loadConfigString } from '../../generator/config/load.js';
+import { readFileSync } from 'node:fs';
+import { allocateVips, type VipLedger } from '../../generator/ledger/ledger.js';
+import type { RenderedFile } from '../../generator/manifest/types.js';
+import type { MeshModel } from '../../generator/model/types.js';
+import { packagePath } from '../../generator/paths.js';
+import { renderMesh } from '../../generator/render/render.js';
+
+export const EXAMPLE_CONFIG = packagePath('mesh.config.yaml');
+
+export function exampleText(): string {
+  return readFileSync(EXAMPLE_CONFIG, 'utf8');
+}
+
+export function modelOf(text: string, file = 'mesh.config.yaml'): MeshModel {
+  const loaded = loadConfigString(text, file);
+  if (!loaded.ok) throw new Error(`config invalid: ${loaded.diagnostics.map((d) => d.message).join('; ')}`);
+  return loaded.value.model;
+}
+
+export function ledgerOf(model: MeshModel, previous?: VipLedger, reclaim = false): VipLedger {
+  const result = allocateVips(model, previous, { reclaim });
+  if (!result.ok) throw new Error(result.diagnostics.map((d) => d.message).join('; '));
+  return result.value;
+}
+
+export function renderExample(): { model: MeshModel; ledger: VipLedger; files: RenderedFile[] } {
+  const model = modelOf(exampleText());
+  const ledger = ledgerOf(model);
+  return { model, ledger, files: renderMesh(model, ledger) };
+}
+
+export interface ParsedResource {
+  readonly path: string;
+  readonly cluster: string | undefined;
+  readonly object: Record<string, any>;
+}
+
+/** Parses every rendered file (the way a reader of the tree would) into objects. */
+export function parsedResources(files: readonly RenderedFile[]): ParsedResource[] {
+  return files.map((f) => ({ path: f.path, cluster: f.cluster, object: parse(f.content) as Record<string, any> }));
+}
+
+export function find(resources: readonly ParsedResource[], cluster: string, kind: string, name: string, namespace?: string): Record<string, any> {
+  const hit = resources.find((r) => r.cluster === cluster && r.object.kind === kind && r.object.metadata?.name === name && (namespace === undefined || r.object.metadata?.namespace === namespace));
+  if (!hit) throw new Error(`no ${kind} ${namespace ?? '*'}/${name} in ${cluster}`);
+  return hit.object;
+}
+
+export function tempDir(prefix = 'meshforge-gen-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
