@@ -1,4 +1,4 @@
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { execa } from 'execa';
 
@@ -27,7 +27,7 @@ function realPathOf(path: string): string {
 
 function nearestExistingDir(path: string): string {
   let dir = path;
-  while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
+  while (!(existsSync(dir) && statSync(dir).isDirectory()) && dirname(dir) !== dir) dir = dirname(dir);
   return dir;
 }
 

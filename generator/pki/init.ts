@@ -25,8 +25,6 @@ export interface PkiWriteResult {
   readonly kept: readonly string[];
 }
 
-const INIT_HINT = 'Run `meshforge certs init` to create what is missing.';
-
 /** A CA on disk: its certificate, key and what it passes to what it signs. */
 export interface LoadedCa {
   readonly certPem: string;
@@ -86,7 +84,7 @@ export function issueIntermediate(profile: PkiProfile, cluster: string, key: Key
 }
 
 /** Writes the four cacerts files of a cluster from its intermediate and the root (what is missing only, unless `overwrite`). */
-function writeClusterFiles(layout: PkiLayout, cluster: string, ca: { certPem: string; keyPem: string }, rootPem: string, result: { created: string[]; kept: string[] }, overwrite: boolean): void {
+export function writeClusterFiles(layout: PkiLayout, cluster: string, ca: { certPem: string; keyPem: string }, rootPem: string, result: { created: string[]; kept: string[] }, overwrite: boolean): void {
   const paths = layout.cluster(cluster);
   const contents: Record<(typeof CLUSTER_FILES)[number], { path: string; text: string; key: boolean }> = {
     'ca-cert.pem': { path: paths.caCert, text: ca.certPem, key: false },
@@ -119,6 +117,16 @@ export async function initPki(model: MeshModel, dir: string, options: PkiWriteOp
   const caBits = options.caKeyBits ?? CA_KEY_BITS;
   const credentials = ingressCredentials(model);
 
+  // Every key path of the layout, written now or kept, is checked before anything is read or written:
+  // a key that git tracks or would show is a leak even if meshforge only keeps it.
+  await guardKeyPaths(
+    [
+      layout.rootKey,
+      ...model.clusters.map((c) => layout.cluster(c.name).caKey),
+      ...(credentials.length > 0 ? [layout.ingressCaKey, ...credentials.map((c) => layout.credential(c.credentialName).key)] : []),
+    ],
+    options,
+  );
   const rootCa = loadCa(layout.rootCert, layout.rootKey);
   const existingClusters = model.clusters.map((c) => ({ name: c.name, ca: loadCa(layout.cluster(c.name).caCert, layout.cluster(c.name).caKey) }));
   if (!rootCa && existingClusters.some((c) => c.ca)) {
@@ -133,14 +141,6 @@ export async function initPki(model: MeshModel, dir: string, options: PkiWriteOp
     throw new PkiError('invalid', `${layout.ingressCaCert} is missing but ingress credentials exist`, 'Restore the ingress CA from your backup, or delete the ingress folder to issue everything again.');
   }
 
-  // Every key that will be written, checked before anything is written.
-  const newKeyPaths = [
-    ...(rootCa ? [] : [layout.rootKey]),
-    ...existingClusters.filter((c) => !c.ca).map((c) => layout.cluster(c.name).caKey),
-    ...(credentials.length > 0 && !ingressCa ? [layout.ingressCaKey] : []),
-    ...existingCredentials.filter((c) => c.key === undefined).map((c) => layout.credential(c.credential.credentialName).key),
-  ];
-  await guardKeyPaths(newKeyPaths, options);
   ensurePrivateDir(dir);
 
   // Native key generation runs on the thread pool: start every key at once.
@@ -206,5 +206,3 @@ export async function initPki(model: MeshModel, dir: string, options: PkiWriteOp
   }
   return result;
 }
-
-export { writeClusterFiles, INIT_HINT };
