@@ -19,14 +19,21 @@ export interface PlanInput {
   readonly ledger?: { readonly path: string; readonly before: string | undefined; readonly after: string | undefined };
   /** Other files that travel with the change (the config), by repo-relative path. */
   readonly extraFiles?: readonly { readonly path: string; readonly before: string | undefined; readonly after: string | undefined }[];
-  /** Cluster of a previously generated file; default: the first path segment when there is a folder. */
-  readonly clusterOf?: (path: string) => string | undefined;
+  /**
+   * Names of the mesh's clusters. A previously generated file (which carries no cluster of its own) belongs to the
+   * cluster named by its first path segment; without this list, any first folder counts as a cluster.
+   */
+  readonly clusterNames?: readonly string[];
 }
 
 /** Works out, per cluster, which resources and files `generate` adds, changes and removes. Pure. */
 export function planChanges(input: PlanInput): ChangePlan {
   const prefix = input.outDir ? `${trimSlashes(input.outDir.replace(/\\/g, '/'))}/` : '';
-  const clusterOf = input.clusterOf ?? defaultClusterOf;
+  const known = input.clusterNames ? new Set(input.clusterNames) : undefined;
+  const clusterOf = (path: string): string | undefined => {
+    const first = firstFolder(path);
+    return first !== undefined && (!known || known.has(first)) ? first : undefined;
+  };
   const groups = new Map<string, { cluster?: string; files: FileChange[]; before: FileResourceAt[]; after: FileResourceAt[] }>();
   const group = (cluster: string | undefined) => {
     const key = cluster ?? '';
@@ -48,7 +55,7 @@ export function planChanges(input: PlanInput): ChangePlan {
       continue;
     }
     const path = prefix + file.path;
-    const entry = group(file.cluster ?? clusterOf(file.path));
+    const entry = group(file.cluster ?? (known ? undefined : clusterOf(file.path)));
     entry.files.push(fileChange(path, old === undefined ? 'added' : 'changed', old, file.content));
     if (old !== undefined) entry.before.push(...atPath(resourcesInYaml(old), path));
     entry.after.push(...atPath(resourcesInYaml(file.content), path));
@@ -124,9 +131,10 @@ function fileChange(path: string, change: ChangeKind, before: string | undefined
   return { path, change, patch, additions, deletions };
 }
 
-function defaultClusterOf(path: string): string | undefined {
+function firstFolder(path: string): string | undefined {
   const slash = path.indexOf('/');
-  return slash > 0 ? path.slice(0, slash) : undefined;
+  // Cluster names are DNS labels: a top-level folder starting with `_` (the Argo CD wrappers in `_argocd/`) is none.
+  return slash > 0 && !path.startsWith('_') ? path.slice(0, slash) : undefined;
 }
 
 function trimSlashes(path: string): string {

@@ -8,6 +8,7 @@ import { allocateVips, type VipLedger } from '../ledger/ledger.js';
 import { LOCK_FILE, readLedger, serializeLedger } from '../ledger/lockfile.js';
 import type { RenderedFile } from '../manifest/types.js';
 import type { MeshModel } from '../model/types.js';
+import { withGitops } from '../gitops/render.js';
 import { outputLocation, renderMesh } from '../render/render.js';
 
 export interface GenerateOptions {
@@ -19,6 +20,31 @@ export interface GenerateOptions {
   readonly clusters?: readonly string[];
   /** Hand VIPs freed by removed hosts to new hosts. */
   readonly reclaim?: boolean;
+  /** Only shard `index` (1-based) of `count`: clusters sorted by name, dealt round-robin. Not with `clusters`. */
+  readonly shard?: Shard;
+}
+
+export interface Shard {
+  readonly index: number;
+  readonly count: number;
+}
+
+/** Reads `i/n` (1 <= i <= n): the CI matrix form of a shard. Undefined when the text is not one. */
+export function parseShard(text: string): Shard | undefined {
+  const match = /^(\d+)\/(\d+)$/.exec(text.trim());
+  if (!match) return undefined;
+  const index = Number(match[1]);
+  const count = Number(match[2]);
+  return count >= 1 && index >= 1 && index <= count ? { index, count } : undefined;
+}
+
+/**
+ * The clusters of one shard: names sorted, the k-th (0-based) going to shard k mod n + 1. Every cluster is in exactly
+ * one shard and shard sizes differ by at most one; adding a cluster can move others to another shard, which is
+ * harmless because each run owns exactly the cluster folders of its shard.
+ */
+export function shardClusters(names: readonly string[], shard: Shard): string[] {
+  return [...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).filter((_, k) => k % shard.count === shard.index - 1);
 }
 
 export interface GeneratePlan {
@@ -28,6 +54,8 @@ export interface GeneratePlan {
   readonly ledger: VipLedger;
   readonly sources: SourceRegistry;
   readonly diagnostics: readonly Diagnostic[];
+  /** The clusters this run writes (from `clusters` or `shard`); undefined for the whole fleet. */
+  readonly scope?: readonly string[];
 }
 
 export function defaultLockFile(configFile: string): string {
@@ -90,15 +118,17 @@ export function planGenerate(options: GenerateOptions, sources: SourceRegistry =
   diagnostics.push(...allocated.diagnostics);
   if (!allocated.ok) return fail(diagnostics);
 
-  const rendered = renderMesh(model, allocated.value, { outDir: options.outDir });
+  // Cluster content first, then the Argo CD / Flux wrappers that deliver it (gitops: in the config).
+  const rendered = withGitops(model, renderMesh(model, allocated.value, { outDir: options.outDir }), { outDir: options.outDir });
   diagnostics.push(...collisions(rendered, model.configFile));
   if (hasErrors(diagnostics)) return fail(diagnostics);
 
-  const scope = options.clusters && options.clusters.length > 0 ? new Set(options.clusters) : undefined;
+  const scopeList = options.shard ? shardClusters(model.clusters.map((c) => c.name), options.shard) : options.clusters && options.clusters.length > 0 ? [...options.clusters] : undefined;
+  const scope = scopeList ? new Set(scopeList) : undefined;
   const files = scope ? rendered.filter((f) => f.cluster !== undefined && scope.has(f.cluster)) : rendered;
   for (const file of files) {
     const location = file.resources[0]?.location.file ?? outputLocation(options.outDir, file.path);
     sources.addText(location, file.content);
   }
-  return ok({ model, files, lock: { path: lockPath, content: serializeLedger(allocated.value) }, ledger: allocated.value, sources, diagnostics }, diagnostics);
+  return ok({ model, files, lock: { path: lockPath, content: serializeLedger(allocated.value) }, ledger: allocated.value, sources, diagnostics, ...(scopeList ? { scope: scopeList } : {}) }, diagnostics);
 }

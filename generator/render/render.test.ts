@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { parse } from 'yaml';
 import type { MeshModel } from '../model/types.js';
 import { exampleText, ledgerOf, modelOf } from '../../test/generator/helpers.js';
+import { planGitops } from '../gitops/render.js';
 import { planMeshFiles, renderMesh, renderPlannedFile } from './render.js';
 import { templatesDir } from './templates.js';
 
@@ -37,7 +38,7 @@ describe('renderMesh', () => {
 
   it('has one template per kind it writes, and every template is used', () => {
     const onDisk = readdirSync(templatesDir()).filter((f) => f.endsWith('.yaml.hbs') && !f.startsWith('_')).map((f) => f.replace('.yaml.hbs', '')).sort();
-    const used = [...new Set(planMeshFiles(model, ledger).map((f) => f.document.template))].sort();
+    const used = [...new Set([...planMeshFiles(model, ledger).map((f) => f.document.template), ...planGitops(model).map((d) => d.template)])].sort();
     expect(used).toEqual(onDisk);
   });
 

@@ -1,0 +1,179 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { hasErrors } from '../diagnostics/result.js';
+import { SourceRegistry } from '../diagnostics/sources.js';
+import type { Diagnostic } from '../diagnostics/types.js';
+import { runPolicies } from '../lint/engine.js';
+import type { ManifestResource, RenderedFile } from '../manifest/types.js';
+import type { MeshModel } from '../model/types.js';
+import { planGenerate, type GeneratePlan } from '../pipeline/generate.js';
+import { resolvePkiDir } from '../pki/profile.js';
+import { verifyPki } from '../pki/verify.js';
+import { outputLocation } from '../render/render.js';
+import type { ManifestValidator } from '../validate/types.js';
+import { compareTree, type TreeChanges } from '../write/tree.js';
+
+/** The rule id of a drift finding: a generated file (or the VIP ledger) differs from what the config generates. */
+export const DRIFT_RULE = 'drift';
+
+export type CheckStageName = 'config' | 'drift' | 'schema' | 'policies' | 'pki';
+
+export interface CheckStage {
+  readonly name: CheckStageName;
+  /** False when the stage was skipped (--no-schema, no PKI folder, invalid config). */
+  readonly ran: boolean;
+  readonly ms: number;
+  /** One line for the status output, e.g. "embedded schemas" or "no PKI folder at .meshforge/pki". */
+  readonly detail?: string;
+}
+
+export interface CheckOptions {
+  readonly configFile: string;
+  readonly outDir: string;
+  /** The schema validator to run; null skips schema validation (--no-schema). */
+  readonly validator: ManifestValidator | null;
+  /**
+   * Where to look for the PKI: `override` (--pki, relative to `cwd`) or mesh.ca.pkiDir next to the config. A folder
+   * that does not exist skips the stage. Omit to skip it always.
+   */
+  readonly pki?: { readonly cwd: string; readonly override?: string };
+  /** Moment PKI validity is checked at. */
+  readonly now: Date;
+  /** Monotonic clock for stage timings (tests may pass a fake). */
+  readonly clock?: () => number;
+}
+
+export interface CheckResult {
+  /** 'invalid': the config could not be turned into a tree (exit 2); 'checked': every stage ran that could. */
+  readonly outcome: 'invalid' | 'checked';
+  readonly diagnostics: readonly Diagnostic[];
+  /** Findings silenced by annotations or policies.exceptions. */
+  readonly suppressed: number;
+  readonly sources: SourceRegistry;
+  readonly stages: readonly CheckStage[];
+  readonly model?: MeshModel;
+  /** Every file the config generates, the GitOps wrappers included. */
+  readonly files: readonly RenderedFile[];
+  readonly drift?: TreeChanges & { readonly lockChanged: boolean };
+  readonly resources: number;
+}
+
+/** A path relative to `cwd` when it lies inside it (how findings name files), absolute otherwise. */
+function displayPath(cwd: string, absolute: string): string {
+  const rel = relative(cwd, absolute);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : absolute;
+}
+
+/** The first line (1-based) where two texts differ, for a drift message a reviewer can act on. */
+export function firstDifferentLine(before: string, after: string): number {
+  const a = before.split('\n');
+  const b = after.split('\n');
+  for (let i = 0; i < Math.max(a.length, b.length); i++) if (a[i] !== b[i]) return i + 1;
+  return 1;
+}
+
+/** Character offset of the start of a 1-based line (the end of the text when it has fewer lines). */
+function lineOffset(text: string, line: number): number {
+  let offset = 0;
+  for (let i = 1; i < line; i++) {
+    const next = text.indexOf('\n', offset);
+    if (next < 0) return text.length;
+    offset = next + 1;
+  }
+  return offset;
+}
+
+function driftDiagnostics(outDir: string, files: readonly RenderedFile[], changes: TreeChanges, lock: { path: string; before: string | undefined; after: string }): Diagnostic[] {
+  const byPath = new Map(files.map((f) => [f.path, f]));
+  const hint = 'Generated files are never edited by hand: change mesh.config.yaml, run `meshforge generate` and commit the result.';
+  const out: Diagnostic[] = [];
+  const at = (path: string) => outputLocation(outDir, path);
+  for (const path of changes.changed) {
+    const file = byPath.get(path);
+    let line: number | undefined;
+    try {
+      if (file) line = firstDifferentLine(readFileSync(at(path), 'utf8'), file.content);
+    } catch {
+      // The file vanished between the comparison and now: the message stays without a line.
+    }
+    out.push({
+      rule: DRIFT_RULE,
+      severity: 'error',
+      message: `the file differs from what ${file?.origin?.file ?? 'the config'} generates${line === undefined ? '' : ` from line ${line} on (the generated text is shown)`}`,
+      hint,
+      location: { file: at(path), ...(file && line !== undefined ? { offset: lineOffset(file.content, line) } : {}) },
+      ...(file?.cluster !== undefined ? { cluster: file.cluster } : {}),
+    });
+  }
+  for (const path of changes.added) {
+    const file = byPath.get(path);
+    out.push({ rule: DRIFT_RULE, severity: 'error', message: 'the file is missing: the config generates it', hint, location: { file: at(path) }, ...(file?.cluster !== undefined ? { cluster: file.cluster } : {}) });
+  }
+  for (const path of changes.removed) {
+    out.push({ rule: DRIFT_RULE, severity: 'error', message: 'the file was generated earlier but the config no longer produces it', hint, location: { file: at(path) } });
+  }
+  for (const path of changes.conflicts) {
+    out.push({ rule: DRIFT_RULE, severity: 'error', message: 'this file stands where a generated file goes and was not written by meshforge', hint: 'Move the file out of the output folder, then run `meshforge generate`.', location: { file: at(path) } });
+  }
+  if (lock.before !== lock.after) {
+    out.push({
+      rule: DRIFT_RULE,
+      severity: 'error',
+      message: lock.before === undefined ? `${lock.path} is missing: it records the VIP of every imported host` : `${lock.path} differs from the VIP ledger the config produces`,
+      hint: 'Run `meshforge generate` and commit mesh.lock.yaml with the tree; never edit it by hand.',
+      location: { file: lock.path },
+    });
+  }
+  return out;
+}
+
+/**
+ * `meshforge check` without the CLI: config validation, drift of the written tree against what the config
+ * generates, schema validation and policies on the in-memory resources (never re-parsed from disk), and the PKI
+ * when its folder exists. Reads the config, the tree and the PKI; writes nothing.
+ */
+export async function runCheck(options: CheckOptions): Promise<CheckResult> {
+  const clock = options.clock ?? (() => performance.now());
+  const sources = new SourceRegistry();
+  const stages: CheckStage[] = [];
+  const time = async <T>(name: CheckStageName, work: () => T | Promise<T>, detail?: string): Promise<T> => {
+    const start = clock();
+    const value = await work();
+    stages.push({ name, ran: true, ms: clock() - start, ...(detail !== undefined ? { detail } : {}) });
+    return value;
+  };
+  const skip = (name: CheckStageName, detail: string) => stages.push({ name, ran: false, ms: 0, detail });
+
+  const planned = await time('config', () => planGenerate({ configFile: options.configFile, outDir: options.outDir }, sources));
+  if (!planned.ok || hasErrors(planned.diagnostics)) {
+    for (const name of ['drift', 'schema', 'policies', 'pki'] as const) skip(name, 'the config is invalid');
+    return { outcome: 'invalid', diagnostics: planned.diagnostics, suppressed: 0, sources, stages, files: [], resources: 0 };
+  }
+  const plan: GeneratePlan = planned.value;
+  const model = plan.model;
+  const files = plan.files;
+  const diagnostics: Diagnostic[] = [...planned.diagnostics];
+
+  const drift = await time('drift', () => {
+    const changes = compareTree(options.outDir, files);
+    const before = existsSync(plan.lock.path) ? readFileSync(plan.lock.path, 'utf8') : undefined;
+    diagnostics.push(...driftDiagnostics(options.outDir, files, changes, { path: plan.lock.path, before, after: plan.lock.content }));
+    return { ...changes, lockChanged: before !== plan.lock.content };
+  });
+
+  const resources: ManifestResource[] = files.flatMap((f) => f.resources);
+  if (options.validator) {
+    const validator = options.validator;
+    diagnostics.push(...(await time('schema', () => validator.validate(resources), validator.name)));
+  } else skip('schema', 'skipped (--no-schema)');
+
+  const policies = await time('policies', () => runPolicies(resources, { model }));
+  diagnostics.push(...policies.diagnostics);
+
+  const pkiDir = options.pki ? displayPath(options.pki.cwd, resolvePkiDir(model, options.pki.cwd, options.pki.override)) : undefined;
+  if (pkiDir !== undefined && existsSync(resolve(options.pki!.cwd, pkiDir))) {
+    diagnostics.push(...(await time('pki', () => verifyPki(model, pkiDir, { now: options.now }), pkiDir)));
+  } else skip('pki', pkiDir === undefined ? 'not asked for' : `no PKI folder at ${pkiDir}`);
+
+  return { outcome: 'checked', diagnostics, suppressed: policies.suppressed.length, sources, stages, model, files, drift, resources: resources.length };
+}

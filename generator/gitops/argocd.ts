@@ -1,0 +1,178 @@
+import type { ClusterModel, GitopsModel, MeshModel } from '../model/types.js';
+import { SUPPRESS_ANNOTATION, SUPPRESS_REASON_ANNOTATION } from '../lint/suppress.js';
+import { helmReleases, type HelmRelease } from '../render/install.js';
+import {
+  ARGOCD_FOLDER,
+  ARGOCD_ROOT_FILE,
+  CLUSTER_LABEL,
+  installRepoPath,
+  ISTIO_CHARTS_URL,
+  MANAGED_BY_LABEL,
+  repoPath,
+  SYNC_OPTIONS_ANNOTATION,
+  SYNC_WAVE,
+  SYNC_WAVE_ANNOTATION,
+} from './layout.js';
+import type { GitopsDocument, Obj } from './types.js';
+
+const API_VERSION = 'argoproj.io/v1alpha1';
+/** Where the Argo CD control plane runs: the root Application and the ApplicationSet are applied there. */
+const IN_CLUSTER = 'https://kubernetes.default.svc';
+
+/** The Argo CD destination of a cluster: the API server URL when the config gives one, else the registered name. */
+export function argocdDestination(cluster: ClusterModel): { server: string } | { name: string } {
+  return cluster.destination.server !== undefined ? { server: cluster.destination.server } : { name: cluster.destination.name };
+}
+
+const managed = (cluster?: string): Record<string, string> => ({ [MANAGED_BY_LABEL]: 'meshforge', ...(cluster !== undefined ? { [CLUSTER_LABEL]: cluster } : {}) });
+const wave = (n: number): Record<string, string> => ({ [SYNC_WAVE_ANNOTATION]: String(n) });
+
+/** Names of the Argo CD objects meshforge writes. */
+export function meshApplicationSetName(model: MeshModel): string {
+  return `${model.mesh.id}-mesh`;
+}
+
+export function installApplicationName(cluster: ClusterModel, release: HelmRelease): string {
+  return `${cluster.name}-${release.release}`;
+}
+
+/**
+ * The mesh configuration of every cluster, one Application per cluster folder. A matrix of a list generator (one
+ * element per cluster: its name and its destination from the config) and a git directory generator over that
+ * cluster's folder: an Application exists only for a cluster folder that is in Git, and the destination comes from
+ * the config, never from guessing at folder names. Folders that are not clusters (`_argocd/`, a Flux bootstrap
+ * folder) are never matched.
+ */
+function meshApplicationSet(model: MeshModel, gitops: GitopsModel): Obj {
+  const elements = model.clusters.map((cluster) => ({
+    cluster: cluster.name,
+    // Exactly one of the two is set; Argo CD treats an empty string as unset.
+    server: cluster.destination.server ?? '',
+    destinationName: cluster.destination.server === undefined ? cluster.destination.name : '',
+  }));
+  return {
+    apiVersion: API_VERSION,
+    kind: 'ApplicationSet',
+    metadata: { name: meshApplicationSetName(model), namespace: gitops.argocd.namespace, labels: managed(), annotations: wave(SYNC_WAVE.mesh) },
+    spec: {
+      goTemplate: true,
+      goTemplateOptions: ['missingkey=error'],
+      generators: [
+        {
+          matrix: {
+            generators: [{ list: { elements } }, { git: { repoURL: gitops.repoURL, revision: gitops.branch, directories: [{ path: `${repoPath(gitops)}/{{.cluster}}` }] } }],
+          },
+        },
+      ],
+      // Deleting the ApplicationSet must not delete every cluster's mesh configuration.
+      syncPolicy: { preserveResourcesOnDeletion: true },
+      template: {
+        metadata: { name: `{{.cluster}}-mesh`, labels: { [MANAGED_BY_LABEL]: 'meshforge', [CLUSTER_LABEL]: '{{.cluster}}' } },
+        spec: {
+          project: gitops.argocd.project,
+          source: { repoURL: gitops.repoURL, targetRevision: gitops.branch, path: '{{.path.path}}' },
+          destination: { server: '{{.server}}', name: '{{.destinationName}}' },
+          syncPolicy: {
+            automated: { prune: true, selfHeal: true },
+            // Namespaces are part of the generated content; Istio's CRDs come from the istio-base Application (Helm)
+            // or from `istioctl install`, so a first sync must not fail its dry run on a CRD that arrives in parallel.
+            syncOptions: ['CreateNamespace=false', 'ServerSideApply=true', 'SkipDryRunOnMissingResource=true'],
+          },
+        },
+      },
+    },
+  };
+}
+
+const RELEASE_WAVE: Readonly<Record<HelmRelease['chart'], number>> = { base: SYNC_WAVE.istioBase, istiod: SYNC_WAVE.istiod, gateway: SYNC_WAVE.gateway };
+
+/**
+ * One Application per Istio chart of a Helm-installed cluster: the chart from Istio's repository at the cluster's
+ * Istio version, values from the file meshforge generated in Git (multi-source, `ref: values`).
+ */
+function installApplication(gitops: GitopsModel, cluster: ClusterModel, release: HelmRelease): Obj {
+  const base = release.chart === 'base';
+  const valuesFile = installRepoPath(gitops, cluster, release.valuesFile);
+  // registry-only reads meshConfig from inline values only; istiod's values file in Git is rendered from the same
+  // model (and checked where the values file itself is linted), so the opaque reference is not a finding.
+  const suppress =
+    release.chart === 'istiod'
+      ? { [SUPPRESS_ANNOTATION]: 'registry-only', [SUPPRESS_REASON_ANNOTATION]: `meshConfig comes from ${valuesFile}, generated by meshforge from mesh.config.yaml` }
+      : {};
+  return {
+    apiVersion: API_VERSION,
+    kind: 'Application',
+    metadata: { name: installApplicationName(cluster, release), namespace: gitops.argocd.namespace, labels: managed(cluster.name), annotations: { ...wave(RELEASE_WAVE[release.chart]), ...suppress } },
+    spec: {
+      project: gitops.argocd.project,
+      sources: [
+        {
+          repoURL: ISTIO_CHARTS_URL,
+          chart: release.chart,
+          targetRevision: cluster.install.version,
+          helm: { releaseName: release.release, valueFiles: [`$values/${valuesFile}`] },
+        },
+        { repoURL: gitops.repoURL, targetRevision: gitops.branch, ref: 'values' },
+      ],
+      destination: { ...argocdDestination(cluster), namespace: release.namespace },
+      syncPolicy: {
+        automated: { prune: true, selfHeal: true },
+        // The control plane's namespaces must exist before the mesh configuration (which also declares them) syncs.
+        syncOptions: ['CreateNamespace=true', 'ServerSideApply=true'],
+      },
+      // istiod rewrites the failurePolicy of the default validating webhook at run time: without this the base
+      // Application never stops being out of sync.
+      ...(base
+        ? { ignoreDifferences: [{ group: 'admissionregistration.k8s.io', kind: 'ValidatingWebhookConfiguration', name: 'istiod-default-validator', jsonPointers: ['/webhooks/0/failurePolicy'] }] }
+        : {}),
+    },
+  };
+}
+
+/** The app of apps: syncs `_argocd/` so the sync waves above order the Applications. Applied once by hand. */
+function rootApplication(model: MeshModel, gitops: GitopsModel): Obj {
+  return {
+    apiVersion: API_VERSION,
+    kind: 'Application',
+    metadata: { name: `${model.mesh.id}-gitops`, namespace: gitops.argocd.namespace, labels: managed() },
+    spec: {
+      project: gitops.argocd.project,
+      source: { repoURL: gitops.repoURL, targetRevision: gitops.branch, path: `${repoPath(gitops)}/${ARGOCD_FOLDER}` },
+      destination: { server: IN_CLUSTER, namespace: gitops.argocd.namespace },
+      syncPolicy: { automated: { prune: true, selfHeal: true } },
+    },
+  };
+}
+
+/** Every Argo CD wrapper: the root Application, the mesh ApplicationSet, and the Istio chart Applications. Pure. */
+export function argocdDocuments(model: MeshModel, gitops: GitopsModel): GitopsDocument[] {
+  const docs: GitopsDocument[] = [
+    { path: `${ARGOCD_FOLDER}/${ARGOCD_ROOT_FILE}`, template: 'gitops-application', object: rootApplication(model, gitops), origin: gitops.origin, listed: false },
+    { path: `${ARGOCD_FOLDER}/applicationset-${meshApplicationSetName(model)}.yaml`, template: 'gitops-applicationset', object: meshApplicationSet(model, gitops), origin: gitops.origin, listed: true },
+  ];
+  for (const cluster of model.clusters) {
+    for (const release of helmReleases(cluster)) {
+      docs.push({
+        path: `${ARGOCD_FOLDER}/application-${installApplicationName(cluster, release)}.yaml`,
+        cluster: cluster.name,
+        template: 'gitops-application',
+        object: installApplication(gitops, cluster, release),
+        origin: [...cluster.origin, 'install'],
+        listed: true,
+      });
+    }
+  }
+  return docs;
+}
+
+/**
+ * Annotations the generator may put on a cluster's content resources for Argo CD: Namespaces one wave ahead of
+ * everything else, and Istio custom resources allowed to skip the dry run while their CRDs arrive from a sibling
+ * Application. Argo CD already applies Namespaces first within a wave and the mesh Applications set
+ * SkipDryRunOnMissingResource for the whole sync, so these are optional belt and braces.
+ */
+export function argocdContentAnnotations(object: { readonly apiVersion?: unknown; readonly kind?: unknown }): Record<string, string> {
+  if (object.kind === 'Namespace') return { [SYNC_WAVE_ANNOTATION]: '-1' };
+  if (typeof object.apiVersion === 'string' && /\.istio\.io\//.test(object.apiVersion)) return { [SYNC_OPTIONS_ANNOTATION]: 'SkipDryRunOnMissingResource=true' };
+  return {};
+}

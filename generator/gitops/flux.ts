@@ -1,0 +1,136 @@
+import type { ClusterModel, GitopsModel, MeshModel } from '../model/types.js';
+import { helmReleases, installDocuments, type HelmRelease } from '../render/install.js';
+import {
+  CLUSTER_LABEL,
+  clusterRepoPath,
+  FLUX_FOLDER,
+  FLUX_HELM_REPOSITORY_NAME,
+  FLUX_ISTIO_FOLDER,
+  FLUX_ISTIO_KUSTOMIZATION,
+  FLUX_MESH_KUSTOMIZATION,
+  FLUX_SOURCE_NAME,
+  ISTIO_CHARTS_URL,
+  MANAGED_BY_LABEL,
+} from './layout.js';
+import type { GitopsDocument, Obj } from './types.js';
+
+export const FLUX_API = {
+  source: 'source.toolkit.fluxcd.io/v1',
+  kustomize: 'kustomize.toolkit.fluxcd.io/v1',
+  helm: 'helm.toolkit.fluxcd.io/v2',
+} as const;
+
+const labels = (cluster: ClusterModel): Record<string, string> => ({ [MANAGED_BY_LABEL]: 'meshforge', [CLUSTER_LABEL]: cluster.name });
+
+/**
+ * The values of each Helm release, as the generator intends them (its planned objects, never re-parsed text), keyed
+ * by the values file's path inside the cluster folder.
+ */
+export function intendedValues(model: MeshModel, cluster: ClusterModel): ReadonlyMap<string, Readonly<Record<string, unknown>>> {
+  return new Map(installDocuments(model, cluster).map((doc) => [`${doc.folder}/${doc.fileName}`, doc.object]));
+}
+
+/**
+ * Flux accepts only http(s):// and ssh:// Git URLs; the scp-like `git@host:owner/repo.git` that Argo CD and git take
+ * is rewritten to the equivalent `ssh://git@host/owner/repo.git`.
+ */
+export function fluxGitUrl(repoURL: string): string {
+  const scp = /^([A-Za-z0-9._-]+@)?([A-Za-z0-9.-]+):(?!\/\/)(.+)$/.exec(repoURL);
+  if (!scp || scp[1] === undefined) return repoURL;
+  return `ssh://${scp[1]}${scp[2]}/${scp[3]!.replace(/^\/+/, '')}`;
+}
+
+function gitRepository(gitops: GitopsModel, cluster: ClusterModel): Obj {
+  return {
+    apiVersion: FLUX_API.source,
+    kind: 'GitRepository',
+    metadata: { name: FLUX_SOURCE_NAME, namespace: gitops.flux.namespace, labels: labels(cluster) },
+    spec: { interval: gitops.flux.interval, url: fluxGitUrl(gitops.repoURL), ref: { branch: gitops.branch } },
+  };
+}
+
+function kustomization(gitops: GitopsModel, cluster: ClusterModel, name: string, path: string, dependsOn: readonly string[]): Obj {
+  return {
+    apiVersion: FLUX_API.kustomize,
+    kind: 'Kustomization',
+    metadata: { name, namespace: gitops.flux.namespace, labels: labels(cluster) },
+    spec: {
+      interval: gitops.flux.interval,
+      ...(dependsOn.length > 0 ? { dependsOn: dependsOn.map((n) => ({ name: n })) } : {}),
+      sourceRef: { kind: 'GitRepository', name: FLUX_SOURCE_NAME },
+      path: `./${path}`,
+      prune: true,
+      // Ready only when everything it applied is ready: what makes dependsOn wait for a working control plane.
+      wait: true,
+    },
+  };
+}
+
+function helmRepository(gitops: GitopsModel, cluster: ClusterModel): Obj {
+  return {
+    apiVersion: FLUX_API.source,
+    kind: 'HelmRepository',
+    metadata: { name: FLUX_HELM_REPOSITORY_NAME, namespace: gitops.flux.namespace, labels: labels(cluster) },
+    spec: { interval: gitops.flux.interval, url: ISTIO_CHARTS_URL },
+  };
+}
+
+/** base first; istiod after base (it needs the CRDs); every gateway after istiod (it needs the injector). */
+function releaseDependencies(release: HelmRelease, releases: readonly HelmRelease[]): string[] {
+  if (release.chart === 'base') return [];
+  const wanted = release.chart === 'istiod' ? 'base' : 'istiod';
+  return releases.filter((r) => r.chart === wanted).map((r) => r.release);
+}
+
+function helmRelease(gitops: GitopsModel, cluster: ClusterModel, release: HelmRelease, releases: readonly HelmRelease[], values: Readonly<Record<string, unknown>>): Obj {
+  const dependsOn = releaseDependencies(release, releases);
+  return {
+    apiVersion: FLUX_API.helm,
+    kind: 'HelmRelease',
+    metadata: { name: release.release, namespace: gitops.flux.namespace, labels: labels(cluster) },
+    spec: {
+      interval: gitops.flux.interval,
+      releaseName: release.release,
+      targetNamespace: release.namespace,
+      // Helm keeps its release records beside the release, as `helm install -n <namespace>` does.
+      storageNamespace: release.namespace,
+      chart: { spec: { chart: release.chart, version: cluster.install.version, sourceRef: { kind: 'HelmRepository', name: FLUX_HELM_REPOSITORY_NAME } } },
+      install: { createNamespace: true },
+      ...(dependsOn.length > 0 ? { dependsOn: dependsOn.map((name) => ({ name })) } : {}),
+      values,
+    },
+  };
+}
+
+/**
+ * One cluster's Flux wrappers, in `<cluster>/flux/` (applied by `flux bootstrap --path=<path>/<cluster>/flux`):
+ * a GitRepository, the `istio-install` Kustomization (Helm clusters) and the `mesh-config` Kustomization that
+ * depends on it. The HelmRepository and HelmReleases sit in `<cluster>/flux/istio/`, applied by `istio-install`
+ * only. istioctl clusters get no Helm objects: their control plane is installed with `istioctl install -f`.
+ */
+export function fluxDocuments(model: MeshModel, gitops: GitopsModel, cluster: ClusterModel): GitopsDocument[] {
+  const origin = [...cluster.origin];
+  const releases = helmReleases(cluster);
+  const doc = (path: string, template: GitopsDocument['template'], object: Obj, from = origin): GitopsDocument => ({ path: `${cluster.name}/${path}`, cluster: cluster.name, template, object, origin: from, listed: true });
+  const docs: GitopsDocument[] = [doc(`${FLUX_FOLDER}/gitrepository-${FLUX_SOURCE_NAME}.yaml`, 'gitops-gitrepository', gitRepository(gitops, cluster), [...gitops.origin])];
+  if (releases.length > 0) {
+    docs.push(doc(`${FLUX_FOLDER}/kustomization-${FLUX_ISTIO_KUSTOMIZATION}.yaml`, 'gitops-flux-kustomization', kustomization(gitops, cluster, FLUX_ISTIO_KUSTOMIZATION, `${clusterRepoPath(gitops, cluster)}/${FLUX_ISTIO_FOLDER}`, [])));
+  }
+  docs.push(
+    doc(
+      `${FLUX_FOLDER}/kustomization-${FLUX_MESH_KUSTOMIZATION}.yaml`,
+      'gitops-flux-kustomization',
+      kustomization(gitops, cluster, FLUX_MESH_KUSTOMIZATION, clusterRepoPath(gitops, cluster), releases.length > 0 ? [FLUX_ISTIO_KUSTOMIZATION] : []),
+    ),
+  );
+  if (releases.length > 0) {
+    const values = intendedValues(model, cluster);
+    docs.push(doc(`${FLUX_ISTIO_FOLDER}/helmrepository-${FLUX_HELM_REPOSITORY_NAME}.yaml`, 'gitops-helmrepository', helmRepository(gitops, cluster)));
+    for (const release of releases) {
+      const intended = values.get(release.valuesFile);
+      if (!intended) throw new Error(`meshforge: no generated values for ${cluster.name}/${release.valuesFile}`);
+      docs.push(doc(`${FLUX_ISTIO_FOLDER}/helmrelease-${release.release}.yaml`, 'gitops-helmrelease', helmRelease(gitops, cluster, release, releases, intended), [...cluster.origin, 'install']));
+    }
+  }
+  return docs;
+}

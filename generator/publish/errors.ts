@@ -1,0 +1,36 @@
+import { redactSecrets } from '../cli/redact.js';
+
+/**
+ * Why publishing stopped. Each maps to one exit code: the caller's mistake (a dirty tree, a bad flag) is invalid
+ * input (2); everything about the outside world (git, the network, GitHub's answers) is an environment failure (3).
+ */
+export type PublishFailure =
+  | 'usage'
+  | 'dirty-tree'
+  | 'git'
+  | 'stale-lease'
+  | 'auth'
+  | 'not-found'
+  | 'validation'
+  | 'network'
+  | 'github';
+
+export class PublishError extends Error {
+  constructor(
+    readonly failure: PublishFailure,
+    message: string,
+    readonly hint?: string,
+  ) {
+    super(message);
+    this.name = 'PublishError';
+  }
+
+  get exitCode(): 2 | 3 {
+    return this.failure === 'usage' || this.failure === 'dirty-tree' ? 2 : 3;
+  }
+}
+
+/** Removes a token (and credentials embedded in URLs, and GitHub token shapes) from text that may reach a terminal. */
+export function scrub(text: string, token: string | undefined): string {
+  return redactSecrets(text, token ? { MESHFORGE_GITHUB_TOKEN: token } : {});
+}
