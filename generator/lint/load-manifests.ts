@@ -3,12 +3,13 @@ import { basename, isAbsolute, join, posix, resolve, sep } from 'node:path';
 import type { CliIO } from '../cli/io.js';
 import { fail, ok, type StageResult } from '../diagnostics/result.js';
 import type { SourceRegistry } from '../diagnostics/sources.js';
-import type { Diagnostic, DocPath } from '../diagnostics/types.js';
+import type { Diagnostic, DocPath, Location } from '../diagnostics/types.js';
 import { formatBytes, MANIFEST_LIMITS, type InputLimits } from '../load/limits.js';
 import { decodeSource } from '../load/source.js';
 import { parseYaml } from '../load/yaml.js';
 import type { ManifestResource } from '../manifest/types.js';
 import { asString, isRecord } from './access.js';
+import { nameProblems, typeProblems } from './names.js';
 
 /**
  * Helm values files are not Kubernetes objects. The loader presents each as a pseudo-resource of this apiVersion and
@@ -22,6 +23,11 @@ export const STDIN_NAME = '<stdin>';
 export interface ManifestTextOptions {
   /** Cluster for files whose path has no clusters/<name>/ segment. */
   readonly cluster?: string;
+  /**
+   * The mesh config loaded for this run (as registered in `sources`). Files meshforge generated name their source
+   * node in a header comment (`# Source: mesh.config.yaml routes[0]`); with this set, their resources get that origin.
+   */
+  readonly configFile?: string;
   readonly sources: SourceRegistry;
   readonly limits?: InputLimits;
 }
@@ -50,6 +56,30 @@ function isKustomizeFile(file: string): boolean {
   return /^kustomization\.ya?ml$/i.test(basename(file)) || basename(file) === 'Kustomization';
 }
 
+/** Reads a path printed by formatPath: routes[0].http["x-y"] -> ['routes', 0, 'http', 'x-y']. */
+export function parsePrintedPath(text: string): DocPath | undefined {
+  const out: (string | number)[] = [];
+  const token = /(?:^|\.)([A-Za-z_$][\w$-]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]/y;
+  let index = 0;
+  while (index < text.length) {
+    token.lastIndex = index;
+    const match = token.exec(text);
+    if (!match) return undefined;
+    out.push(match[1] ?? (match[2] !== undefined ? Number(match[2]) : (JSON.parse(match[3]!) as string)));
+    index = token.lastIndex;
+  }
+  return out;
+}
+
+/** The config node named by a generated file's header comment, if it names the loaded config file. */
+function headerOrigin(text: string, configFile: string | undefined): Location | undefined {
+  if (configFile === undefined) return undefined;
+  const match = /^(?:#[^\n]*\n)*?# Source: (\S+) (\S+)\s*$/m.exec(text.slice(0, 2048));
+  if (!match || match[1] !== basename(configFile)) return undefined;
+  const path = match[2] === '(root)' ? [] : parsePrintedPath(match[2]!);
+  return path ? { file: configFile, path } : undefined;
+}
+
 function problem(rule: string, message: string, hint: string, file: string, docIndex: number, path: DocPath): Diagnostic {
   return { rule, severity: 'error', message, hint, location: { file, docIndex, path } };
 }
@@ -63,6 +93,7 @@ export function manifestsFromText(file: string, text: string, options: ManifestT
   const resources: ManifestResource[] = [];
   const problems: Diagnostic[] = [];
   const kustomizeFile = isKustomizeFile(file);
+  const origin = headerOrigin(text, options.configFile);
 
   const add = (value: unknown, docIndex: number, path: DocPath): void => {
     if (value === null || value === undefined) return;
@@ -70,12 +101,18 @@ export function manifestsFromText(file: string, text: string, options: ManifestT
       problems.push(problem('manifest-not-object', `document ${docIndex + 1} is ${Array.isArray(value) ? 'a list' : 'a single value'}, not a Kubernetes object`, 'Each YAML document must be a mapping with apiVersion, kind and metadata.name.', file, docIndex, path));
       return;
     }
+    // An apiVersion or kind of the wrong type or shape (a number, an injected line break) is no Kubernetes object.
+    const badType = typeProblems(value);
+    if (badType.length > 0) {
+      for (const p of badType) problems.push(problem('manifest-invalid-kind', p.message, 'Write apiVersion as group/version (networking.istio.io/v1) and kind as the object kind (VirtualService).', file, docIndex, [...path, p.field]));
+      return;
+    }
     const apiVersion = asString(value.apiVersion);
     const kind = asString(value.kind);
     if (apiVersion === undefined && kind === undefined) {
       if (kustomizeFile) return;
       if (isHelmValuesFile(file)) {
-        resources.push({ apiVersion: HELM_VALUES_API_VERSION, kind: HELM_VALUES_KIND, name: chartFromFile(file), object: value, ...(cluster !== undefined ? { cluster } : {}), location: { file, docIndex, path } });
+        resources.push({ apiVersion: HELM_VALUES_API_VERSION, kind: HELM_VALUES_KIND, name: chartFromFile(file), object: value, ...(cluster !== undefined ? { cluster } : {}), location: { file, docIndex, path }, ...(origin ? { origin } : {}) });
         return;
       }
     }
@@ -91,13 +128,19 @@ export function manifestsFromText(file: string, text: string, options: ManifestT
     }
     if (apiVersion.startsWith('kustomize.config.k8s.io/')) return;
     const metadata = isRecord(value.metadata) ? value.metadata : {};
+    // Names the API server would refuse (.., /, look-alike letters) never reach the rules.
+    const badName = nameProblems(kind, metadata);
+    if (badName.length > 0) {
+      for (const p of badName) problems.push(problem('manifest-invalid-name', p.message, "Kubernetes names are lowercase ASCII letters, digits, '-' and '.': rename the object.", file, docIndex, [...path, 'metadata', p.field]));
+      return;
+    }
     const name = asString(metadata.name);
     if (name === undefined || name === '') {
       problems.push(problem('manifest-missing-name', `${kind} has no metadata.name`, 'Give every object a metadata.name.', file, docIndex, [...path, 'metadata']));
       return;
     }
     const namespace = asString(metadata.namespace);
-    resources.push({ apiVersion, kind, name, ...(namespace !== undefined ? { namespace } : {}), object: value, ...(cluster !== undefined ? { cluster } : {}), location: { file, docIndex, path } });
+    resources.push({ apiVersion, kind, name, ...(namespace !== undefined ? { namespace } : {}), object: value, ...(cluster !== undefined ? { cluster } : {}), location: { file, docIndex, path }, ...(origin ? { origin } : {}) });
   };
 
   for (const document of parsed.value.documents) add(document.value, document.index, []);
@@ -136,7 +179,7 @@ function unreadable(file: string, message: string, hint: string): Diagnostic {
  * Each resource's cluster comes from a clusters/<name>/ segment of its path, else from `cluster`.
  * Any unreadable or invalid input fails the whole load, with every problem found.
  */
-export async function loadManifests(inputs: readonly string[], options: { cluster?: string; io: CliIO; sources: SourceRegistry }): Promise<StageResult<ManifestResource[]>> {
+export async function loadManifests(inputs: readonly string[], options: { cluster?: string; io: CliIO; sources: SourceRegistry; configFile?: string }): Promise<StageResult<ManifestResource[]>> {
   const { io, sources } = options;
   const files: InputFile[] = [];
   const diagnostics: Diagnostic[] = [];
@@ -172,7 +215,7 @@ export async function loadManifests(inputs: readonly string[], options: { cluste
       diagnostics.push(...decoded.diagnostics);
       return;
     }
-    const loaded = manifestsFromText(file, decoded.value.text, { sources, ...(options.cluster !== undefined ? { cluster: options.cluster } : {}) });
+    const loaded = manifestsFromText(file, decoded.value.text, { sources, ...(options.cluster !== undefined ? { cluster: options.cluster } : {}), ...(options.configFile !== undefined ? { configFile: options.configFile } : {}) });
     diagnostics.push(...loaded.diagnostics);
     if (loaded.ok) resources.push(...loaded.value);
   };

@@ -19,6 +19,19 @@ export const json: Formatter = {
       column: d.column ?? null,
       source: d.source ?? null,
     }));
-    return JSON.stringify({ diagnostics, summary: report.summary }, null, 2) + '\n';
+    // Listed only on request (lint --list-suppressed), so the documented shape is unchanged otherwise.
+    const suppressed = report.suppressed?.map((s) => ({
+      rule: s.rule,
+      severity: s.severity,
+      message: s.message,
+      resource: s.resource ? { apiVersion: s.resource.apiVersion, kind: s.resource.kind, namespace: s.resource.namespace ?? null, name: s.resource.name } : null,
+      cluster: s.cluster ?? null,
+      file: s.file ?? null,
+      line: s.line ?? null,
+      column: s.column ?? null,
+      by: s.by,
+      reason: s.reason,
+    }));
+    return JSON.stringify({ diagnostics, summary: report.summary, ...(suppressed ? { suppressed } : {}) }, null, 2) + '\n';
   },
 };

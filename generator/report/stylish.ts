@@ -33,6 +33,14 @@ export const stylish: Formatter = {
       if (d.source) lines.push(`  ${c.dim('from')} ${d.source.file}:${d.source.line}:${d.source.column}`);
       if (d.hint) lines.push(`  ${c.dim('hint:')} ${d.hint}`);
     }
+    if (report.suppressed && report.suppressed.length > 0) {
+      if (lines.length > 0) lines.push('');
+      lines.push(c.bold('Suppressed findings'));
+      for (const s of report.suppressed) {
+        const where = s.file !== undefined ? `${s.file}${s.line !== undefined ? `:${s.line}:${s.column}` : ''}` : '(no file)';
+        lines.push(`${where}: ${c.dim('suppressed')}: ${s.message} ${c.dim(`[${s.rule}]`)} ${c.dim(`by ${s.by}: ${s.reason || '(no reason given)'}`)}`);
+      }
+    }
     const { errors, warnings, infos, suppressed } = report.summary;
     const total = errors + warnings + infos;
     if (total > 0 || suppressed > 0) {

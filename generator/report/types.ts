@@ -28,11 +28,30 @@ export interface ReportSummary {
   readonly suppressed: number;
 }
 
+/** A finding silenced by a meshforge.io/suppress annotation or a policies.exceptions entry, listed on request. */
+export interface PrintedSuppression extends PrintedDiagnostic {
+  readonly by: 'annotation' | 'exception';
+  readonly reason: string;
+}
+
+/** What a format may say about the rules that ran (SARIF lists them as the tool's rules). */
+export interface ReportRule {
+  readonly id: string;
+  readonly description: string;
+  readonly defaultSeverity: Severity;
+  /** The rule's doc page, relative to the meshforge package. */
+  readonly docs?: string;
+}
+
 export interface Report {
   /** What ran, e.g. "validate" or "lint": formats that name their tool use it. */
   readonly command: string;
   readonly diagnostics: readonly PrintedDiagnostic[];
   readonly summary: ReportSummary;
+  /** Suppressed findings, present only when the user asked to list them (lint --list-suppressed). */
+  readonly suppressed?: readonly PrintedSuppression[];
+  /** The rules that ran, when the command ran rules. */
+  readonly rules?: readonly ReportRule[];
 }
 
 export interface FormatOptions {

@@ -1,0 +1,32 @@
+import { findGateway, gatewayRefsOf } from '../generator/lint/gateways.js';
+import type { Rule } from '../generator/lint/rule.js';
+import { byCluster } from '../generator/lint/traffic.js';
+
+const rule: Rule = {
+  meta: {
+    id: 'gateway-not-found',
+    defaultSeverity: 'error',
+    description: 'Every Gateway a VirtualService binds to exists in the same cluster.',
+    kinds: ['VirtualService', 'Gateway'],
+    docs: 'policies/gateway-not-found.md',
+    messages: {
+      notFound: {
+        message: 'gateway {{gateway}} does not exist in this cluster (looked for Gateway {{namespace}}/{{name}}): the routes are never applied',
+        hint: 'Fix the reference (namespace/name, or a name in this namespace) or add the Gateway to this cluster.',
+      },
+    },
+  },
+  check(context) {
+    const gatewaysByCluster = byCluster(context.resources('Gateway'));
+    for (const [cluster, services] of byCluster(context.resources('VirtualService'))) {
+      const gateways = gatewaysByCluster.get(cluster) ?? [];
+      for (const service of services) {
+        for (const ref of gatewayRefsOf(service)) {
+          if (!findGateway(gateways, ref)) context.report({ resource: service, path: ref.path, messageId: 'notFound', data: { gateway: ref.written, namespace: ref.namespace, name: ref.name } });
+        }
+      }
+    }
+  },
+};
+
+export default rule;

@@ -1,0 +1,43 @@
+import { asString, get } from '../generator/lint/access.js';
+import { HostRegistry, hostCandidates, hostMatches, isClusterLocal, namespaceOf } from '../generator/lint/hosts.js';
+import type { Rule } from '../generator/lint/rule.js';
+import { tlsSettingsOf } from '../generator/lint/traffic.js';
+
+/** Names Istio only ever resolves inside the mesh. */
+function isInternalName(host: string): boolean {
+  return isClusterLocal(host) || host === '*.local' || host.endsWith('.local') || host === '*.svc.cluster.local';
+}
+
+const rule: Rule = {
+  meta: {
+    id: 'istio-mutual',
+    defaultSeverity: 'error',
+    description: 'Every DestinationRule for a mesh-internal host uses tls.mode ISTIO_MUTUAL.',
+    kinds: ['DestinationRule', 'ServiceEntry'],
+    docs: 'policies/istio-mutual.md',
+    messages: {
+      notIstioMutual: {
+        message: 'tls.mode {{mode}} for mesh-internal host {{host}}: traffic will not carry the mesh identity (ISTIO_MUTUAL)',
+        hint: 'Set tls.mode: ISTIO_MUTUAL (or remove the tls block and rely on auto mTLS).',
+      },
+    },
+  },
+  check(context) {
+    const registry = new HostRegistry([], context.resources('ServiceEntry'), context.model);
+    for (const rule of context.resources('DestinationRule')) {
+      const host = asString(get(rule.object, 'spec', 'host'));
+      if (host === undefined) continue;
+      const namespace = namespaceOf(rule);
+      const internal =
+        hostCandidates(host, namespace).some(isInternalName) ||
+        registry.definitions.some((d) => d.internal && (d.source === 'ServiceEntry' || d.source === 'mesh.config') && hostCandidates(host, namespace).some((c) => hostMatches(d.host, c) || hostMatches(c, d.host)));
+      if (!internal) continue;
+      for (const { tls, path } of tlsSettingsOf(rule)) {
+        const mode = asString(tls.mode);
+        if (mode !== undefined && mode !== 'ISTIO_MUTUAL') context.report({ resource: rule, path: [...path, 'mode'], messageId: 'notIstioMutual', data: { mode, host } });
+      }
+    }
+  },
+};
+
+export default rule;

@@ -1,0 +1,42 @@
+import { asString, get, recordItems } from '../generator/lint/access.js';
+import { namespaceOf } from '../generator/lint/hosts.js';
+import type { Rule } from '../generator/lint/rule.js';
+
+/** The protocol prefixes Istio's port naming convention understands (<protocol>[-<suffix>]). */
+const PROTOCOLS = ['http', 'http2', 'https', 'grpc', 'grpc-web', 'tcp', 'tls', 'udp', 'mongo', 'mysql', 'redis', 'thrift'] as const;
+/** Control-plane namespaces: their Services are Istio's and Kubernetes' own, named by their charts. */
+const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease', 'istio-system']);
+
+function hasProtocolPrefix(name: string): boolean {
+  const lower = name.toLowerCase();
+  return PROTOCOLS.some((protocol) => lower === protocol || lower.startsWith(`${protocol}-`));
+}
+
+const rule: Rule = {
+  meta: {
+    id: 'service-port-name',
+    defaultSeverity: 'warning',
+    description: 'Service port names start with a protocol (http-, grpc-, tcp-, ...) or the port sets appProtocol.',
+    kinds: ['Service'],
+    docs: 'policies/service-port-name.md',
+    messages: {
+      noProtocolPrefix: {
+        message: "port {{port}} is named '{{name}}', which does not start with a protocol: Istio falls back to protocol sniffing",
+        hint: "Name it <protocol>[-suffix] (e.g. http-{{name}}) or set appProtocol.",
+      },
+    },
+  },
+  check(context) {
+    for (const service of context.resources('Service')) {
+      if (SYSTEM_NAMESPACES.has(namespaceOf(service))) continue;
+      for (const [index, port] of recordItems(get(service.object, 'spec', 'ports'))) {
+        const name = asString(port.name);
+        if (name === undefined || asString(port.appProtocol) !== undefined) continue;
+        if (port.protocol === 'UDP' || port.protocol === 'SCTP') continue;
+        if (!hasProtocolPrefix(name)) context.report({ resource: service, path: ['spec', 'ports', index, 'name'], messageId: 'noProtocolPrefix', data: { name, port: String(port.port ?? '?') } });
+      }
+    }
+  },
+};
+
+export default rule;
