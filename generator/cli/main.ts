@@ -4,7 +4,7 @@ import { COMMANDS } from './commands/index.js';
 import type { CommandContext } from './context.js';
 import { CliError, EXIT, type ExitCode } from './exit.js';
 import { processIO, type CliIO } from './io.js';
-import { redactSecrets } from './redact.js';
+import { redactingIO, redactSecrets } from './redact.js';
 
 function buildProgram(ctx: CommandContext): Command {
   const program = new Command();
@@ -32,7 +32,9 @@ function buildProgram(ctx: CommandContext): Command {
 }
 
 /** Runs the CLI with the given arguments (without node and script) and returns the exit code. */
-export async function runCli(args: readonly string[], io: CliIO = processIO()): Promise<ExitCode> {
+export async function runCli(args: readonly string[], rawIO: CliIO = processIO()): Promise<ExitCode> {
+  // Everything a command prints goes through redaction: tokens never reach a terminal or CI log.
+  const io = redactingIO(rawIO);
   const ctx: CommandContext = { io, exitCode: EXIT.ok };
   const program = buildProgram(ctx);
   try {
@@ -62,6 +64,13 @@ export async function runCli(args: readonly string[], io: CliIO = processIO()): 
 }
 
 export async function main(): Promise<void> {
+  // `meshforge ... | head` closes the pipe early: that is the reader's choice, not an error.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw error;
+    });
+  }
   const code = await runCli(process.argv.slice(2));
   process.exitCode = code;
 }

@@ -7,7 +7,6 @@ import type { Diagnostic, DocPath, Location } from '../diagnostics/types.js';
 import { formatBytes, MANIFEST_LIMITS, type InputLimits } from '../load/limits.js';
 import { decodeSource } from '../load/source.js';
 import { parseYaml } from '../load/yaml.js';
-import type { ManifestResource } from '../manifest/types.js';
 import { asString, isRecord } from './access.js';
 import { nameProblems, typeProblems } from './names.js';
 
@@ -15,8 +14,8 @@ import { nameProblems, typeProblems } from './names.js';
  * Helm values files are not Kubernetes objects. The loader presents each as a pseudo-resource of this apiVersion and
  * kind, named after its chart (base, istiod, gateway, ...), whose object is the values document itself.
  */
-export const HELM_VALUES_API_VERSION = 'meshforge.io/v1alpha1';
-export const HELM_VALUES_KIND = 'HelmValues';
+import { HELM_VALUES_API_VERSION, HELM_VALUES_KIND, type ManifestResource } from '../manifest/types.js';
+export { HELM_VALUES_API_VERSION, HELM_VALUES_KIND };
 
 export const STDIN_NAME = '<stdin>';
 
@@ -35,7 +34,8 @@ export interface ManifestTextOptions {
 /** The <name> of the last clusters/<name>/ segment of a file path, if any. */
 export function clusterFromPath(file: string): string | undefined {
   const segments = file.split(/[\\/]+/);
-  for (let i = segments.length - 3; i >= 0; i--) if (segments[i] === 'clusters' && segments[i + 1] !== '') return segments[i + 1];
+  // Cluster names are DNS labels: a folder like _argocd/ beside them holds fleet-wide objects, not a cluster.
+  for (let i = segments.length - 3; i >= 0; i--) if (segments[i] === 'clusters' && segments[i + 1] !== '' && !segments[i + 1]!.startsWith('_')) return segments[i + 1];
   return undefined;
 }
 

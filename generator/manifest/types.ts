@@ -30,3 +30,15 @@ export interface RenderedFile {
   /** For generated files: the mesh.config.yaml node the whole file comes from (also for files that hold no resource). */
   readonly origin?: Location;
 }
+
+/**
+ * Helm values files are not Kubernetes objects, but policies read them (registry-only reads meshConfig there).
+ * They travel as ManifestResources of this meshforge-only kind, which schema validation skips: the chart
+ * validates its own values.
+ */
+export const HELM_VALUES_API_VERSION = 'meshforge.io/v1alpha1';
+export const HELM_VALUES_KIND = 'HelmValues';
+
+export function isHelmValues(resource: Pick<ManifestResource, 'apiVersion' | 'kind'>): boolean {
+  return resource.apiVersion === HELM_VALUES_API_VERSION && resource.kind === HELM_VALUES_KIND;
+}

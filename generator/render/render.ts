@@ -2,7 +2,7 @@ import { posix } from 'node:path';
 import { formatPath } from '../diagnostics/positions.js';
 import type { DocPath } from '../diagnostics/types.js';
 import type { VipLedger } from '../ledger/ledger.js';
-import type { ManifestResource, RenderedFile } from '../manifest/types.js';
+import { HELM_VALUES_API_VERSION, HELM_VALUES_KIND, type ManifestResource, type RenderedFile } from '../manifest/types.js';
 import type { MeshModel } from '../model/types.js';
 import { MeshIndex } from './hosts.js';
 import { installDocuments } from './install.js';
@@ -65,8 +65,22 @@ export function sourceLine(configFile: string, origin: DocPath): string {
   return `${basename(configFile)} ${formatPath(origin)}`;
 }
 
+const VALUES_SUFFIX = '.values.yaml';
+
 function asResource(file: PlannedFile, model: MeshModel, location: string): ManifestResource | undefined {
   const object = file.document.object as { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown; namespace?: unknown } };
+  if (file.path.endsWith(VALUES_SUFFIX)) {
+    // Helm values are no Kubernetes object, but policies read them (meshConfig lives there for Helm installs).
+    return {
+      apiVersion: HELM_VALUES_API_VERSION,
+      kind: HELM_VALUES_KIND,
+      name: posix.basename(file.path).slice(0, -VALUES_SUFFIX.length),
+      object: file.document.object,
+      cluster: file.cluster,
+      location: { file: location, docIndex: 0, path: [] },
+      origin: { file: model.configFile, path: file.document.origin },
+    };
+  }
   if (typeof object.apiVersion !== 'string' || typeof object.kind !== 'string' || typeof object.metadata?.name !== 'string') return undefined;
   return {
     apiVersion: object.apiVersion,

@@ -4,7 +4,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { nearest } from '../config/suggest.js';
 import type { Diagnostic, DocPath } from '../diagnostics/types.js';
-import type { ManifestResource } from '../manifest/types.js';
+import { isHelmValues, type ManifestResource } from '../manifest/types.js';
 import { packagePath } from '../paths.js';
 import { formatFieldPath, pointerToPath, schemaError, unknownKind } from './findings.js';
 import type { ManifestValidator } from './types.js';
@@ -227,7 +227,8 @@ export class EmbeddedValidator implements ManifestValidator {
     return diagnostics;
   }
 
-  async validate(resources: readonly ManifestResource[]): Promise<Diagnostic[]> {
+  async validate(all: readonly ManifestResource[]): Promise<Diagnostic[]> {
+    const resources = all.filter((resource) => !isHelmValues(resource));
     return resources.flatMap((resource) => this.validateOne(resource));
   }
 }

@@ -5,7 +5,7 @@ import { execa, type Result } from 'execa';
 import { stringify } from 'yaml';
 import { environmentError } from '../cli/exit.js';
 import type { Diagnostic } from '../diagnostics/types.js';
-import type { ManifestResource } from '../manifest/types.js';
+import { isHelmValues, type ManifestResource } from '../manifest/types.js';
 import { formatFieldPath, pointerToPath, schemaError, unknownKind } from './findings.js';
 import type { ManifestValidator } from './types.js';
 
@@ -128,7 +128,8 @@ export class KubeconformValidator implements ManifestValidator {
     ];
   }
 
-  async validate(resources: readonly ManifestResource[]): Promise<Diagnostic[]> {
+  async validate(all: readonly ManifestResource[]): Promise<Diagnostic[]> {
+    const resources = all.filter((resource) => !isHelmValues(resource));
     if (resources.length === 0) return [];
     const folder = mkdtempSync(join(tmpdir(), 'meshforge-kubeconform-'));
     try {

@@ -5,20 +5,22 @@ import { DEFAULT_CONFIG_FILE, loadConfigFile } from '../../config/load.js';
 import { SourceRegistry } from '../../diagnostics/sources.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
 import { ENGINE_CHECKS } from '../../lint/engine-checks.js';
-import { allRuleIds, runPolicies, suggestRule } from '../../lint/engine.js';
+import { checkResources } from '../../check/resources.js';
+import { allRuleIds, suggestRule } from '../../lint/engine.js';
 import { loadManifests } from '../../lint/load-manifests.js';
 import type { MeshModel } from '../../model/types.js';
 import { shouldColor } from '../../report/color.js';
 import { findFormatter, formatNames } from '../../report/formats.js';
 import { buildReport, resolveDiagnostics } from '../../report/resolve.js';
 import type { PrintedSuppression, Report, ReportRule } from '../../report/types.js';
+import { addValidatorOptions, createValidator, validatorOptionsFromFlags, type ValidatorFlags } from '../../validate/index.js';
 import { RULES } from '../../../policies/index.js';
 import type { CommandContext } from '../context.js';
 import { EXIT, usageError } from '../exit.js';
 import type { CliIO } from '../io.js';
 import { formatOption, statusStream } from '../output.js';
 
-interface LintOptions {
+interface LintOptions extends ValidatorFlags {
   readonly cluster?: string;
   readonly config?: string;
   readonly format: string;
@@ -77,16 +79,18 @@ const REPORT_RULES: readonly ReportRule[] = [
 ];
 
 export function registerLint(program: Command, ctx: CommandContext): void {
-  program
-    .command('lint')
-    .description('check Kubernetes/Istio manifests against the policy rules, across all clusters at once')
-    .argument('[paths...]', 'files, folders (searched for *.yaml/*.yml) or - for standard input', ['clusters'])
-    .option('--cluster <name>', 'cluster of files whose path has no clusters/<name>/ segment')
-    .option('-c, --config <file>', `mesh config for VIP ranges, services, severity overrides and exceptions (default: ./${DEFAULT_CONFIG_FILE} if present)`)
-    .addOption(formatOption())
-    .addOption(new Option('--max-warnings <n>', 'fail (exit 1) when there are more than n warnings').argParser(parseCount))
-    .option('--list-suppressed', 'also list the findings silenced by annotations or policies.exceptions')
-    .option('--rule <id>', 'run only this rule (repeatable)', collect, [])
+  addValidatorOptions(
+    program
+      .command('lint')
+      .description('check Kubernetes/Istio manifests against the policy rules, across all clusters at once')
+      .argument('[paths...]', 'files, folders (searched for *.yaml/*.yml) or - for standard input', ['clusters'])
+      .option('--cluster <name>', 'cluster of files whose path has no clusters/<name>/ segment')
+      .option('-c, --config <file>', `mesh config for VIP ranges, services, severity overrides and exceptions (default: ./${DEFAULT_CONFIG_FILE} if present)`)
+      .addOption(formatOption())
+      .addOption(new Option('--max-warnings <n>', 'fail (exit 1) when there are more than n warnings').argParser(parseCount))
+      .option('--list-suppressed', 'also list the findings silenced by annotations or policies.exceptions')
+      .option('--rule <id>', 'run only this rule (repeatable)', collect, []),
+  )
     .addHelpText(
       'after',
       `
@@ -131,7 +135,9 @@ Exit codes: 0 no errors, 1 errors found (or more warnings than --max-warnings), 
       }
 
       const rules = options.rule.length > 0 ? RULES.filter((r) => options.rule.includes(r.meta.id)) : RULES;
-      const result = runPolicies(manifests.value, { ...(model ? { model } : {}), rules });
+      // Schemas run unless --no-schema, or --rule narrowed the run to some policy rules.
+      const validatorOptions = options.rule.length > 0 ? null : validatorOptionsFromFlags(options, io.env);
+      const result = await checkResources(manifests.value, { ...(model ? { model } : {}), rules, validator: validatorOptions ? await createValidator(validatorOptions) : null });
       const report = buildReport('lint', [...extra, ...manifests.diagnostics, ...result.diagnostics], sources, result.suppressed.length);
       const suppressed: PrintedSuppression[] | undefined = options.listSuppressed
         ? resolveDiagnostics(

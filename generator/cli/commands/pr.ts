@@ -1,6 +1,8 @@
 import { Option, type Command } from 'commander';
 import { DEFAULT_CONFIG_FILE } from '../../config/load.js';
 import { SourceRegistry } from '../../diagnostics/sources.js';
+import { checkResources } from '../../check/resources.js';
+import { summarizeDiagnostics } from '../../diff/checks.js';
 import { summaryLines } from '../../diff/text.js';
 import type { MeshModel } from '../../model/types.js';
 import { packageVersion } from '../../paths.js';
@@ -11,6 +13,7 @@ import { TOKEN_ENV, tokenFromEnv } from '../../publish/github.js';
 import { readRemoteUrl } from '../../publish/branch.js';
 import { GITHUB_API_URL, githubRepositoryFromRemote, parseRepository, type GitHubRepository } from '../../publish/remote.js';
 import { DEFAULT_OUT_DIR } from '../../render/render.js';
+import { addValidatorOptions, createValidator, validatorOptionsFromFlags, type ValidatorFlags } from '../../validate/index.js';
 import { compareTree, writeTree } from '../../write/tree.js';
 import type { CommandContext } from '../context.js';
 import { CliError, EXIT, usageError } from '../exit.js';
@@ -18,7 +21,7 @@ import type { CliIO } from '../io.js';
 import { printReport } from '../output.js';
 import { redactSecrets } from '../redact.js';
 
-interface PrFlags {
+interface PrFlags extends ValidatorFlags {
   readonly config: string;
   readonly out: string;
   readonly provider?: ProviderName;
@@ -31,18 +34,20 @@ interface PrFlags {
 }
 
 export function registerPr(program: Command, ctx: CommandContext): void {
-  program
-    .command('pr')
-    .description('commit the generated tree, mesh.lock.yaml and the config on a branch and open or update its pull request')
-    .option('-c, --config <file>', 'the mesh config', DEFAULT_CONFIG_FILE)
-    .option('-o, --out <dir>', 'the generated tree in the repository', `${DEFAULT_OUT_DIR}/`)
-    .addOption(new Option('--provider <name>', 'git: push the branch and print how to open the pull request; github: also open or update it through the GitHub API (default: github when a GitHub repository is known, else git)').choices([...PROVIDERS]))
-    .option('--remote <name|url>', 'the remote to fetch the base branch from and push to: a remote name or any URL or path git accepts', 'origin')
-    .option('--base <branch>', 'the branch the pull request targets (default: gitops.branch from the config, else main)')
-    .option('--branch <name>', 'the branch meshforge owns and force-pushes with a lease (default: meshforge/<base>)')
-    .option('--dry-run', 'print what would be pushed and the pull request body; push nothing, call no API')
-    .option('--github <owner/repo>', 'the GitHub repository (default: gitops.github.repository, else derived from the remote URL)')
-    .option('--github-url <url>', `the GitHub API URL; for GitHub Enterprise Server https://HOST/api/v3 (default: gitops.github.baseUrl, else ${GITHUB_API_URL})`)
+  addValidatorOptions(
+    program
+      .command('pr')
+      .description('commit the generated tree, mesh.lock.yaml and the config on a branch and open or update its pull request')
+      .option('-c, --config <file>', 'the mesh config', DEFAULT_CONFIG_FILE)
+      .option('-o, --out <dir>', 'the generated tree in the repository', `${DEFAULT_OUT_DIR}/`)
+      .addOption(new Option('--provider <name>', 'git: push the branch and print how to open the pull request; github: also open or update it through the GitHub API (default: github when a GitHub repository is known, else git)').choices([...PROVIDERS]))
+      .option('--remote <name|url>', 'the remote to fetch the base branch from and push to: a remote name or any URL or path git accepts', 'origin')
+      .option('--base <branch>', 'the branch the pull request targets (default: gitops.branch from the config, else main)')
+      .option('--branch <name>', 'the branch meshforge owns and force-pushes with a lease (default: meshforge/<base>)')
+      .option('--dry-run', 'print what would be pushed and the pull request body; push nothing, call no API')
+      .option('--github <owner/repo>', 'the GitHub repository (default: gitops.github.repository, else derived from the remote URL)')
+      .option('--github-url <url>', `the GitHub API URL; for GitHub Enterprise Server https://HOST/api/v3 (default: gitops.github.baseUrl, else ${GITHUB_API_URL})`),
+  )
     .addHelpText(
       'after',
       `
@@ -72,6 +77,10 @@ async function runPr(ctx: CommandContext, flags: PrFlags): Promise<void> {
     return;
   }
   const { model, lock, files } = planned.value;
+  // The pull request body reports the same schema and policy findings `meshforge check` would.
+  const validatorOptions = validatorOptionsFromFlags(flags, io.env);
+  const findings = await checkResources(files.flatMap((f) => f.resources), { model, validator: validatorOptions ? await createValidator(validatorOptions) : null });
+  const checks = summarizeDiagnostics(findings.diagnostics, findings.suppressed.map((s) => s.diagnostic.rule), [...(validatorOptions ? ['schema validation'] : []), 'policies']);
   const base = flags.base ?? model.gitops?.branch ?? 'main';
   const branch = flags.branch ?? `meshforge/${base}`;
   const token = tokenFromEnv(io.env);
@@ -92,6 +101,7 @@ async function runPr(ctx: CommandContext, flags: PrFlags): Promise<void> {
       provider: target.provider,
       ...(target.github ? { github: target.github } : {}),
       dryRun: flags.dryRun ?? false,
+      checks,
       tree: { compare: (dir, f) => compareTree(dir, f), write: (dir, f) => writeTree(dir, f) },
       version: packageVersion(),
     });

@@ -1,0 +1,24 @@
+import type { Diagnostic } from '../diagnostics/types.js';
+import { runPolicies, type SuppressedFinding } from '../lint/engine.js';
+import type { Rule } from '../lint/rule.js';
+import type { ManifestResource } from '../manifest/types.js';
+import type { MeshModel } from '../model/types.js';
+import type { ManifestValidator } from '../validate/types.js';
+
+export interface ResourceChecks {
+  readonly diagnostics: readonly Diagnostic[];
+  readonly suppressed: readonly SuppressedFinding[];
+}
+
+/**
+ * Schema validation (unless `validator` is null: --no-schema) and the policy rules over one set of resources.
+ * `generate`, `lint` and `pr` all check what they render or read through this one function.
+ */
+export async function checkResources(
+  resources: readonly ManifestResource[],
+  options: { readonly model?: MeshModel; readonly validator: ManifestValidator | null; readonly rules?: readonly Rule[] },
+): Promise<ResourceChecks> {
+  const schema = options.validator ? await options.validator.validate(resources) : [];
+  const policies = runPolicies(resources, { ...(options.model ? { model: options.model } : {}), ...(options.rules ? { rules: options.rules } : {}) });
+  return { diagnostics: [...schema, ...policies.diagnostics], suppressed: policies.suppressed };
+}
