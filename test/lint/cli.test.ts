@@ -134,7 +134,7 @@ describe('meshforge lint on a deliberately broken two-cluster mesh', () => {
 });
 
 describe('meshforge lint inputs', () => {
-  const clean = `apiVersion: networking.istio.io/v1
+  const clean = `apiVersion: security.istio.io/v1
 kind: PeerAuthentication
 metadata: { name: default, namespace: istio-system }
 spec:
@@ -182,6 +182,14 @@ spec:
     const json = meshforge(work, ['lint', '--format', 'json', 'bad-yaml']);
     expect(json.code).toBe(2);
     expect((JSON.parse(json.stdout) as { diagnostics: JsonDiagnostic[] }).diagnostics[0]).toMatchObject({ rule: 'yaml-duplicate-key', file: 'bad-yaml/vs.yaml', line: 5, column: 3 });
+  });
+
+  it('validates schemas too, unless --no-schema', () => {
+    const wrongGroup = clean.replace('security.istio.io/v1', 'networking.istio.io/v1');
+    const checked = meshforge(work, ['lint', '--format', 'json', '--cluster', 'c9', '-'], wrongGroup);
+    expect((JSON.parse(checked.stdout) as { diagnostics: JsonDiagnostic[] }).diagnostics.map((d) => [d.rule, d.line])).toEqual([['schema-unknown-kind', 1]]);
+    const skipped = meshforge(work, ['lint', '--no-schema', '--format', 'json', '--cluster', 'c9', '-'], wrongGroup);
+    expect((JSON.parse(skipped.stdout) as { diagnostics: JsonDiagnostic[] }).diagnostics).toEqual([]);
   });
 
   it('exits 2 for a missing path and for a document that is not a Kubernetes object', () => {
