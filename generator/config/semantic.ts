@@ -226,7 +226,26 @@ export function checkSemantics(config: MeshConfigInput, file: string): Diagnosti
     if (e.cluster !== undefined && e.cluster !== '*') c.reference('cluster', e.cluster, clusters, ['policies', 'exceptions', i, 'cluster']);
   });
 
+  // URLs are copied into the generated tree (Argo CD / Flux objects), which goes to git: no credentials in them.
+  const urls: { url: string | undefined; path: DocPath }[] = [
+    { url: config.gitops?.repoURL, path: ['gitops', 'repoURL'] },
+    { url: config.gitops?.github?.baseUrl, path: ['gitops', 'github', 'baseUrl'] },
+    ...config.clusters.map((cluster, i) => ({ url: cluster.destination?.server, path: ['clusters', i, 'destination', 'server'] as DocPath })),
+  ];
+  for (const { url, path } of urls) {
+    if (url !== undefined && hasCredentials(url)) {
+      c.error('config-credentials', path, 'this URL carries credentials, which would be written into the generated tree and committed', 'Remove the user:token@ part: the CI token is given to meshforge by GITHUB_TOKEN, and Argo CD / Flux read repository credentials from their own Secrets.');
+    }
+  }
+
   return c.diagnostics;
+}
+
+/** A user:password@ part (any user@ for http/https, where it can only be a token) or a GitHub token shape. */
+export function hasCredentials(url: string): boolean {
+  const userinfo = /^([a-z][a-z0-9+.-]*):\/\/([^/?#@\s]*)@/i.exec(url);
+  if (userinfo && (userinfo[2]!.includes(':') || /^https?$/i.test(userinfo[1]!))) return true;
+  return /\b(gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})\b/.test(url);
 }
 
 function checkVipRanges(c: Checker, config: MeshConfigInput): void {

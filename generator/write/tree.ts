@@ -1,6 +1,7 @@
-import { closeSync, copyFileSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, renameSync, rmdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
+import { copyFileSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmdirSync, rmSync, statSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { RenderedFile } from '../manifest/types.js';
+import { withOutputLock } from './lock.js';
 import { configFromOutDir, parseProvenance, PROVENANCE_FILE, provenanceEntry, serializeProvenance, type ProvenanceEntry, type ProvenanceIndex } from './provenance.js';
 
 /** What a write would do (compareTree) or did (writeTree). Paths are relative to the output folder, POSIX, sorted. */
@@ -84,6 +85,8 @@ function checkRoot(outDir: string): 'missing' | 'dir' {
 
 interface TreePlan {
   readonly changes: TreeChanges;
+  /** What the walk found in the output folder (reused by the swap instead of walking it again). */
+  readonly entries: ReadonlyMap<string, Entry>;
   /** New bytes for every added or changed path (the index included). */
   readonly writes: ReadonlyMap<string, string>;
   readonly root: 'missing' | 'dir';
@@ -101,11 +104,9 @@ function planTree(outDir: string, files: readonly RenderedFile[], options: TreeO
   const root = checkRoot(outDir);
   const abs = resolve(outDir);
   const entries = root === 'dir' ? walk(abs) : new Map<string, Entry>();
-  const previous = readIndex(outDir, entries);
   const scope = options.clusters ? new Set(options.clusters) : undefined;
   const inScope = (path: string, cluster: string | undefined) => !scope || (cluster !== undefined && scope.has(cluster) && path.startsWith(`${cluster}/`));
   const diskInScope = (path: string) => path !== PROVENANCE_FILE && (!scope || scope.has(path.split('/')[0]!));
-  const generatedBefore = (path: string) => previous?.files[path] !== undefined;
 
   const wanted = new Map<string, RenderedFile>();
   for (const file of files) {
@@ -116,16 +117,29 @@ function planTree(outDir: string, files: readonly RenderedFile[], options: TreeO
     wanted.set(file.path, file);
   }
 
+  // Whole-fleet runs: when the index on disk is byte for byte the index this run writes, the previous index lists
+  // exactly the wanted files, so it need not be parsed (at 200,000 files it is 120 MB of JSON: seconds, and
+  // hundreds of MB). Scoped runs keep other clusters' entries, so they always read it.
+  const indexEntry = entries.get(PROVENANCE_FILE);
+  const ownConfig = configFromOutDir(outDir, files);
+  const fleetIndexText = !scope && ownConfig !== undefined ? serializeProvenance({ generator: 'meshforge', config: ownConfig, files: Object.fromEntries([...wanted].map(([path, file]) => [path, provenanceEntry(file)])) }) : undefined;
+  const diskIndexText = indexEntry?.type === 'file' ? readFileSync(join(abs, PROVENANCE_FILE), 'utf8') : undefined;
+  const indexUnchanged = fleetIndexText !== undefined && diskIndexText === fleetIndexText;
+  const previous = indexUnchanged ? undefined : readIndex(outDir, entries);
+  const generatedBefore = indexUnchanged ? (path: string) => wanted.has(path) : (path: string) => previous?.files[path] !== undefined;
+
   const added: string[] = [];
   const changed: string[] = [];
   const conflicts = new Set<string>();
   const writes = new Map<string, string>();
   let unchanged = 0;
+  const checkedFolders = new Set<string>();
   for (const [path, file] of wanted) {
     // Every folder on the way must be a real folder: a symlink or file there is foreign, and never written through.
-    const parts = path.split('/');
-    for (let i = 1; i < parts.length; i++) {
-      const ancestor = parts.slice(0, i).join('/');
+    for (let slash = path.indexOf('/'); slash !== -1; slash = path.indexOf('/', slash + 1)) {
+      const ancestor = path.slice(0, slash);
+      if (checkedFolders.has(ancestor)) continue;
+      checkedFolders.add(ancestor);
       const type = entries.get(ancestor)?.type;
       if (type !== undefined && type !== 'dir') conflicts.add(ancestor);
     }
@@ -136,8 +150,9 @@ function planTree(outDir: string, files: readonly RenderedFile[], options: TreeO
     } else if (entry.type !== 'file') {
       conflicts.add(path);
     } else {
+      // Bytes, not the index's hashes: a hand edit of a generated file must show up as a change.
       const current = readFileSync(join(abs, path));
-      if (current.equals(Buffer.from(file.content, 'utf8'))) unchanged++;
+      if (current.length === Buffer.byteLength(file.content, 'utf8') && current.equals(Buffer.from(file.content, 'utf8'))) unchanged++;
       else if (generatedBefore(path)) {
         changed.push(path);
         writes.set(path, file.content);
@@ -157,20 +172,23 @@ function planTree(outDir: string, files: readonly RenderedFile[], options: TreeO
     if (!generatedBefore(path) && !wanted.has(path)) foreign.push(path);
     else if (entry.type !== 'file') foreign.push(path);
   }
-  for (const c of conflicts) if (!foreign.includes(c)) foreign.push(c);
+  const foreignSet = new Set(foreign);
+  for (const c of conflicts) if (!foreignSet.has(c)) foreign.push(c);
 
   // The index keeps out-of-scope entries as they were and records the scope's files as they will be.
-  const nextFiles: Record<string, ProvenanceEntry> = {};
-  for (const [path, entry] of Object.entries(previous?.files ?? {})) if (!inScope(path, entry.cluster)) nextFiles[path] = entry;
-  for (const [path, file] of wanted) nextFiles[path] = provenanceEntry(file);
-  const config = configFromOutDir(outDir, files) ?? previous?.config;
-  const indexText = serializeProvenance({ generator: 'meshforge', ...(config !== undefined ? { config } : {}), files: nextFiles });
-  const indexEntry = entries.get(PROVENANCE_FILE);
+  let indexText = fleetIndexText;
+  if (indexText === undefined) {
+    const nextFiles: Record<string, ProvenanceEntry> = {};
+    for (const [path, entry] of Object.entries(previous?.files ?? {})) if (!inScope(path, entry.cluster)) nextFiles[path] = entry;
+    for (const [path, file] of wanted) nextFiles[path] = provenanceEntry(file);
+    const config = ownConfig ?? previous?.config;
+    indexText = serializeProvenance({ generator: 'meshforge', ...(config !== undefined ? { config } : {}), files: nextFiles });
+  }
   if (indexEntry && indexEntry.type !== 'file') conflicts.add(PROVENANCE_FILE);
   else if (!indexEntry) {
     added.push(PROVENANCE_FILE);
     writes.set(PROVENANCE_FILE, indexText);
-  } else if (readFileSync(join(abs, PROVENANCE_FILE), 'utf8') !== indexText) {
+  } else if (diskIndexText !== indexText) {
     changed.push(PROVENANCE_FILE);
     writes.set(PROVENANCE_FILE, indexText);
   } else unchanged++;
@@ -178,6 +196,7 @@ function planTree(outDir: string, files: readonly RenderedFile[], options: TreeO
   return {
     root,
     writes,
+    entries,
     changes: { added: sorted(added), changed: sorted(changed), removed: sorted(removed), unchanged, foreign: sorted(foreign), conflicts: sorted(conflicts) },
   };
 }
@@ -195,36 +214,23 @@ function sidePaths(outDir: string) {
   const abs = resolve(outDir);
   const parent = dirname(abs);
   const name = basename(abs);
-  return { abs, parent, stage: join(parent, `.${name}.meshforge-new`), old: join(parent, `.${name}.meshforge-old`), lock: join(parent, `.${name}.meshforge-lock`) };
+  return { abs, parent, stage: join(parent, `.${name}.meshforge-new`), old: join(parent, `.${name}.meshforge-old`) };
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+/** A PEM private key block: key material must never reach the tree, whatever the config or a template holds. */
+const PEM_PRIVATE_KEY = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/;
 
-/** One writer per output folder. A lock left by a killed run is taken over. */
-function acquireLock(lock: string): () => void {
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(lock, 'wx');
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-      return () => rmSync(lock, { force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const pid = Number(readFileSync(lock, 'utf8').trim());
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) {
-        throw new TreeError(`another meshforge (pid ${pid}) is writing ${dirname(lock)}`, `Wait for it to finish, or delete ${lock} if no meshforge is running.`);
-      }
-      rmSync(lock, { force: true });
-    }
+/** GitHub token shapes (classic and fine-grained): a token in the tree would be committed. */
+const GITHUB_TOKEN_SHAPE = /\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})\b/;
+
+/** Refuses content holding a private key or a token (checked where files are written, so there is no path around it). */
+function refuseKeyMaterial(path: string, content: string): void {
+  if (content.includes('PRIVATE KEY') && PEM_PRIVATE_KEY.test(content)) {
+    throw new TreeError(`refusing to write ${path}: it contains a PEM private key block`, 'Private keys never go into the generated tree or git: keep them in the PKI folder (ca.pkiDir) or a secret manager, and reference them by Secret name.', [path]);
   }
-  throw new TreeError(`cannot lock ${lock}`, `Delete ${lock} if no meshforge is running.`);
+  if (GITHUB_TOKEN_SHAPE.test(content)) {
+    throw new TreeError(`refusing to write ${path}: it contains what looks like a GitHub token`, 'Tokens never go into the generated tree or git: remove it from mesh.config.yaml and pass it to meshforge through GITHUB_TOKEN.', [path]);
+  }
 }
 
 /**
@@ -238,6 +244,27 @@ export function recoverInterruptedWrite(outDir: string): void {
     else renameSync(old, abs);
   }
   if (lstatOrUndefined(stage)) rmSync(stage, { recursive: true, force: true });
+}
+
+/**
+ * Deletes the parked old tree. The walk already listed it, so each entry is unlinked directly (no lstat per entry, as
+ * a generic recursive delete does); whatever is left after that is removed the generic way.
+ */
+function removeParkedTree(old: string, entries: ReadonlyMap<string, Entry>): void {
+  if (!lstatOrUndefined(old)) return;
+  const folders: string[] = [];
+  try {
+    for (const [path, entry] of entries) {
+      if (entry.type === 'dir') folders.push(path);
+      else unlinkSync(join(old, path));
+    }
+    // Deepest first, so each folder is empty when its turn comes.
+    folders.sort((a, b) => b.length - a.length);
+    for (const folder of folders) rmdirSync(join(old, folder));
+    rmdirSync(old);
+  } catch {
+    rmSync(old, { recursive: true, force: true });
+  }
 }
 
 /** Hard link, so an unchanged file keeps its inode and bytes; a copy where links are not possible. */
@@ -261,8 +288,12 @@ function carryOver(from: string, to: string): void {
  */
 export function writeTree(outDir: string, files: readonly RenderedFile[], options: WriteOptions = {}): TreeChanges {
   const paths = sidePaths(outDir);
+  for (const file of files) refuseKeyMaterial(file.path, file.content);
   mkdirSync(paths.parent, { recursive: true });
-  const release = acquireLock(paths.lock);
+  return withOutputLock(outDir, () => swapTree(outDir, paths, files, options));
+}
+
+function swapTree(outDir: string, paths: ReturnType<typeof sidePaths>, files: readonly RenderedFile[], options: WriteOptions): TreeChanges {
   try {
     recoverInterruptedWrite(outDir);
     const plan = planTree(outDir, files, options);
@@ -279,7 +310,7 @@ export function writeTree(outDir: string, files: readonly RenderedFile[], option
     mkdirSync(paths.stage);
     const drop = new Set([...changes.changed, ...changes.removed, PROVENANCE_FILE]);
     if (plan.root === 'dir') {
-      for (const [path, entry] of walk(paths.abs)) {
+      for (const [path, entry] of plan.entries) {
         const from = join(paths.abs, path);
         const to = join(paths.stage, path);
         if (entry.type === 'dir') mkdirSync(to, { recursive: true });
@@ -287,18 +318,26 @@ export function writeTree(outDir: string, files: readonly RenderedFile[], option
         else if (entry.type === 'file' && !drop.has(path)) carryOver(from, to);
       }
     }
+    const madeFolders = new Set<string>();
     for (const [path, text] of plan.writes) {
       const to = join(paths.stage, path);
-      mkdirSync(dirname(to), { recursive: true });
+      const folder = dirname(to);
+      if (!madeFolders.has(folder)) {
+        mkdirSync(folder, { recursive: true });
+        madeFolders.add(folder);
+      }
       writeFileSync(to, text, { encoding: 'utf8', flag: 'wx' });
     }
     // Folders left empty by pruning go too; empty folders that were already there are someone else's.
+    // (Several removed files share folders: a folder already removed for one of them is skipped for the next.)
+    const removedFolders = new Set<string>();
     for (const path of changes.removed) {
       let dir = dirname(path);
-      while (dir !== '.' && dir !== '') {
+      while (dir !== '.' && dir !== '' && !removedFolders.has(dir)) {
         const full = join(paths.stage, dir);
         if (readdirSync(full).length > 0) break;
         rmdirSync(full);
+        removedFolders.add(dir);
         dir = dirname(dir);
       }
     }
@@ -309,7 +348,7 @@ export function writeTree(outDir: string, files: readonly RenderedFile[], option
     }
     renameSync(paths.stage, paths.abs);
     options.onStep?.('swapped');
-    rmSync(paths.old, { recursive: true, force: true });
+    removeParkedTree(paths.old, plan.entries);
     return changes;
   } catch (error) {
     // Leave the old tree in place; drop a half-built new one.
@@ -319,13 +358,12 @@ export function writeTree(outDir: string, files: readonly RenderedFile[], option
       // The original error is the one to report.
     }
     throw error;
-  } finally {
-    release();
   }
 }
 
 /** Replaces one file atomically (write beside it, rename over it), only when its bytes change. Returns whether it wrote. */
 export function writeFileAtomic(file: string, content: string): boolean {
+  refuseKeyMaterial(file, content);
   const abs = resolve(file);
   const stat = lstatOrUndefined(abs);
   if (stat?.isSymbolicLink()) throw new TreeError(`${file} is a symlink`, 'meshforge never writes through symlinks: replace it with a regular file.');

@@ -1,0 +1,239 @@
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, writeSync, closeSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { writeFailure } from '../../generator/cli/commands/generate.js';
+import { EXIT } from '../../generator/cli/exit.js';
+import type { RenderedFile } from '../../generator/manifest/types.js';
+import { TreeError, writeFileAtomic, writeTree, type SwapStep } from '../../generator/write/tree.js';
+import { runMeshforge, tempWorkspace } from '../cli/helpers.js';
+import { tempDir } from '../generator/helpers.js';
+import { isRoot, STACK_TRACE, treeHashes } from './helpers.js';
+
+const file = (path: string, content: string): RenderedFile => ({ path, content, cluster: path.split('/')[0]!, resources: [] });
+const TREE_A = [file('c1/ns/a.yaml', 'a: 1\n'), file('c1/ns/b.yaml', 'b: 1\n')];
+const TREE_B = [file('c1/ns/a.yaml', 'a: 2\n'), file('c1/other/c.yaml', 'c: 1\n')];
+
+function errno(code: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(`${code}: simulated`), { code, path: '/somewhere/clusters' });
+}
+
+function expectEnvironmentFailure(run: { status: number | null; stdout: string; stderr: string }, message: RegExp): void {
+  const output = run.stdout + run.stderr;
+  expect(run.status, output).toBe(3);
+  expect(output).toMatch(message);
+  expect(output).not.toMatch(STACK_TRACE);
+  expect(output).not.toMatch(/internal error/);
+}
+
+describe('write errors map to exit 3 with a clear message (unit)', () => {
+  const REASONS: Record<string, RegExp> = {
+    ENOSPC: /no space left on the device/,
+    EDQUOT: /disk quota exceeded/,
+    EROFS: /read-only file system/,
+    EACCES: /permission denied/,
+    EPERM: /operation not permitted/,
+  };
+
+  it.each(Object.entries(REASONS))('%s', (code, reason) => {
+    const error = writeFailure(errno(code), 'write clusters');
+    expect(error.exitCode).toBe(EXIT.environment);
+    expect(error.message).toMatch(reason);
+    expect(error.message).toContain('/somewhere/clusters');
+    expect(error.hint).toMatch(/nothing was half-written/);
+  });
+
+  // The error is injected through the writer's own step hook, at each step of the swap: the old tree stays, nothing
+  // temporary is left beside it, and the error reaches the caller unchanged (so the CLI maps it as above).
+  it.each(['ENOSPC', 'EDQUOT', 'EROFS', 'EACCES', 'EPERM'].flatMap((code) => (['staged', 'parked'] as SwapStep[]).map((step) => [code, step] as const)))(
+    '%s at step %s keeps the old tree',
+    (code, step) => {
+      const root = tempDir();
+      const out = join(root, 'out');
+      writeTree(out, TREE_A);
+      const before = treeHashes(out);
+      expect(() => writeTree(out, TREE_B, { onStep: (s) => { if (s === step) throw errno(code); } })).toThrow(expect.objectContaining({ code }));
+      expect(treeHashes(out)).toEqual(before);
+      expect(readdirSync(root)).toEqual(['out']);
+    },
+  );
+});
+
+describe('files meshforge did not generate, and symlinks (built CLI)', () => {
+  it('keeps foreign files through a change that prunes generated ones, and lists them', () => {
+    const ws = tempWorkspace('meshforge-safety-');
+    expect(runMeshforge(['generate'], { cwd: ws }).status).toBe(0);
+    writeFileSync(join(ws, 'clusters', 'README.md'), 'ours\n');
+    writeFileSync(join(ws, 'clusters', 'cluster1', 'notes.yaml'), 'hand: written\n');
+    // Drop the tcp-echo route: its generated file goes, the foreign files stay byte for byte.
+    const config = readFileSync(join(ws, 'mesh.config.yaml'), 'utf8');
+    const withoutRoute = config.replace(/  # A TCP route[\s\S]*?weight: 20 }\n/, '');
+    expect(withoutRoute).not.toBe(config);
+    writeFileSync(join(ws, 'mesh.config.yaml'), withoutRoute);
+    const run = runMeshforge(['generate'], { cwd: ws });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/kept 2 files meshforge did not generate/);
+    expect(readFileSync(join(ws, 'clusters', 'README.md'), 'utf8')).toBe('ours\n');
+    expect(readFileSync(join(ws, 'clusters', 'cluster1', 'notes.yaml'), 'utf8')).toBe('hand: written\n');
+    expect(existsSync(join(ws, 'clusters', 'cluster2', 'tcp-echo', 'virtualservice-tcp-echo.yaml'))).toBe(false);
+  });
+
+  it('never overwrites a foreign file standing where a generated file must go (exit 3, nothing changed)', () => {
+    const ws = tempWorkspace('meshforge-safety-');
+    expect(runMeshforge(['generate'], { cwd: ws }).status).toBe(0);
+    const target = join(ws, 'clusters', 'cluster2', 'tcp-echo', 'virtualservice-tcp-echo.yaml');
+    rmSync(target);
+    // Also drop it from the index, so it really is not meshforge's file any more.
+    const indexFile = join(ws, 'clusters', 'meshforge-provenance.json');
+    const index = JSON.parse(readFileSync(indexFile, 'utf8'));
+    delete index.files['cluster2/tcp-echo/virtualservice-tcp-echo.yaml'];
+    writeFileSync(indexFile, JSON.stringify(index, null, 2));
+    writeFileSync(target, 'mine: true\n');
+    const before = treeHashes(join(ws, 'clusters'));
+    expectEnvironmentFailure(runMeshforge(['generate'], { cwd: ws }), /did not generate stand where it must write: cluster2\/tcp-echo\/virtualservice-tcp-echo\.yaml/);
+    expect(treeHashes(join(ws, 'clusters'))).toEqual(before);
+  });
+
+  it('never writes through a symlinked cluster folder or a symlinked output folder that leaves the tree', () => {
+    const ws = tempWorkspace('meshforge-safety-');
+    const outside = join(ws, 'outside');
+    mkdirSync(outside);
+    mkdirSync(join(ws, 'clusters'));
+    symlinkSync(outside, join(ws, 'clusters', 'cluster1'));
+    expectEnvironmentFailure(runMeshforge(['generate'], { cwd: ws }), /did not generate stand where it must write: cluster1/);
+    expect(readdirSync(outside)).toEqual([]);
+    rmSync(join(ws, 'clusters'), { recursive: true });
+    symlinkSync(outside, join(ws, 'clusters'));
+    expectEnvironmentFailure(runMeshforge(['generate'], { cwd: ws }), /the output folder clusters is a symlink/);
+    expect(readdirSync(outside)).toEqual([]);
+  });
+});
+
+/** Runs a shell tool; true when it exited 0. */
+function tool(command: string, args: readonly string[]): boolean {
+  return spawnSync(command, args, { stdio: 'ignore' }).status === 0;
+}
+
+const mounts: string[] = [];
+afterAll(() => {
+  for (const dir of mounts) tool('umount', ['-l', dir]);
+});
+
+/** Mounts a small tmpfs (needs root and mount rights; false when the environment does not allow it). */
+function mountTmpfs(options: string): string | undefined {
+  if (!isRoot()) return undefined;
+  const dir = tempDir('meshforge-mnt-');
+  if (!tool('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', dir])) return undefined;
+  mounts.push(dir);
+  return dir;
+}
+
+describe('read-only output folder and full disk (real file systems)', () => {
+  it('a read-only folder (chmod as a normal user; the immutable attribute as root) gives exit 3', (context) => {
+    const ws = tempWorkspace('meshforge-safety-');
+    const parent = join(ws, 'ro');
+    mkdirSync(parent);
+    let undo: () => void;
+    if (!isRoot()) {
+      chmodSync(parent, 0o555);
+      undo = () => chmodSync(parent, 0o755);
+    } else if (tool('chattr', ['+i', parent])) {
+      // root ignores permission bits, but not the immutable attribute.
+      undo = () => tool('chattr', ['-i', parent]);
+    } else {
+      console.warn('skipped: running as root and chattr +i is not available here, so no folder can be made read-only for this process; the errno mapping is tested above');
+      context.skip();
+      return;
+    }
+    try {
+      expectEnvironmentFailure(runMeshforge(['generate', '--out', 'ro/clusters'], { cwd: ws }), /cannot lock ro\/clusters: (permission denied|operation not permitted)/);
+      expect(readdirSync(parent)).toEqual([]);
+    } finally {
+      undo();
+    }
+  });
+
+  it('a read-only file system gives exit 3 naming it', (context) => {
+    const mnt = mountTmpfs('ro,size=1m');
+    if (!mnt) {
+      console.warn('skipped: cannot mount a read-only tmpfs here (needs root and mount rights); the EROFS mapping is tested above');
+      context.skip();
+      return;
+    }
+    const ws = tempWorkspace('meshforge-safety-');
+    expectEnvironmentFailure(runMeshforge(['generate', '--out', join(mnt, 'clusters')], { cwd: ws }), /read-only file system/);
+    expect(readdirSync(mnt)).toEqual([]);
+  });
+
+  it('a full disk gives exit 3, keeps the old tree byte for byte and leaves nothing behind', (context) => {
+    const mnt = mountTmpfs('size=2m');
+    if (!mnt) {
+      console.warn('skipped: cannot mount a small tmpfs here (needs root and mount rights); the ENOSPC mapping is tested above');
+      context.skip();
+      return;
+    }
+    const ws = tempWorkspace('meshforge-safety-');
+    const out = join(mnt, 'clusters');
+    expect(runMeshforge(['generate', '--out', out], { cwd: ws }).status).toBe(0);
+    const before = treeHashes(out);
+    // Fill the file system.
+    const fd = openSync(join(mnt, 'filler'), 'w');
+    const block = Buffer.alloc(64 * 1024, 1);
+    try {
+      for (;;) writeSync(fd, block);
+    } catch (error) {
+      expect((error as NodeJS.ErrnoException).code).toBe('ENOSPC');
+    } finally {
+      closeSync(fd);
+    }
+    const config = readFileSync(join(ws, 'mesh.config.yaml'), 'utf8');
+    writeFileSync(join(ws, 'mesh.config.yaml'), config.replace('serverHeader: { value: example-gateway }', 'serverHeader: { value: example-gateway-v2 }'));
+    expectEnvironmentFailure(runMeshforge(['generate', '--out', out], { cwd: ws }), /no space left on the device/);
+    expect(treeHashes(out)).toEqual(before);
+    expect(readdirSync(mnt).sort()).toEqual(['clusters', 'filler']);
+  });
+});
+
+describe('no key material or token in the tree (the writer)', () => {
+  // Built at run time so that no file of this repository holds a PEM private key header or a token.
+  const begin = (label: string) => ['-----BEGIN ', label, 'PRIVATE KEY-----'].join('');
+  const PEM = `${begin('RSA ')}\nMIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9Cnzj4p4WGeKLs1Pt8Qu\n-----END RSA PRIVATE KEY-----\n`;
+
+  it.each([
+    ['a PEM private key', `data:\n  key: |\n    ${PEM.replace(/\n/g, '\n    ')}`, /PEM private key/],
+    ['an EC private key', `x: "${begin('EC ')}"\n`, /PEM private key/],
+    ['a PKCS#8 encrypted key', `x: "${begin('ENCRYPTED ')}"\n`, /PEM private key/],
+    ['a GitHub token', `x: ${['ghp', 'a1B2'.repeat(9)].join('_')}\n`, /GitHub token/],
+  ])('refuses a file holding %s and writes nothing', (_what, content, message) => {
+    const root = tempDir();
+    const out = join(root, 'out');
+    writeTree(out, TREE_A);
+    const before = treeHashes(out);
+    expect(() => writeTree(out, [...TREE_A, file('c1/ns/secret.yaml', content)])).toThrow(TreeError);
+    expect(() => writeTree(out, [...TREE_A, file('c1/ns/secret.yaml', content)])).toThrow(message);
+    expect(treeHashes(out)).toEqual(before);
+    expect(() => writeFileAtomic(join(root, 'mesh.lock.yaml'), content)).toThrow(message);
+    expect(readdirSync(root)).toEqual(['out']);
+  });
+
+  it('writes certificates (public) and the word "key" freely', () => {
+    const out = join(tempDir(), 'out');
+    writeTree(out, [file('c1/ns/ca.yaml', 'data:\n  ca.crt: "-----BEGIN CERTIFICATE-----"\n  privateKeyRef: my-secret\n')]);
+    expect(existsSync(join(out, 'c1/ns/ca.yaml'))).toBe(true);
+  });
+
+  it('a key smuggled through a free-text config field stops generate before anything is written: by the rule, and by the writer when the rule is off', () => {
+    const ws = tempWorkspace('meshforge-safety-');
+    const config = readFileSync(join(ws, 'mesh.config.yaml'), 'utf8').replace('x-nextensio-for: { exact: tom.com }', `x-nextensio-for: { exact: ${JSON.stringify(PEM)} }`);
+    writeFileSync(join(ws, 'mesh.config.yaml'), config);
+    // First line of defence: the no-private-keys policy on the rendered resources (exit 1, nothing written).
+    const checked = runMeshforge(['generate'], { cwd: ws });
+    expect(checked.status, checked.stdout + checked.stderr).toBe(1);
+    expect(checked.stdout).toMatch(/virtualservice-tenant-router\.yaml:\d+:\d+: error: .*PRIVATE KEY.*\[no-private-keys\]/);
+    expect(readdirSync(ws)).toEqual(['mesh.config.yaml']);
+    // Second line: with the rule switched off in the config, the writer still refuses (exit 3, nothing written).
+    writeFileSync(join(ws, 'mesh.config.yaml'), config.replace('    deprecated-api: warning', '    deprecated-api: warning\n    no-private-keys: "off"'));
+    expectEnvironmentFailure(runMeshforge(['generate'], { cwd: ws }), /refusing to write cluster1\/tenants\/virtualservice-tenant-router\.yaml: it contains a PEM private key block/);
+    expect(readdirSync(ws)).toEqual(['mesh.config.yaml']);
+  });
+});

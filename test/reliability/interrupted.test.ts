@@ -1,0 +1,94 @@
+import { mkdtempSync, readdirSync, readFileSync, watch, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { syntheticConfig } from '../../generator/bench/synthetic.js';
+import { seededRandom, startMeshforge, treeHashes } from './helpers.js';
+
+/**
+ * `meshforge generate` (the built CLI, a real process) killed with SIGKILL at seeded pseudo-random moments of a large
+ * run that changes thousands of files. After every kill the output folder is exactly the old tree or exactly the new
+ * one, with no temporary file inside it, and the next run succeeds and writes the new tree. Runs alternate between
+ * two configs, so each kill interrupts a change of about 900 files. The kill moments are spread
+ * over the measured write phase of a full run (from just before the writer starts staging the new tree to the end), so
+ * they fall in staging, the swap and the ledger write; the seed makes every run of the suite kill at the same
+ * fractions of that window (where exactly a fraction lands still depends on the machine's speed). The step-exact kills (at each rename of the swap) are in
+ * generator/write/tree.test.ts.
+ */
+const SEED = 0x6d657368;
+const KILLS = 5;
+// 3 clusters x 100 services, each exported to 2 clusters: about 1,800 resources. The two configs differ in every
+// service's port, so about half the files (900) change, while the hosts (and so the VIP ledger) stay the same: the runs can
+// alternate old -> new -> old without restoring anything in between.
+const OLD = syntheticConfig({ clusters: 3, services: 100, fanout: 2 });
+const NEW = OLD.replace(/number: 80,/g, 'number: 8080,');
+
+interface State {
+  readonly tree: Record<string, string>;
+  readonly ledger: string;
+}
+
+const stateOf = (ws: string): State => ({ tree: treeHashes(join(ws, 'clusters')), ledger: readFileSync(join(ws, 'mesh.lock.yaml'), 'utf8') });
+const SIDE_FILES = /meshforge-(new|old|tmp|lock)/;
+
+/** Runs generate to the end; returns how long it took and when the writer started staging the new tree beside it. */
+async function generate(ws: string): Promise<{ totalMs: number; stagingMs: number | undefined }> {
+  const started = Date.now();
+  let stagingMs: number | undefined;
+  const watcher = watch(ws, (_event, name) => {
+    if (stagingMs === undefined && name === '.clusters.meshforge-new') stagingMs = Date.now() - started;
+  });
+  const run = await startMeshforge(['generate'], ws).done;
+  watcher.close();
+  expect(run.status, run.stderr).toBe(0);
+  return { totalMs: Date.now() - started, stagingMs };
+}
+
+describe('generate killed with SIGKILL at random moments', () => {
+  it(`leaves the old tree or the new one, ${KILLS} times in a row, and the next run always succeeds`, { timeout: 300_000 }, async () => {
+    // The reference states, from uninterrupted runs: old, then old -> new (timed: the kill window).
+    const ws = mkdtempSync(join(tmpdir(), 'meshforge-kill-'));
+    writeFileSync(join(ws, 'mesh.config.yaml'), OLD);
+    await generate(ws);
+    const states = { old: stateOf(ws), new: { tree: {}, ledger: '' } as State };
+    expect(Object.keys(states.old.tree).length).toBeGreaterThan(1000);
+    writeFileSync(join(ws, 'mesh.config.yaml'), NEW);
+    const timing = await generate(ws);
+    // Kill moments: from a little before staging starts (planning, which must leave the old tree) to a little after the end of a run.
+    const windowStart = Math.round((timing.stagingMs ?? timing.totalMs / 2) * 0.8);
+    const windowLength = Math.round(timing.totalMs * 1.2) - windowStart;
+    states.new = stateOf(ws);
+    expect(states.new.ledger).toBe(states.old.ledger);
+    const changed = Object.keys(states.new.tree).filter((p) => states.new.tree[p] !== states.old.tree[p]);
+    expect(changed.length).toBeGreaterThan(800);
+
+    const random = seededRandom(SEED);
+    const outcomes: string[] = [];
+    let current: 'old' | 'new' = 'new';
+    for (let i = 0; i < KILLS; i++) {
+      const target = current === 'old' ? 'new' : 'old';
+      writeFileSync(join(ws, 'mesh.config.yaml'), target === 'old' ? OLD : NEW);
+      const fraction = random();
+      const run = startMeshforge(['generate'], ws);
+      const timer = setTimeout(() => run.child.kill('SIGKILL'), windowStart + Math.round(fraction * windowLength));
+      const result = await run.done;
+      clearTimeout(timer);
+
+      const tree = treeHashes(join(ws, 'clusters'));
+      const leftOld = JSON.stringify(tree) === JSON.stringify(states[current].tree);
+      const leftNew = JSON.stringify(tree) === JSON.stringify(states[target].tree);
+      outcomes.push(`${fraction.toFixed(2)}: ${result.signal ?? `exit ${result.status}`} -> ${leftOld ? 'old' : leftNew ? 'new' : 'MIXED'} tree`);
+      expect(leftOld || leftNew, `kill ${i} at ${fraction.toFixed(2)} of a run left a mixed tree`).toBe(true);
+      expect(Object.keys(tree).filter((p) => SIDE_FILES.test(p))).toEqual([]);
+      expect(readFileSync(join(ws, 'mesh.lock.yaml'), 'utf8')).toBe(states.old.ledger);
+      if (result.signal === null) expect(result.status).toBe(0);
+
+      // The next run finishes the job from whatever the kill left (a stale lock, a parked or half-built tree beside).
+      await generate(ws);
+      expect(stateOf(ws)).toEqual(states[target]);
+      expect(readdirSync(ws).sort()).toEqual(['clusters', 'mesh.config.yaml', 'mesh.lock.yaml']);
+      current = target;
+    }
+    console.info(`kill moments (fraction of ${windowStart} + ${windowLength} ms) and outcomes:\n  ${outcomes.join('\n  ')}`);
+  });
+});
