@@ -164,7 +164,8 @@ output lock held past --lock-timeout).`,
       const outDir = flags.out.replace(/[\\/]+$/, '') || '.';
       const ledgerFile = defaultLockFile(flags.config);
       const ledgerRead = readIfExists(ledgerFile);
-      let planned = planGenerate({ configFile: flags.config, outDir, ...(flags.cluster.length > 0 ? { clusters: flags.cluster } : {}), ...(flags.shard ? { shard: flags.shard } : {}), reclaim: flags.reclaim ?? false }, sources);
+      const planOptions = { configFile: flags.config, outDir, ...(flags.cluster.length > 0 ? { clusters: flags.cluster } : {}), ...(flags.shard ? { shard: flags.shard } : {}), reclaim: flags.reclaim ?? false };
+      let planned = planGenerate(planOptions, sources);
       const report = printReport(ctx.io, 'generate', flags.format, planned.diagnostics, sources);
       if (!planned.ok || report.summary.errors > 0) {
         ctx.exitCode = EXIT.invalid;
@@ -172,21 +173,20 @@ output lock held past --lock-timeout).`,
       }
       let plan = planned.value;
       // Policies and manifest schemas run on what was rendered, before anything is written (--check is drift only).
-      if (!flags.check) {
-        const validatorOptions = validatorOptionsFromFlags(flags, ctx.io.env);
+      const validatorOptions = validatorOptionsFromFlags(flags, ctx.io.env);
+      const passesChecks = async (candidate: GeneratePlan, candidateSources: SourceRegistry): Promise<boolean> => {
         const checks = await checkResources(
-          plan.files.flatMap((f) => f.resources),
-          { model: plan.model, validator: validatorOptions ? await createValidator(validatorOptions) : null },
+          candidate.files.flatMap((f) => f.resources),
+          { model: candidate.model, validator: validatorOptions ? await createValidator(validatorOptions) : null },
         );
-        if (checks.diagnostics.length > 0) {
-          const found = printReport(ctx.io, 'generate', flags.format, checks.diagnostics, sources, checks.suppressed.length);
-          if (found.summary.errors > 0) {
-            statusStream(ctx.io, flags.format).write('meshforge: nothing was written: fix the findings above (or record an exception in policies.exceptions).\n');
-            ctx.exitCode = EXIT.findings;
-            return;
-          }
-        }
-      }
+        if (checks.diagnostics.length === 0) return true;
+        const found = printReport(ctx.io, 'generate', flags.format, checks.diagnostics, candidateSources, checks.suppressed.length);
+        if (found.summary.errors === 0) return true;
+        statusStream(ctx.io, flags.format).write('meshforge: nothing was written: fix the findings above (or record an exception in policies.exceptions).\n');
+        ctx.exitCode = EXIT.findings;
+        return false;
+      };
+      if (!flags.check && !(await passesChecks(plan, sources))) return;
 
       const status = statusStream(ctx.io, flags.format);
       const scopeOf = (p: GeneratePlan) => (p.scope ? { clusters: p.scope } : {});
@@ -241,13 +241,14 @@ output lock held past --lock-timeout).`,
         // A run that held the lock meanwhile may have moved the ledger on: plan again from what is there now.
         if (readIfExists(ledgerFile) !== ledgerRead) {
           const replanSources = new SourceRegistry();
-          planned = planGenerate({ configFile: flags.config, outDir, ...(flags.cluster.length > 0 ? { clusters: flags.cluster } : {}), ...(flags.shard ? { shard: flags.shard } : {}), reclaim: flags.reclaim ?? false }, replanSources);
+          planned = planGenerate(planOptions, replanSources);
           if (!planned.ok) {
             printReport(ctx.io, 'generate', flags.format, planned.diagnostics, replanSources);
             ctx.exitCode = EXIT.invalid;
             return;
           }
           plan = planned.value;
+          if (!(await passesChecks(plan, replanSources))) return;
           previous = readIndex(outDir);
           lockBefore = readIfExists(plan.lock.path);
           lockChanged = lockBefore !== plan.lock.content;
