@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
-import type { ManifestResource, RenderedFile } from '../manifest/types.js';
+import type { RenderedFile } from '../manifest/types.js';
 import type { MeshModel } from '../model/types.js';
-import { DEFAULT_OUT_DIR, outputLocation, sourceLine } from '../render/render.js';
+import { DEFAULT_OUT_DIR, outputLocation, renderedResource, sourceLine } from '../render/render.js';
 import { renderTemplate, type TemplateName } from '../render/templates.js';
 import { argocdDocuments } from './argocd.js';
 import { fluxDocuments } from './flux.js';
@@ -61,21 +61,6 @@ export function renderGitopsDocument(doc: GitopsDocument, model: MeshModel): str
   return renderTemplate(doc.template as string as TemplateName, { header: { source: sourceLine(model.configFile, doc.origin) }, o: view(doc) });
 }
 
-function asResource(doc: GitopsDocument, model: MeshModel, location: string): ManifestResource | undefined {
-  const object = doc.object as { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown; namespace?: unknown } };
-  if (typeof object.apiVersion !== 'string' || typeof object.kind !== 'string' || typeof object.metadata?.name !== 'string') return undefined;
-  return {
-    apiVersion: object.apiVersion,
-    kind: object.kind,
-    ...(typeof object.metadata.namespace === 'string' ? { namespace: object.metadata.namespace } : {}),
-    name: object.metadata.name,
-    object: doc.object,
-    ...(doc.cluster !== undefined ? { cluster: doc.cluster } : {}),
-    location: { file: location, docIndex: 0, path: [] },
-    origin: { file: model.configFile, path: doc.origin },
-  };
-}
-
 /** The output folder the generator used, read back from where it reported its files. */
 function inferOutDir(rendered: readonly RenderedFile[]): string | undefined {
   for (const file of rendered) {
@@ -94,7 +79,7 @@ function inferOutDir(rendered: readonly RenderedFile[]): string | undefined {
 export function renderGitops(model: MeshModel, rendered: readonly RenderedFile[], options: GitopsRenderOptions = {}): RenderedFile[] {
   const outDir = options.outDir ?? inferOutDir(rendered) ?? DEFAULT_OUT_DIR;
   return planGitops(model).map((doc) => {
-    const resource = asResource(doc, model, outputLocation(outDir, doc.path));
+    const resource = renderedResource(doc, model, outputLocation(outDir, doc.path));
     return {
       path: doc.path,
       content: renderGitopsDocument(doc, model),

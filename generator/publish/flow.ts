@@ -1,8 +1,7 @@
 import { renderMarkdown, type MarkdownResult } from '../diff/markdown.js';
 import { renderCommitMessage } from '../diff/text.js';
 import type { CheckSummary } from '../diff/types.js';
-import type { RenderedFile } from '../manifest/types.js';
-import { commitAndPush, prepareBranch, type PreparedBranch, type TreeWriter } from './branch.js';
+import { commitAndPush, prepareBranch, type BranchInput, type PreparedBranch } from './branch.js';
 import { PublishError } from './errors.js';
 import { GitHubPullRequests, type GitHubClientOptions, type PullRequestResult } from './github.js';
 import { compareUrl, type GitHubRepository } from './remote.js';
@@ -19,21 +18,10 @@ export interface GitHubTarget {
   readonly client?: Omit<GitHubClientOptions, 'baseUrl'>;
 }
 
-export interface PullRequestRequest {
-  readonly cwd: string;
-  readonly env: NodeJS.ProcessEnv;
-  readonly configFile: string;
-  readonly outDir: string;
-  readonly lockFile: string;
-  readonly lockContent: string;
-  readonly files: readonly RenderedFile[];
-  readonly remote: string;
-  readonly base: string;
-  readonly branch: string;
+export interface PullRequestRequest extends Omit<BranchInput, 'secret'> {
   readonly provider: ProviderName;
   readonly github?: GitHubTarget;
   readonly dryRun: boolean;
-  readonly tree: TreeWriter;
   /** Policy and validation outcome for the body; absent renders "not run". */
   readonly checks?: CheckSummary;
   /** meshforge's version, named in the body. */

@@ -67,30 +67,33 @@ export function sourceLine(configFile: string, origin: DocPath): string {
 
 const VALUES_SUFFIX = '.values.yaml';
 
-function asResource(file: PlannedFile, model: MeshModel, location: string): ManifestResource | undefined {
-  const object = file.document.object as { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown; namespace?: unknown } };
-  if (file.path.endsWith(VALUES_SUFFIX)) {
-    // Helm values are no Kubernetes object, but policies read them (meshConfig lives there for Helm installs).
-    return {
-      apiVersion: HELM_VALUES_API_VERSION,
-      kind: HELM_VALUES_KIND,
-      name: posix.basename(file.path).slice(0, -VALUES_SUFFIX.length),
-      object: file.document.object,
-      cluster: file.cluster,
-      location: { file: location, docIndex: 0, path: [] },
-      origin: { file: model.configFile, path: file.document.origin },
-    };
+/**
+ * The ManifestResource of one rendered document: the intended object (never re-parsed from the text), where it is
+ * written, and the config node it came from. Helm values files become HelmValues resources, since policies read them
+ * (meshConfig lives there for Helm installs). Undefined for documents that are neither (kustomization.yaml).
+ */
+export function renderedResource(
+  document: { readonly path: string; readonly object: Readonly<Record<string, unknown>>; readonly cluster?: string | undefined; readonly origin: DocPath },
+  model: MeshModel,
+  location: string,
+): ManifestResource | undefined {
+  const common = {
+    object: document.object,
+    ...(document.cluster !== undefined ? { cluster: document.cluster } : {}),
+    location: { file: location, docIndex: 0, path: [] },
+    origin: { file: model.configFile, path: document.origin },
+  };
+  if (document.path.endsWith(VALUES_SUFFIX)) {
+    return { apiVersion: HELM_VALUES_API_VERSION, kind: HELM_VALUES_KIND, name: basename(document.path).slice(0, -VALUES_SUFFIX.length), ...common };
   }
+  const object = document.object as { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown; namespace?: unknown } };
   if (typeof object.apiVersion !== 'string' || typeof object.kind !== 'string' || typeof object.metadata?.name !== 'string') return undefined;
   return {
     apiVersion: object.apiVersion,
     kind: object.kind,
     ...(typeof object.metadata.namespace === 'string' ? { namespace: object.metadata.namespace } : {}),
     name: object.metadata.name,
-    object: file.document.object,
-    cluster: file.cluster,
-    location: { file: location, docIndex: 0, path: [] },
-    origin: { file: model.configFile, path: file.document.origin },
+    ...common,
   };
 }
 
@@ -113,7 +116,7 @@ export function renderMesh(model: MeshModel, ledger: VipLedger, options: RenderO
   const outDir = options.outDir ?? DEFAULT_OUT_DIR;
   return planMeshFiles(model, ledger).map((file) => {
     const location = outputLocation(outDir, file.path);
-    const resource = asResource(file, model, location);
+    const resource = renderedResource({ path: file.path, object: file.document.object, cluster: file.cluster, origin: file.document.origin }, model, location);
     return {
       path: file.path,
       content: renderPlannedFile(file, model),
