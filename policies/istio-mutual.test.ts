@@ -35,6 +35,14 @@ runRuleTests(rule, {
   valid: [
     { name: 'remote host of a client-side ServiceEntry with ISTIO_MUTUAL', clusters: { cluster1: remoteEntry + dr('httpbin', 'foo', 'httpbin.bar.cluster2', '  trafficPolicy: { tls: { mode: ISTIO_MUTUAL } }') } },
     { name: 'TLS origination to a MESH_EXTERNAL host is not mesh-internal', clusters: { cluster1: externalEntry + dr('partner', 'foo', 'api.partner.example.com', '  trafficPolicy: { tls: { mode: SIMPLE, caCertificates: /etc/ssl/certs/ca-certificates.crt } }') } },
+    {
+      name: 'a corporate .local host outside the mesh (MESH_EXTERNAL) may use SIMPLE',
+      clusters: {
+        cluster1:
+          externalEntry.replace('partner-api', 'corp-ldap').replace('api.partner.example.com', 'ldap.corp.local').replace('number: 80, name: http, protocol: HTTP', 'number: 636, name: tls, protocol: TLS') +
+          dr('ldap', 'foo', 'ldap.corp.local', '  trafficPolicy: { tls: { mode: SIMPLE, caCertificates: /etc/ssl/certs/ca-certificates.crt } }'),
+      },
+    },
     { name: 'subsets without tls rely on auto mTLS', clusters: { cluster2: dr('tcp-echo', 'tcp-echo', 'tcp-echo', '  subsets: [{ name: v1, labels: { version: v1 } }]') } },
   ],
   invalid: [

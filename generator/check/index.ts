@@ -4,6 +4,7 @@ import { hasErrors } from '../diagnostics/result.js';
 import { SourceRegistry } from '../diagnostics/sources.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import { runPolicies } from '../lint/engine.js';
+import { unknownPolicyRules } from '../lint/policy-config.js';
 import type { ManifestResource, RenderedFile } from '../manifest/types.js';
 import type { MeshModel } from '../model/types.js';
 import { planGenerate, type GeneratePlan } from '../pipeline/generate.js';
@@ -152,7 +153,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const plan: GeneratePlan = planned.value;
   const model = plan.model;
   const files = plan.files;
-  const diagnostics: Diagnostic[] = [...planned.diagnostics];
+  const diagnostics: Diagnostic[] = [...planned.diagnostics, ...unknownPolicyRules(model)];
 
   const drift = await time('drift', () => {
     const changes = compareTree(options.outDir, files);

@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../diagnostics/types.js';
 import { runPolicies, type SuppressedFinding } from '../lint/engine.js';
+import { unknownPolicyRules } from '../lint/policy-config.js';
 import type { Rule } from '../lint/rule.js';
 import type { ManifestResource } from '../manifest/types.js';
 import type { MeshModel } from '../model/types.js';
@@ -11,7 +12,8 @@ export interface ResourceChecks {
 }
 
 /**
- * Schema validation (unless `validator` is null: --no-schema) and the policy rules over one set of resources.
+ * Schema validation (unless `validator` is null: --no-schema) and the policy rules over one set of resources, plus
+ * a warning for rule ids in the config's policies section that do not exist (a typo there would silence nothing).
  * `generate`, `lint` and `pr` all check what they render or read through this one function.
  */
 export async function checkResources(
@@ -20,5 +22,6 @@ export async function checkResources(
 ): Promise<ResourceChecks> {
   const schema = options.validator ? await options.validator.validate(resources) : [];
   const policies = runPolicies(resources, { ...(options.model ? { model: options.model } : {}), ...(options.rules ? { rules: options.rules } : {}) });
-  return { diagnostics: [...schema, ...policies.diagnostics], suppressed: policies.suppressed };
+  const settings = options.model ? unknownPolicyRules(options.model) : [];
+  return { diagnostics: [...settings, ...schema, ...policies.diagnostics], suppressed: policies.suppressed };
 }

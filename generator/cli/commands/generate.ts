@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { checkResources } from '../../check/resources.js';
 import { DEFAULT_CONFIG_FILE } from '../../config/load.js';
+import { hasErrors } from '../../diagnostics/result.js';
 import { SourceRegistry } from '../../diagnostics/sources.js';
 import { defaultLockFile, parseShard, planGenerate, type GeneratePlan, type Shard } from '../../pipeline/generate.js';
 import { DEFAULT_OUT_DIR } from '../../render/render.js';
@@ -57,10 +58,12 @@ function printSummary(out: OutputStream, plan: GeneratePlan, changes: TreeChange
   const previous = changes.removed.length > 0 ? previousIndex() : undefined;
   const clusterNames = new Set(plan.model.clusters.map((c) => c.name));
   const filesPerCluster = new Map<string, number>();
-  for (const f of plan.files) if (f.cluster !== undefined) filesPerCluster.set(f.cluster, (filesPerCluster.get(f.cluster) ?? 0) + 1);
+  // Counted by folder, like the changes below: fleet-wide files (_argocd/) belong to no cluster's folder.
+  const folderOf = (path: string) => (path.includes('/') ? path.split('/')[0]! : '');
+  for (const f of plan.files) if (clusterNames.has(folderOf(f.path))) filesPerCluster.set(folderOf(f.path), (filesPerCluster.get(folderOf(f.path)) ?? 0) + 1);
   const groups = new Map<string, { added: number; changed: number; removed: number; rAdded: number; rChanged: number; rRemoved: number }>();
   const group = (path: string) => {
-    const first = path.includes('/') ? path.split('/')[0]! : '(top level)';
+    const first = folderOf(path);
     const key = clusterNames.has(first) ? first : '(top level)';
     let g = groups.get(key);
     if (!g) groups.set(key, (g = { added: 0, changed: 0, removed: 0, rAdded: 0, rChanged: 0, rRemoved: 0 }));
@@ -94,7 +97,7 @@ function printSummary(out: OutputStream, plan: GeneratePlan, changes: TreeChange
     );
   }
   const top = groups.get('(top level)');
-  if (top) out.write(`  ${PROVENANCE_FILE} and other top-level files: ${top.added} ${verb.added}, ${top.changed} ${verb.changed}, ${top.removed} ${verb.removed}\n`);
+  if (top) out.write(`  ${PROVENANCE_FILE} and other files outside cluster folders: ${top.added} ${verb.added}, ${top.changed} ${verb.changed}, ${top.removed} ${verb.removed}\n`);
 }
 
 const ERRNO_REASONS: Readonly<Record<string, string>> = {
@@ -166,27 +169,30 @@ output lock held past --lock-timeout).`,
       const ledgerRead = readIfExists(ledgerFile);
       const planOptions = { configFile: flags.config, outDir, ...(flags.cluster.length > 0 ? { clusters: flags.cluster } : {}), ...(flags.shard ? { shard: flags.shard } : {}), reclaim: flags.reclaim ?? false };
       let planned = planGenerate(planOptions, sources);
-      const report = printReport(ctx.io, 'generate', flags.format, planned.diagnostics, sources);
-      if (!planned.ok || report.summary.errors > 0) {
+      if (!planned.ok || hasErrors(planned.diagnostics)) {
+        printReport(ctx.io, 'generate', flags.format, planned.diagnostics, sources);
         ctx.exitCode = EXIT.invalid;
         return;
       }
       let plan = planned.value;
       // Policies and manifest schemas run on what was rendered, before anything is written (--check is drift only).
+      // One report per run: the config's warnings and the findings together, so machine formats stay one document.
       const validatorOptions = validatorOptionsFromFlags(flags, ctx.io.env);
-      const passesChecks = async (candidate: GeneratePlan, candidateSources: SourceRegistry): Promise<boolean> => {
+      const passesChecks = async (candidate: GeneratePlan, candidateSources: SourceRegistry, report: 'always' | 'on-error'): Promise<boolean> => {
         const checks = await checkResources(
           candidate.files.flatMap((f) => f.resources),
           { model: candidate.model, validator: validatorOptions ? await createValidator(validatorOptions) : null },
         );
-        if (checks.diagnostics.length === 0) return true;
-        const found = printReport(ctx.io, 'generate', flags.format, checks.diagnostics, candidateSources, checks.suppressed.length);
-        if (found.summary.errors === 0) return true;
+        const found = [...candidate.diagnostics, ...checks.diagnostics];
+        const failed = hasErrors(found);
+        if (report === 'always' || failed) printReport(ctx.io, 'generate', flags.format, found, candidateSources, checks.suppressed.length);
+        if (!failed) return true;
         statusStream(ctx.io, flags.format).write('meshforge: nothing was written: fix the findings above (or record an exception in policies.exceptions).\n');
         ctx.exitCode = EXIT.findings;
         return false;
       };
-      if (!flags.check && !(await passesChecks(plan, sources))) return;
+      if (flags.check) printReport(ctx.io, 'generate', flags.format, planned.diagnostics, sources);
+      else if (!(await passesChecks(plan, sources, 'always'))) return;
 
       const status = statusStream(ctx.io, flags.format);
       const scopeOf = (p: GeneratePlan) => (p.scope ? { clusters: p.scope } : {});
@@ -248,7 +254,7 @@ output lock held past --lock-timeout).`,
             return;
           }
           plan = planned.value;
-          if (!(await passesChecks(plan, replanSources))) return;
+          if (!(await passesChecks(plan, replanSources, 'on-error'))) return;
           previous = readIndex(outDir);
           lockBefore = readIfExists(plan.lock.path);
           lockChanged = lockBefore !== plan.lock.content;

@@ -6,7 +6,7 @@ import { SourceRegistry } from '../../diagnostics/sources.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
 import { ENGINE_CHECKS } from '../../lint/engine-checks.js';
 import { checkResources } from '../../check/resources.js';
-import { allRuleIds, suggestRule } from '../../lint/engine.js';
+import { suggestRule } from '../../lint/engine.js';
 import { loadManifests } from '../../lint/load-manifests.js';
 import type { MeshModel } from '../../model/types.js';
 import { shouldColor } from '../../report/color.js';
@@ -43,27 +43,6 @@ function displayPath(io: CliIO, file: string): string {
   const absolute = isAbsolute(file) ? file : resolve(io.cwd, file);
   const fromProcess = relative(process.cwd(), absolute);
   return fromProcess !== '' && !fromProcess.startsWith('..') && !isAbsolute(fromProcess) ? fromProcess : absolute;
-}
-
-/** Rule ids named in policies.severity and policies.exceptions that do not exist: a typo there silences nothing. */
-function unknownPolicyRules(model: MeshModel): Diagnostic[] {
-  const known = new Set(allRuleIds());
-  const out: Diagnostic[] = [];
-  const warn = (id: string, path: (string | number)[], target: 'key' | 'value') => {
-    const suggestion = suggestRule(id);
-    out.push({
-      rule: 'policy-unknown-rule',
-      severity: 'warning',
-      message: `policies names unknown rule '${id}'${suggestion ? `; did you mean '${suggestion}'?` : ''}`,
-      hint: 'Use a rule id listed by `meshforge explain`.',
-      location: { file: model.configFile, path, target },
-    });
-  };
-  for (const id of Object.keys(model.policies.severity)) if (!known.has(id)) warn(id, ['policies', 'severity', id], 'key');
-  model.policies.exceptions.forEach((exception) => {
-    if (!known.has(exception.rule) && exception.rule !== '*') warn(exception.rule, [...exception.origin, 'rule'], 'value');
-  });
-  return out;
 }
 
 function print(io: CliIO, format: string, report: Report): void {
@@ -105,6 +84,9 @@ Exit codes: 0 no errors, 1 errors found (or more warnings than --max-warnings), 
       const { io } = ctx;
       const sources = new SourceRegistry();
       for (const id of options.rule) {
+        if (ENGINE_CHECKS.some((c) => c.id === id)) {
+          throw usageError(`'${id}' is a check of the suppression mechanism itself and always runs; --rule selects policy rules`, 'Run `meshforge explain` to list the policy rules.');
+        }
         if (!RULES.some((r) => r.meta.id === id)) {
           const suggestion = suggestRule(id);
           throw usageError(`unknown rule '${id}'${suggestion ? `; did you mean '${suggestion}'?` : ''}`, 'Run `meshforge explain` to list the rules.');
@@ -124,7 +106,7 @@ Exit codes: 0 no errors, 1 errors found (or more warnings than --max-warnings), 
         }
         model = loaded.value.model;
         loadedConfigFile = model.configFile;
-        extra.push(...loaded.diagnostics, ...unknownPolicyRules(model));
+        extra.push(...loaded.diagnostics);
       }
 
       const manifests = await loadManifests(paths, { ...(options.cluster !== undefined ? { cluster: options.cluster } : {}), ...(loadedConfigFile !== undefined ? { configFile: loadedConfigFile } : {}), io, sources });

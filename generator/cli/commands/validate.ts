@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { DEFAULT_CONFIG_FILE, loadConfigFile } from '../../config/load.js';
 import { SourceRegistry } from '../../diagnostics/sources.js';
+import { unknownPolicyRules } from '../../lint/policy-config.js';
 import { EXIT } from '../exit.js';
 import type { CommandContext } from '../context.js';
 import { formatOption, printReport, statusStream } from '../output.js';
@@ -16,7 +17,8 @@ export function registerValidate(program: Command, ctx: CommandContext): void {
       const sources = new SourceRegistry();
       const file = options.config;
       const loaded = loadConfigFile(file, sources);
-      const diagnostics = loaded.diagnostics;
+      // Rule ids in policies: are checked here too, so a typo is caught before any manifest exists.
+      const diagnostics = loaded.ok ? [...loaded.diagnostics, ...unknownPolicyRules(loaded.value.model)] : loaded.diagnostics;
       const report = printReport(ctx.io, 'validate', options.format, diagnostics, sources);
       if (!loaded.ok || report.summary.errors > 0) {
         ctx.exitCode = EXIT.invalid;
