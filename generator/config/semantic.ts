@@ -1,3 +1,4 @@
+import { formatPath } from '../diagnostics/positions.js';
 import type { Diagnostic, DocPath } from '../diagnostics/types.js';
 import { ISTIO_AUTO_ALLOCATION, overlaps, parseCidr } from '../model/cidr.js';
 import { nearest } from './suggest.js';
@@ -61,7 +62,7 @@ class Checker {
     const first = new Map<string, DocPath>();
     for (const item of items) {
       const earlier = first.get(item.key);
-      if (earlier) this.error('config-duplicate-name', item.path, `duplicate ${kind} '${item.key}' (also at ${earlier.join('.')})`, `Give each ${kind} a unique name, or merge the two entries.`);
+      if (earlier) this.error('config-duplicate-name', item.path, `duplicate ${kind} '${item.key}' (also at ${formatPath(earlier)})`, `Give each ${kind} a unique name, or merge the two entries.`);
       else first.set(item.key, item.path);
     }
   }
@@ -109,7 +110,13 @@ export function checkSemantics(config: MeshConfigInput, file: string): Diagnosti
     c.unique(`port of ${service.name}`, service.ports.map((p, pi) => ({ key: String(p.number), path: [...base, 'ports', pi, 'number'] })));
     c.unique(`version of ${service.name}`, service.versions.map((v, vi) => ({ key: v.name, path: [...base, 'versions', vi, 'name'] })));
     const home = serviceClusters(service);
-    service.versions.forEach((version, vi) => version.clusters?.forEach((name, ci) => c.reference(`cluster running ${service.name}`, name, home, [...base, 'versions', vi, 'clusters', ci])));
+    service.versions.forEach((version, vi) =>
+      version.clusters?.forEach((name, ci) => {
+        if (!home.includes(name)) {
+          c.error('config-unknown-reference', [...base, 'versions', vi, 'clusters', ci], `version ${version.name} of ${service.name} names cluster '${name}', where ${service.name} does not run`, `Use one of the service's clusters: ${home.join(', ')}.`);
+        }
+      }),
+    );
     service.exportTo.forEach((target, ti) => {
       if (target === '*') return;
       if (c.reference('cluster', target, clusters, [...base, 'exportTo', ti]) && home.includes(target) && home.length === 1) {
