@@ -1,11 +1,14 @@
 import { asString, get } from '../generator/lint/access.js';
-import { HostRegistry, hostCandidates, hostMatches, isClusterLocal, namespaceOf } from '../generator/lint/hosts.js';
+import { HostRegistry, hostCandidates, isClusterLocal, namespaceOf } from '../generator/lint/hosts.js';
 import type { Rule } from '../generator/lint/rule.js';
 import { tlsSettingsOf } from '../generator/lint/traffic.js';
 
-/** Names Istio only ever resolves inside the mesh. */
+/**
+ * Names Istio only ever resolves inside the mesh. Not every *.local name: corporate directories often use .local
+ * domains for external hosts (ldap.corp.local); those are internal only when a MESH_INTERNAL ServiceEntry says so.
+ */
 function isInternalName(host: string): boolean {
-  return isClusterLocal(host) || host === '*.local' || host.endsWith('.local') || host === '*.svc.cluster.local';
+  return isClusterLocal(host) || host === '*.local' || host === '*.svc.cluster.local';
 }
 
 const rule: Rule = {
@@ -30,7 +33,8 @@ const rule: Rule = {
       const namespace = namespaceOf(rule);
       const internal =
         hostCandidates(host, namespace).some(isInternalName) ||
-        registry.definitions.some((d) => d.internal && (d.source === 'ServiceEntry' || d.source === 'mesh.config') && hostCandidates(host, namespace).some((c) => hostMatches(d.host, c) || hostMatches(c, d.host)));
+        // Indexed lookup: scanning every definition for every DestinationRule is quadratic in fleet size.
+        registry.matching(host, namespace).some((d) => d.internal && (d.source === 'ServiceEntry' || d.source === 'mesh.config'));
       if (!internal) continue;
       for (const { tls, path } of tlsSettingsOf(rule)) {
         const mode = asString(tls.mode);

@@ -11,7 +11,7 @@ export interface SourceFile {
 
 class RegisteredSource implements SourceFile {
   private parsed: readonly Document.Parsed[] | undefined;
-  readonly lineCounter = new LineCounter();
+  private lines: LineCounter | undefined;
 
   constructor(
     readonly file: string,
@@ -19,9 +19,18 @@ class RegisteredSource implements SourceFile {
     documents?: readonly Document.Parsed[],
   ) {
     this.parsed = documents;
-    // LineCounter learns line starts from the parser; index them ourselves, once.
-    this.lineCounter.addNewLine(0);
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.lineCounter.addNewLine(i + 1);
+  }
+
+  /** Indexed on first use: a run registers every generated file, but prints positions in few of them. */
+  get lineCounter(): LineCounter {
+    if (!this.lines) {
+      // LineCounter learns line starts from the parser; index them ourselves, once.
+      const lines = new LineCounter();
+      lines.addNewLine(0);
+      for (let i = this.text.indexOf('\n'); i !== -1; i = this.text.indexOf('\n', i + 1)) lines.addNewLine(i + 1);
+      this.lines = lines;
+    }
+    return this.lines;
   }
 
   get documents(): readonly Document.Parsed[] {

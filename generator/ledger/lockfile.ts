@@ -2,13 +2,19 @@ import { existsSync } from 'node:fs';
 import type { Diagnostic, DocPath } from '../diagnostics/types.js';
 import { fail, ok, type StageResult } from '../diagnostics/result.js';
 import type { SourceRegistry } from '../diagnostics/sources.js';
-import { CONFIG_LIMITS } from '../load/limits.js';
+import { CONFIG_LIMITS, type InputLimits } from '../load/limits.js';
 import { readSourceFile } from '../load/source.js';
 import { parseYaml } from '../load/yaml.js';
 import { yamlKey, yamlScalar } from '../render/yaml-scalar.js';
 import type { VipLedger } from './ledger.js';
 
 export const LOCK_FILE = 'mesh.lock.yaml';
+
+/**
+ * The ledger is machine-written and grows with clusters x imported hosts (about 40 bytes an entry: 4 MB at 100,000
+ * imports), so it gets a larger size limit than the hand-written config.
+ */
+export const LOCK_LIMITS: InputLimits = { ...CONFIG_LIMITS, maxBytes: 64 * 1024 * 1024 };
 const API_VERSION = 'meshforge.io/v1alpha1';
 const KIND = 'VipLedger';
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
@@ -94,9 +100,9 @@ export function ledgerFromValue(value: unknown, file: string): StageResult<VipLe
 /** Reads the lock file; undefined when it does not exist yet (first run). */
 export function readLedger(file: string, sources: SourceRegistry): StageResult<VipLedger | undefined> {
   if (!existsSync(file)) return ok(undefined);
-  const text = readSourceFile(file, CONFIG_LIMITS, sources);
+  const text = readSourceFile(file, LOCK_LIMITS, sources);
   if (!text.ok) return text;
-  const parsed = parseYaml(text.value, { limits: CONFIG_LIMITS, sources });
+  const parsed = parseYaml(text.value, { limits: LOCK_LIMITS, sources });
   if (!parsed.ok) return parsed;
   const docs = parsed.value.documents;
   if (docs.length === 0 || docs[0]!.value === null || docs[0]!.value === undefined) return ok(undefined);

@@ -61,7 +61,7 @@ export function parseYaml(source: SourceText, options: ParseOptions): StageResul
         : 'Fix the YAML syntax at this position (check indentation, quotes and brackets).';
       diagnostics.push({ rule, severity: 'error', message, hint, location: at(file, error.pos[0], docIndex) });
     }
-    if (doc.errors.length === 0) diagnostics.push(...structuralProblems(doc, docIndex, file, registered.lineCounter.linePos.bind(registered.lineCounter), options.limits));
+    if (doc.errors.length === 0) diagnostics.push(...structuralProblems(doc, docIndex, file, (offset) => registered.lineCounter.linePos(offset), options.limits));
   });
   if (diagnostics.some((d) => d.severity === 'error')) return fail(diagnostics);
 

@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { loadConfigFile } from '../config/load.js';
 import { fail, hasErrors, ok, type StageResult } from '../diagnostics/result.js';
@@ -41,7 +42,8 @@ export function parseShard(text: string): Shard | undefined {
 /**
  * The clusters of one shard: names sorted, the k-th (0-based) going to shard k mod n + 1. Every cluster is in exactly
  * one shard and shard sizes differ by at most one; adding a cluster can move others to another shard, which is
- * harmless because each run owns exactly the cluster folders of its shard.
+ * harmless because each run owns exactly the cluster folders of its shard. (planGenerate also gives shard 1 the
+ * output folders of clusters no longer in the config, so their files are pruned.)
  */
 export function shardClusters(names: readonly string[], shard: Shard): string[] {
   return [...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).filter((_, k) => k % shard.count === shard.index - 1);
@@ -60,6 +62,23 @@ export interface GeneratePlan {
 
 export function defaultLockFile(configFile: string): string {
   return join(dirname(configFile), LOCK_FILE);
+}
+
+/**
+ * Folders in the output that are not clusters of the config: a removed cluster's folder belongs to no shard by name,
+ * so shard 1 takes them. Safe for folders that were never clusters: the writer prunes only files its index lists and
+ * keeps (and reports) everything else.
+ */
+function orphanFolders(outDir: string, model: MeshModel): string[] {
+  const names = new Set(model.clusters.map((c) => c.name));
+  try {
+    return readdirSync(outDir, { withFileTypes: true })
+      .filter((d) => d.isDirectory() && !d.name.startsWith('.') && !names.has(d.name))
+      .map((d) => d.name)
+      .sort();
+  } catch {
+    return [];
+  }
 }
 
 /** Two planned files on one path would silently overwrite each other: names derived from config can collide. */
@@ -123,7 +142,7 @@ export function planGenerate(options: GenerateOptions, sources: SourceRegistry =
   diagnostics.push(...collisions(rendered, model.configFile));
   if (hasErrors(diagnostics)) return fail(diagnostics);
 
-  const scopeList = options.shard ? shardClusters(model.clusters.map((c) => c.name), options.shard) : options.clusters && options.clusters.length > 0 ? [...options.clusters] : undefined;
+  const scopeList = options.shard ? [...shardClusters(model.clusters.map((c) => c.name), options.shard), ...(options.shard.index === 1 ? orphanFolders(options.outDir, model) : [])] : options.clusters && options.clusters.length > 0 ? [...options.clusters] : undefined;
   const scope = scopeList ? new Set(scopeList) : undefined;
   const files = scope ? rendered.filter((f) => f.cluster !== undefined && scope.has(f.cluster)) : rendered;
   for (const file of files) {

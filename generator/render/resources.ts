@@ -131,9 +131,9 @@ export class ClusterPlanner {
 
   private imports(cluster: ClusterModel): PlannedDocument[] {
     const docs: PlannedDocument[] = [];
-    for (const edge of this.model.exports.filter((e) => e.to === cluster.name)) {
+    for (const edge of this.index.exportsTo(cluster.name)) {
       const service = this.index.service(edge.service);
-      const from = this.model.clusters.find((c) => c.name === edge.from)!;
+      const from = this.index.cluster(edge.from)!;
       const gateway = from.ingressGateway;
       const name = `${service.name}-${edge.from}`;
       const endpointPorts = Object.fromEntries(service.ports.map((p) => [p.name, gateway.crossClusterPort]));
@@ -165,7 +165,7 @@ export class ClusterPlanner {
   // --- S1/S2 server side: exported services -----------------------------------------------------------------------
 
   private exports(cluster: ClusterModel): PlannedDocument[] {
-    const edges = this.model.exports.filter((e) => e.from === cluster.name);
+    const edges = this.index.exportsFrom(cluster.name);
     if (edges.length === 0) return [];
     const gateway = cluster.ingressGateway;
     const ns = gateway.namespace;

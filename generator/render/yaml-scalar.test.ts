@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parse } from 'yaml';
-import { doubleQuote, isPlainSafe, yamlKey, yamlScalar } from './yaml-scalar.js';
+import { doubleQuote, isPlainSafe, isPlainSafeByParsing, yamlKey, yamlScalar } from './yaml-scalar.js';
 
 const readBoth = (text: string) => [parse(`v: ${text}`).v, parse(`v: ${text}`, { schema: 'yaml-1.1' }).v];
 
@@ -49,5 +49,33 @@ describe('yamlScalar', () => {
   it('escapes control characters and keeps the text ASCII-safe where it must', () => {
     expect(doubleQuote('a\nb"c\\')).toBe('"a\\nb\\"c\\\\"');
     expect(doubleQuote('\u0085')).toBe('"\\u0085"');
+  });
+});
+
+describe('isPlainSafe fast path', () => {
+  // The fast path decides DNS-style strings without parsing: it must agree with the parsers on every one of them.
+  const dnsChars = fc.constantFrom(...'abcdefnoltruyesx0123456789-.'.split(''));
+  it('agrees with parsing both YAML versions on strings of DNS characters', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: dnsChars, minLength: 1, maxLength: 12 }), (text) => {
+        expect(isPlainSafe(text)).toBe(isPlainSafeByParsing(text));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('agrees with parsing on dotted quads (VIPs and addresses)', () => {
+    const part = fc.oneof(fc.integer({ min: 0, max: 999 }).map(String), fc.integer({ min: 0, max: 99 }).map((n) => String(n).padStart(3, '0')));
+    fc.assert(
+      fc.property(fc.tuple(part, part, part, part), (parts) => {
+        const text = parts.join('.');
+        expect(isPlainSafe(text)).toBe(isPlainSafeByParsing(text));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it.each(['y', 'n', 'yes', 'no', 'on', 'off', 'true', 'false', 'null', 'e1', 'e-1', 'e', 'ex1', 'a.b-c', 'x-1.y', 'inf', 'nan', 'a..b', 'a.', 'a-'])('agrees on %j', (text) => {
+    expect(isPlainSafe(text)).toBe(isPlainSafeByParsing(text));
   });
 });

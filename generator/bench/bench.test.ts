@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfigString } from '../config/load.js';
+import { allocateVips } from '../ledger/ledger.js';
+import { renderMesh } from '../render/render.js';
+import { fitExponent, median } from './stats.js';
+import { checkSize, expectedResources, syntheticConfig } from './synthetic.js';
+
+describe('syntheticConfig', () => {
+  it('is a valid mesh whose exports follow the sizes', () => {
+    const size = { clusters: 4, services: 3, fanout: 2 };
+    const loaded = loadConfigString(syntheticConfig(size));
+    expect(loaded.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(loaded.ok).toBe(true);
+    if (!loaded.ok) return;
+    const { model } = loaded.value;
+    expect(model.clusters).toHaveLength(4);
+    expect(model.services).toHaveLength(12);
+    expect(model.exports).toHaveLength(24);
+    const ledger = allocateVips(model, undefined, { reclaim: false });
+    expect(ledger.ok).toBe(true);
+    if (!ledger.ok) return;
+    const resources = renderMesh(model, ledger.value).flatMap((f) => f.resources);
+    // Export and import pairs, plus per-cluster namespaces, PeerAuthentication and cross-cluster Gateway.
+    expect(resources.length).toBeGreaterThanOrEqual(expectedResources(size));
+    expect(resources.filter((r) => r.kind === 'ServiceEntry')).toHaveLength(12 + 24);
+  });
+
+  it('is deterministic, and the one-service change differs in exactly one line', () => {
+    const size = { clusters: 3, services: 2, fanout: 1 };
+    expect(syntheticConfig(size)).toBe(syntheticConfig(size));
+    const base = syntheticConfig(size).split('\n');
+    const changed = syntheticConfig(size, { variant: 'one-change' }).split('\n');
+    expect(base.filter((line, i) => line !== changed[i])).toHaveLength(1);
+  });
+
+  it.each([
+    [{ clusters: 0, services: 1, fanout: 0 }, /--clusters/],
+    [{ clusters: 2, services: 0, fanout: 0 }, /--services/],
+    [{ clusters: 2, services: 1, fanout: 2 }, /--fanout 2 is more than the 1 other/],
+    [{ clusters: 2, services: 1.5, fanout: 0 }, /--services/],
+  ])('refuses %j', (size, message) => {
+    expect(checkSize(size)).toMatch(message);
+    expect(() => syntheticConfig(size)).toThrow(message);
+  });
+});
+
+describe('stats', () => {
+  it('takes the median of odd and even counts', () => {
+    expect(median([5, 1, 3])).toBe(3);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(median([])).toBeNaN();
+  });
+
+  it('fits the exponent of a power law', () => {
+    expect(fitExponent([1000, 2000, 4000].map((size) => ({ size, value: 3 * size })))).toBeCloseTo(1, 10);
+    expect(fitExponent([1000, 2000, 4000].map((size) => ({ size, value: size ** 2 / 7 })))).toBeCloseTo(2, 10);
+    expect(fitExponent([{ size: 10, value: 5 }])).toBeNaN();
+  });
+});

@@ -1,0 +1,334 @@
+/**
+ * `npm run bench`: generates a synthetic mesh, runs every meshforge step on it (each in its own node process, several
+ * times, reporting medians), and compares full generation with two baselines measured in the same run:
+ *  - the floor: the same objects written with JSON.stringify to the same paths (the least any generator must do);
+ *  - cdk8s: ApiObjects for the same resources in one App, synthesized to one file per resource.
+ * Progress goes to stdout line by line; the last line is one JSON object (see docs/performance.md for its keys).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command, InvalidArgumentError } from 'commander';
+import { checkSize, syntheticConfig, type MeshSize } from './synthetic.js';
+import { fitExponent, median, round } from './stats.js';
+import type { StepName, StepOptions, StepResult } from './step.js';
+
+const STEP_SCRIPT = fileURLToPath(new URL('./step.js', import.meta.url));
+const CONFIG = 'mesh.config.yaml';
+
+interface BenchFlags {
+  clusters: number;
+  services: number;
+  fanout: number;
+  runs: number;
+  out?: string;
+  writeConfig?: string;
+  scaling?: boolean;
+  cdk8s: boolean;
+  keep?: boolean;
+  only?: StepKey[];
+}
+
+export const STEP_KEYS = ['model', 'render', 'policies', 'schemas', 'generate', 'noop', 'one-change', 'lint', 'check', 'floor', 'cdk8s'] as const;
+export type StepKey = (typeof STEP_KEYS)[number];
+
+function stepList(value: string): StepKey[] {
+  const list = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const unknown = list.filter((s) => !(STEP_KEYS as readonly string[]).includes(s));
+  if (unknown.length > 0 || list.length === 0) throw new InvalidArgumentError(`unknown step ${unknown.join(', ') || '(none)'}: use ${STEP_KEYS.join(', ')}`);
+  return list as StepKey[];
+}
+
+/** The measured medians of one size. */
+export interface SizeFigures {
+  readonly clusters: number;
+  readonly services: number;
+  readonly fanout: number;
+  readonly resources: number;
+  readonly files: number;
+  readonly model_ms: number;
+  readonly render_ms: number;
+  readonly policies_ms?: number;
+  readonly schemas_ms?: number;
+  readonly generate_ms: number;
+  readonly noop_ms: number;
+  readonly one_change_ms?: number;
+  readonly lint_ms: number;
+  readonly lint_resources_per_s: number;
+  readonly check_ms?: number | null;
+  readonly floor_ms?: number;
+  readonly cdk8s_ms?: number | null;
+  readonly peak_rss_mb: number;
+  readonly cdk8s_peak_rss_mb?: number | null;
+}
+
+function whole(name: string) {
+  return (value: string): number => {
+    if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`${name} must be a whole number`);
+    return Number(value);
+  };
+}
+
+function say(text: string): void {
+  process.stdout.write(`bench: ${text}\n`);
+}
+
+/** Flushes dirty pages between steps so one step's writeback is not billed to the next. */
+function settle(): void {
+  spawnSync('sync', { stdio: 'ignore' });
+}
+
+interface Measured {
+  readonly wallMs: number;
+  readonly result: StepResult;
+}
+
+/** Runs one step in a fresh node process. Wall time includes node's start-up, as a user would see it. */
+function runStep(work: string, step: StepName, options: StepOptions): Measured {
+  const resultFile = join(work, `.step-result-${process.pid}.json`);
+  rmSync(resultFile, { force: true });
+  const start = performance.now();
+  const child = spawnSync(process.execPath, [STEP_SCRIPT, step, JSON.stringify(options)], {
+    cwd: work,
+    env: { ...process.env, MESHFORGE_BENCH_RESULT: resultFile },
+    stdio: ['ignore', 'ignore', 'pipe'],
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const wallMs = performance.now() - start;
+  if (child.status !== 0 || !existsSync(resultFile)) {
+    throw new Error(`bench step ${step} failed (exit ${child.status ?? child.signal}): ${child.stderr?.toString().slice(-2000) ?? ''}`);
+  }
+  const result = JSON.parse(readFileSync(resultFile, 'utf8')) as StepResult;
+  rmSync(resultFile, { force: true });
+  return { wallMs, result };
+}
+
+function cli(work: string, args: readonly string[], allowed: readonly number[] = [0]): Measured {
+  const measured = runStep(work, 'cli', { config: CONFIG, args, cwd: work });
+  if (!allowed.includes(measured.result.exitCode ?? -1)) throw new Error(`bench: meshforge ${args.join(' ')} exited ${measured.result.exitCode}`);
+  return measured;
+}
+
+function repeat(runs: number, label: string, fn: (run: number) => Measured, wall: boolean): Measured[] {
+  const out: Measured[] = [];
+  for (let run = 0; run < runs; run++) {
+    settle();
+    const m = fn(run);
+    say(`${label} run ${run + 1}/${runs}: ${round(wall ? m.wallMs : m.result.ms)} ms, peak RSS ${m.result.peakRssMb} MB`);
+    out.push(m);
+  }
+  return out;
+}
+
+const med = (list: readonly Measured[], wall: boolean) => round(median(list.map((m) => (wall ? m.wallMs : m.result.ms))));
+const rss = (list: readonly Measured[]) => Math.max(0, ...list.map((m) => m.result.peakRssMb));
+
+function commandExists(work: string, name: string): boolean {
+  const measured = runStep(work, 'cli', { config: CONFIG, args: [name, '--help'], cwd: work });
+  return measured.result.exitCode === 0;
+}
+
+/** Every step at one size. `full` adds the policy, schema, one-change, check and baseline steps. */
+function benchSize(work: string, size: MeshSize, runs: number, full: boolean, withCdk8s: boolean, only: readonly StepKey[] = STEP_KEYS): SizeFigures {
+  const want = (key: StepKey) => only.includes(key);
+  const maybe = (key: StepKey, fn: () => Measured[]): Measured[] => (want(key) ? fn() : []);
+  mkdirSync(work, { recursive: true });
+  const configPath = join(work, CONFIG);
+  const base = syntheticConfig(size);
+  writeFileSync(configPath, base);
+  rmSync(join(work, 'mesh.lock.yaml'), { force: true });
+  rmSync(join(work, 'tree'), { recursive: true, force: true });
+  say(`size clusters=${size.clusters} services=${size.services} fanout=${size.fanout} in ${work}`);
+
+  // The first generate allocates the VIP ledger; every measured run then reads it, as CI does with a committed lock.
+  cli(work, ['generate', '--config', CONFIG, '--out', 'tree']);
+
+  const model = maybe('model', () => repeat(runs, 'config + model', () => runStep(work, 'model', { config: CONFIG }), false));
+  // Render always runs once at least: it counts the resources every ratio is about.
+  const render = repeat(want('render') ? runs : 1, 'render (VIPs + templates)', () => runStep(work, 'render', { config: CONFIG, out: 'tree' }), false);
+  const resources = render[0]!.result.resources ?? 0;
+  const files = render[0]!.result.files ?? 0;
+  const policies = full ? maybe('policies', () => repeat(runs, 'policies', () => runStep(work, 'policies', { config: CONFIG, out: 'tree' }), false)) : [];
+  const schemas = full ? maybe('schemas', () => repeat(runs, 'schemas (embedded)', () => runStep(work, 'schemas', { config: CONFIG, out: 'tree' }), false)) : [];
+
+  const generate = maybe('generate', () => repeat(
+    runs,
+    'generate into an empty folder',
+    () => {
+      rmSync(join(work, 'fresh'), { recursive: true, force: true });
+      settle();
+      return cli(work, ['generate', '--config', CONFIG, '--out', 'fresh']);
+    },
+    true,
+  ));
+  rmSync(join(work, 'fresh'), { recursive: true, force: true });
+  const noop = maybe('noop', () => repeat(runs, 'no-op regenerate', () => cli(work, ['generate', '--config', CONFIG, '--out', 'tree']), true));
+
+  let oneChange: Measured[] = [];
+  if (full && want('one-change')) {
+    // Alternate between the changed and the original config: every run changes one service.
+    const changed = syntheticConfig(size, { variant: 'one-change' });
+    oneChange = repeat(
+      runs,
+      'one-service change',
+      (run) => {
+        writeFileSync(configPath, run % 2 === 0 ? changed : base);
+        return cli(work, ['generate', '--config', CONFIG, '--out', 'tree']);
+      },
+      true,
+    );
+    writeFileSync(configPath, base);
+    if (runs % 2 === 1) cli(work, ['generate', '--config', CONFIG, '--out', 'tree']);
+  }
+
+  const lint = maybe('lint', () => repeat(runs, 'lint of the written tree', () => cli(work, ['lint', 'tree', '--config', CONFIG, '--format', 'json'], [0, 1]), true));
+
+  let check: Measured[] | null = null;
+  if (full && want('check')) {
+    if (commandExists(work, 'check')) check = repeat(runs, 'check', () => cli(work, ['check', '--config', CONFIG, '--out', 'tree'], [0, 1]), true);
+    else say('check: no `meshforge check` command in this build; not measured');
+  }
+
+  let floor: Measured[] = [];
+  let cdk8s: Measured[] | null = null;
+  if (full && want('floor')) {
+    floor = repeat(
+      runs,
+      'floor (JSON.stringify + write)',
+      () => {
+        rmSync(join(work, 'floor'), { recursive: true, force: true });
+        settle();
+        return runStep(work, 'floor', { config: CONFIG, out: 'floor' });
+      },
+      false,
+    );
+    rmSync(join(work, 'floor'), { recursive: true, force: true });
+  }
+  if (full && withCdk8s && want('cdk8s')) {
+    {
+      cdk8s = repeat(
+        runs,
+        'cdk8s (ApiObjects + synth)',
+        () => {
+          rmSync(join(work, 'cdk8s'), { recursive: true, force: true });
+          settle();
+          return runStep(work, 'cdk8s', { config: CONFIG, out: 'cdk8s' });
+        },
+        false,
+      );
+      rmSync(join(work, 'cdk8s'), { recursive: true, force: true });
+    }
+  }
+
+  const lintMs = lint.length > 0 ? med(lint, true) : Number.NaN;
+  const meshforgeSteps = [...model, ...render, ...policies, ...schemas, ...generate, ...noop, ...oneChange, ...lint, ...(check ?? [])];
+  return {
+    clusters: size.clusters,
+    services: size.services,
+    fanout: size.fanout,
+    resources,
+    files,
+    model_ms: model.length > 0 ? med(model, false) : Number.NaN,
+    render_ms: med(render, false),
+    ...(full ? { policies_ms: med(policies, false), schemas_ms: med(schemas, false) } : {}),
+    generate_ms: med(generate, true),
+    noop_ms: med(noop, true),
+    ...(full ? { one_change_ms: med(oneChange, true) } : {}),
+    lint_ms: lintMs,
+    lint_resources_per_s: lint.length > 0 ? round(resources / (lintMs / 1000)) : Number.NaN,
+    ...(full ? { check_ms: check ? med(check, true) : null, floor_ms: med(floor, false), cdk8s_ms: cdk8s ? med(cdk8s, false) : null } : {}),
+    peak_rss_mb: rss(meshforgeSteps),
+    ...(full ? { cdk8s_peak_rss_mb: cdk8s ? rss(cdk8s) : null } : {}),
+  };
+}
+
+function machine() {
+  const model = cpus()[0]?.model ?? 'unknown';
+  const nproc = spawnSync('nproc', { encoding: 'utf8' }).stdout?.trim();
+  return { nproc: nproc ? Number(nproc) : cpus().length, cpu: model, node: process.version, platform: `${process.platform} ${process.arch}` };
+}
+
+/** A size or flag the bench cannot run (exit 2); commander's own parse errors are printed by commander. */
+class BenchUsageError extends Error {}
+
+const ratio = (a: number | null | undefined, b: number | null | undefined) => (a && b ? round(a / b, 3) : null);
+
+async function main(argv: readonly string[]): Promise<void> {
+  const program = new Command()
+    .name('npm run bench --')
+    .description('benchmark meshforge on a synthetic mesh against the JSON.stringify floor and cdk8s')
+    .option('--clusters <n>', 'clusters', whole('--clusters'), 10)
+    .option('--services <n>', 'services per cluster', whole('--services'), 100)
+    .option('--fanout <n>', 'clusters each service is exported to', whole('--fanout'), 9)
+    .option('--runs <n>', 'runs of each step (the median is reported)', whole('--runs'), 3)
+    .option('--out <dir>', 'work folder (kept); default: a temporary folder, removed at the end')
+    .option('--write-config <dir>', 'write the synthetic mesh.config.yaml into DIR and exit')
+    .option('--scaling', 'also run the meshforge steps at 1/4 and 1/2 of the services and fit the growth exponent')
+    .option('--no-cdk8s', 'skip the cdk8s baseline')
+    .option('--keep', 'keep the temporary work folder')
+    .option('--only <steps>', `run only these steps (comma-separated: ${STEP_KEYS.join(',')})`, stepList)
+    .exitOverride();
+  program.parse([...argv], { from: 'user' });
+  const flags = program.opts<BenchFlags>();
+  const size: MeshSize = { clusters: flags.clusters, services: flags.services, fanout: flags.fanout };
+  const problem = checkSize(size);
+  if (problem) throw new BenchUsageError(problem);
+  if (flags.runs < 1) throw new BenchUsageError('--runs must be 1 or more');
+
+  if (flags.writeConfig !== undefined) {
+    mkdirSync(flags.writeConfig, { recursive: true });
+    const file = join(flags.writeConfig, CONFIG);
+    writeFileSync(file, syntheticConfig(size));
+    say(`wrote ${file}`);
+    return;
+  }
+
+  const work = flags.out !== undefined ? resolve(flags.out) : mkdtempSync(join(tmpdir(), 'meshforge-bench-'));
+  const started = performance.now();
+  try {
+    const main = benchSize(join(work, 'main'), size, flags.runs, true, flags.cdk8s, flags.only);
+    let scaling: Record<string, unknown> | undefined;
+    if (flags.scaling) {
+      const smaller = [Math.max(1, Math.round(size.services / 4)), Math.max(1, Math.round(size.services / 2))].map((services) =>
+        benchSize(join(work, `scale-${services}`), { ...size, services }, flags.runs, false, false, flags.only),
+      );
+      const points = [...smaller, main];
+      const fit = (key: 'generate_ms' | 'noop_ms' | 'lint_ms' | 'model_ms' | 'render_ms') => round(fitExponent(points.map((p) => ({ size: p.resources, value: p[key] }))), 2);
+      scaling = {
+        points: points.map((p) => ({ resources: p.resources, model_ms: p.model_ms, render_ms: p.render_ms, generate_ms: p.generate_ms, noop_ms: p.noop_ms, lint_ms: p.lint_ms, peak_rss_mb: p.peak_rss_mb })),
+        exponent: { generate: fit('generate_ms'), noop: fit('noop_ms'), lint: fit('lint_ms'), model: fit('model_ms'), render: fit('render_ms') },
+      };
+    }
+    const ratios = {
+      generate_vs_floor: ratio(main.generate_ms, main.floor_ms),
+      cdk8s_vs_generate: ratio(main.cdk8s_ms, main.generate_ms),
+      noop_vs_generate: ratio(main.noop_ms, main.generate_ms),
+      one_change_vs_generate: ratio(main.one_change_ms, main.generate_ms),
+    };
+    const targets = {
+      generate_within_2x_floor: ratios.generate_vs_floor !== null ? ratios.generate_vs_floor <= 2 : null,
+      ten_times_faster_than_cdk8s: ratios.cdk8s_vs_generate !== null ? ratios.cdk8s_vs_generate >= 10 : null,
+      noop_within_25pct: ratios.noop_vs_generate !== null ? ratios.noop_vs_generate <= 0.25 : null,
+      one_change_within_25pct: ratios.one_change_vs_generate !== null ? ratios.one_change_vs_generate <= 0.25 : null,
+      lint_10k_per_s: Number.isFinite(main.lint_resources_per_s) ? main.lint_resources_per_s >= 10000 : null,
+      peak_rss_within_1_5_gib: main.peak_rss_mb <= 1536,
+      ...(scaling ? { linear_growth: (scaling.exponent as { generate: number }).generate <= 1.15 } : {}),
+    };
+    say(`done in ${round((performance.now() - started) / 1000, 1)} s`);
+    process.stdout.write(`${JSON.stringify({ ...main, runs: flags.runs, ...ratios, targets, ...(scaling ? { scaling } : {}), machine: machine() })}\n`);
+  } finally {
+    if (flags.out === undefined && !flags.keep) rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  const err = error as { code?: string; message?: string; exitCode?: number };
+  if (err.code?.startsWith('commander.')) {
+    process.exitCode = err.exitCode === 0 ? 0 : 2;
+    return;
+  }
+  process.stderr.write(`bench: ${err.message ?? String(error)}\n`);
+  process.exitCode = error instanceof BenchUsageError ? 2 : 1;
+});

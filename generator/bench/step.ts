@@ -1,0 +1,172 @@
+/**
+ * One benchmark step, run in its own node process by run.ts so steps never share a warm heap or a JIT:
+ *   node dist/generator/bench/step.js <step> <json options>
+ * The result (in-process milliseconds of the measured part, peak RSS of the whole process) is written as JSON to the
+ * file named by MESHFORGE_BENCH_RESULT. Setup that is not part of a step (planning the files the floor writes, say)
+ * happens before the clock starts.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { loadConfigFile } from '../config/load.js';
+import { SourceRegistry } from '../diagnostics/sources.js';
+import { allocateVips } from '../ledger/ledger.js';
+import { readLedger } from '../ledger/lockfile.js';
+import { runPolicies } from '../lint/engine.js';
+import type { ManifestResource, RenderedFile } from '../manifest/types.js';
+import { planGenerate } from '../pipeline/generate.js';
+import { renderMesh } from '../render/render.js';
+import type { CliIO } from '../cli/io.js';
+
+export type StepName = 'model' | 'render' | 'policies' | 'schemas' | 'floor' | 'cdk8s' | 'cli';
+
+export interface StepOptions {
+  readonly config: string;
+  readonly out?: string;
+  /** For `cli`: the meshforge arguments. */
+  readonly args?: readonly string[];
+  readonly cwd?: string;
+}
+
+export interface StepResult {
+  readonly step: StepName;
+  /** Milliseconds of the measured part, in-process. */
+  readonly ms: number;
+  readonly peakRssMb: number;
+  /** CPU time (user + system) of the whole process: steadier than wall time on a shared machine. */
+  readonly cpuMs?: number;
+  readonly resources?: number;
+  readonly files?: number;
+  readonly exitCode?: number;
+  readonly detail?: string;
+}
+
+function peakRssMb(): number {
+  // maxRSS is in kilobytes.
+  return Math.round(process.resourceUsage().maxRSS / 1024);
+}
+
+function mustPlan(config: string, out: string) {
+  const planned = planGenerate({ configFile: config, outDir: out });
+  if (!planned.ok) throw new Error(`bench: the synthetic config does not generate: ${planned.diagnostics.map((d) => d.message).join('; ')}`);
+  return planned.value;
+}
+
+function contentResources(files: readonly RenderedFile[]): ManifestResource[] {
+  return files.flatMap((f) => f.resources);
+}
+
+function timed<T>(fn: () => T): { ms: number; value: T } {
+  const start = performance.now();
+  const value = fn();
+  return { ms: performance.now() - start, value };
+}
+
+/** The floor: the same objects as JSON.stringify text, one file per generated file, at the same paths. */
+function writeFloor(files: readonly RenderedFile[], out: string): void {
+  const made = new Set<string>();
+  for (const file of files) {
+    const target = join(out, file.path);
+    const dir = dirname(target);
+    if (!made.has(dir)) {
+      mkdirSync(dir, { recursive: true });
+      made.add(dir);
+    }
+    const text = file.resources.length === 1 ? JSON.stringify(file.resources[0]!.object) : JSON.stringify(file.resources.map((r) => r.object));
+    writeFileSync(target, text);
+  }
+}
+
+/** cdk8s: one App, one Chart per cluster, one ApiObject per resource, synth to one file per resource. */
+async function runCdk8s(files: readonly RenderedFile[], out: string): Promise<number> {
+  // Imported here only: the rest of the bench must not load cdk8s.
+  const { App, Chart, ApiObject, YamlOutputType } = await import('cdk8s');
+  const start = performance.now();
+  const app = new App({ outdir: out, yamlOutputType: YamlOutputType.FILE_PER_RESOURCE });
+  const charts = new Map<string, InstanceType<typeof Chart>>();
+  let count = 0;
+  for (const file of files) {
+    for (const resource of file.resources) {
+      const cluster = resource.cluster ?? 'none';
+      let chart = charts.get(cluster);
+      if (!chart) charts.set(cluster, (chart = new Chart(app, cluster, { disableResourceNameHashes: true })));
+      const { apiVersion: _a, kind: _k, metadata, ...rest } = resource.object as { apiVersion?: unknown; kind?: unknown; metadata?: Record<string, unknown> };
+      new ApiObject(chart, `r${count++}`, { apiVersion: resource.apiVersion, kind: resource.kind, metadata: { ...metadata, name: resource.name }, ...rest });
+    }
+  }
+  app.synth();
+  return performance.now() - start;
+}
+
+const discard = { write: () => true };
+
+function quietIO(cwd: string): CliIO {
+  return { stdout: discard, stderr: { write: (text: string) => process.stderr.write(text) }, cwd, env: process.env, readStdin: async () => Buffer.alloc(0) };
+}
+
+async function run(step: StepName, options: StepOptions): Promise<StepResult> {
+  switch (step) {
+    case 'model': {
+      const { ms, value } = timed(() => loadConfigFile(options.config, new SourceRegistry()));
+      if (!value.ok) throw new Error('bench: the synthetic config is invalid');
+      return { step, ms, peakRssMb: peakRssMb() };
+    }
+    case 'render': {
+      const sources = new SourceRegistry();
+      const loaded = loadConfigFile(options.config, sources);
+      if (!loaded.ok) throw new Error('bench: the synthetic config is invalid');
+      const previous = readLedger(join(dirname(options.config), 'mesh.lock.yaml'), sources);
+      const { ms, value } = timed(() => {
+        const ledger = allocateVips(loaded.value.model, previous.ok ? previous.value : undefined, { reclaim: false });
+        if (!ledger.ok) throw new Error('bench: VIP allocation failed');
+        return renderMesh(loaded.value.model, ledger.value, { outDir: options.out ?? 'clusters' });
+      });
+      return { step, ms, peakRssMb: peakRssMb(), files: value.length, resources: contentResources(value).length };
+    }
+    case 'policies': {
+      const plan = mustPlan(options.config, options.out ?? 'clusters');
+      const resources = contentResources(plan.files);
+      const { ms, value } = timed(() => runPolicies(resources, { model: plan.model }));
+      return { step, ms, peakRssMb: peakRssMb(), resources: resources.length, detail: `${value.diagnostics.length} findings` };
+    }
+    case 'schemas': {
+      const plan = mustPlan(options.config, options.out ?? 'clusters');
+      const resources = contentResources(plan.files);
+      const { EmbeddedValidator } = await import('../validate/embedded.js');
+      const start = performance.now();
+      const findings = await new EmbeddedValidator().validate(resources);
+      return { step, ms: performance.now() - start, peakRssMb: peakRssMb(), resources: resources.length, detail: `${findings.length} findings` };
+    }
+    case 'floor': {
+      const plan = mustPlan(options.config, options.out!);
+      const { ms } = timed(() => writeFloor(plan.files, options.out!));
+      return { step, ms, peakRssMb: peakRssMb(), files: plan.files.length, resources: contentResources(plan.files).length };
+    }
+    case 'cdk8s': {
+      const plan = mustPlan(options.config, options.out!);
+      const resources = contentResources(plan.files).length;
+      const ms = await runCdk8s(plan.files, options.out!);
+      return { step, ms, peakRssMb: peakRssMb(), resources };
+    }
+    case 'cli': {
+      const { runCli } = await import('../cli/main.js');
+      const start = performance.now();
+      const exitCode = await runCli(options.args ?? [], quietIO(options.cwd ?? process.cwd()));
+      return { step, ms: performance.now() - start, peakRssMb: peakRssMb(), exitCode };
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const [step, json] = process.argv.slice(2);
+  const resultFile = process.env.MESHFORGE_BENCH_RESULT;
+  if (!step || !json || !resultFile) {
+    process.stderr.write('usage: MESHFORGE_BENCH_RESULT=FILE node step.js <step> <json options> (run by `npm run bench`)\n');
+    process.exitCode = 2;
+    return;
+  }
+  const result = await run(step as StepName, JSON.parse(json) as StepOptions);
+  const cpu = process.cpuUsage();
+  writeFileSync(resultFile, `${JSON.stringify({ ...result, cpuMs: Math.round((cpu.user + cpu.system) / 1000) })}\n`);
+}
+
+await main();
