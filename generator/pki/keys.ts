@@ -12,7 +12,7 @@ export const CA_KEY_BITS: RsaBits = 4096;
 export const LEAF_KEY_BITS: RsaBits = 2048;
 
 export interface KeyPairPem {
-  /** PKCS#8 PEM (`BEGIN PRIVATE KEY`), what `openssl genrsa` writes in OpenSSL 3; istiod accepts it. */
+  /** Unencrypted PKCS#8 PEM, what `openssl genrsa` writes in OpenSSL 3; istiod accepts it. */
   readonly privateKeyPem: string;
   /** SubjectPublicKeyInfo PEM. */
   readonly publicKeyPem: string;
