@@ -150,18 +150,20 @@ export async function initPki(model: MeshModel, dir: string, options: PkiWriteOp
   const leafKeyPromises = new Map(existingCredentials.filter((c) => c.key === undefined).map((c) => [c.credential.credentialName, generateRsaKeyPair(LEAF_KEY_BITS)]));
 
   const result = { created: [] as string[], kept: [] as string[] };
-  let root: LoadedCa;
-  if (rootCa) {
-    root = rootCa;
-    result.kept.push(layout.rootCert, layout.rootKey);
-  } else {
-    const key = await rootKeyPromise!;
-    const certPem = issue('root', key, { subject: profile.root, days: profile.rootDays, now });
-    writeKeyFile(layout.rootKey, key.privateKeyPem);
-    writeCertFile(layout.rootCert, certPem);
-    result.created.push(layout.rootCert, layout.rootKey);
-    root = { certPem, keyPem: key.privateKeyPem, issuer: { subject: profile.root, privateKeyPem: key.privateKeyPem, subjectKeyIdHex: subjectKeyIdHex(certPem) } };
-  }
+  // The root and the ingress CA are both self-signed: kept when present, else issued from their pre-generated key.
+  const selfSignedCa = async (existing: LoadedCa | undefined, keyPromise: Promise<KeyPairPem> | undefined, kind: 'root' | 'ingress-ca', subject: typeof profile.root, days: number, certFile: string, keyFile: string): Promise<LoadedCa> => {
+    if (existing) {
+      result.kept.push(certFile, keyFile);
+      return existing;
+    }
+    const key = await keyPromise!;
+    const certPem = issue(kind, key, { subject, days, now });
+    writeKeyFile(keyFile, key.privateKeyPem);
+    writeCertFile(certFile, certPem);
+    result.created.push(certFile, keyFile);
+    return { certPem, keyPem: key.privateKeyPem, issuer: { subject, privateKeyPem: key.privateKeyPem, subjectKeyIdHex: subjectKeyIdHex(certPem) } };
+  };
+  const root = await selfSignedCa(rootCa, rootKeyPromise, 'root', profile.root, profile.rootDays, layout.rootCert, layout.rootKey);
 
   for (const cluster of existingClusters) {
     let ca = cluster.ca;
@@ -173,18 +175,7 @@ export async function initPki(model: MeshModel, dir: string, options: PkiWriteOp
   }
 
   if (credentials.length > 0) {
-    let ingress: LoadedCa;
-    if (ingressCa) {
-      ingress = ingressCa;
-      result.kept.push(layout.ingressCaCert, layout.ingressCaKey);
-    } else {
-      const key = await ingressCaKeyPromise!;
-      const certPem = issue('ingress-ca', key, { subject: profile.ingressCa, days: profile.ingressDays, now });
-      writeKeyFile(layout.ingressCaKey, key.privateKeyPem);
-      writeCertFile(layout.ingressCaCert, certPem);
-      result.created.push(layout.ingressCaCert, layout.ingressCaKey);
-      ingress = { certPem, keyPem: key.privateKeyPem, issuer: { subject: profile.ingressCa, privateKeyPem: key.privateKeyPem, subjectKeyIdHex: subjectKeyIdHex(certPem) } };
-    }
+    const ingress = await selfSignedCa(ingressCa, ingressCaKeyPromise, 'ingress-ca', profile.ingressCa, profile.ingressDays, layout.ingressCaCert, layout.ingressCaKey);
     for (const { credential, cert } of existingCredentials) {
       const paths = layout.credential(credential.credentialName);
       ensurePrivateDir(paths.dir);
