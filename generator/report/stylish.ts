@@ -1,13 +1,21 @@
 import { palette } from './color.js';
 import type { Formatter, PrintedDiagnostic } from './types.js';
 
+const FRAME_WIDTH = 160;
+const FRAME_CONTEXT = 60;
+
 function frame(d: PrintedDiagnostic, dim: (t: string) => string, mark: (t: string) => string): string[] {
   if (d.lineText === undefined || d.line === undefined || d.column === undefined) return [];
   const gutter = String(d.line).length;
   // Tabs would misplace the caret; show them as one space each.
-  const text = d.lineText.replace(/\t/g, ' ');
+  const full = d.lineText.replace(/\t/g, ' ');
+  // A one-line file (minified JSON, a flow-style bomb) would print whole: show a window around the column.
+  const start = full.length > FRAME_WIDTH ? Math.max(0, Math.min(d.column - 1 - FRAME_CONTEXT, full.length - FRAME_WIDTH)) : 0;
+  const end = Math.min(full.length, start + FRAME_WIDTH);
+  const text = `${start > 0 ? '…' : ''}${full.slice(start, end)}${end < full.length ? '…' : ''}`;
+  const column = d.column - start + (start > 0 ? 1 : 0);
   const width = d.endLine === d.line && d.endColumn !== undefined ? Math.max(1, d.endColumn - d.column) : 1;
-  const caret = ' '.repeat(Math.max(0, d.column - 1)) + '^'.repeat(Math.min(width, Math.max(1, text.length - d.column + 1)));
+  const caret = ' '.repeat(Math.max(0, column - 1)) + '^'.repeat(Math.min(width, Math.max(1, text.length - column + 1)));
   return [`  ${dim(`${d.line} |`)} ${text}`, `  ${dim(`${' '.repeat(gutter)} |`)} ${mark(caret)}`];
 }
 

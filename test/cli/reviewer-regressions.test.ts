@@ -37,3 +37,18 @@ describe('review regressions', () => {
     expect(r.stderr).not.toContain('did you mean');
   });
 });
+
+describe('code frames', () => {
+  it('show a window of a very long line around the column, with the caret under it', () => {
+    const dir = tempWorkspace();
+    const file = join(dir, 'long.yaml');
+    writeFileSync(file, `mesh: { id: m, x: [${'1, '.repeat(3000)}2], bad: [ }\n`);
+    const r = runMeshforge(['validate', '--config', file]);
+    expect(r.status).toBe(2);
+    const [codeLine, caretLine] = r.stdout.split('\n').filter((l) => /^\s+\d* \|/.test(l));
+    expect(codeLine!.length).toBeLessThan(200);
+    expect(codeLine).toContain('…');
+    const caretAt = caretLine!.indexOf('^');
+    expect(codeLine!.slice(caretAt, caretAt + 1)).not.toBe(' ');
+  });
+});
