@@ -3,6 +3,10 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN, REPO_ROOT } from '../cli/helpers.js';
+import { expect } from 'vitest';
+import type { SourceRegistry } from '../../generator/diagnostics/sources.js';
+import type { Diagnostic } from '../../generator/diagnostics/types.js';
+import { resolveDiagnostics } from '../../generator/report/resolve.js';
 
 /** A Node stack frame ("    at fn (file.js:1:2)"): never printed for bad input or an environment failure. */
 export const STACK_TRACE = /\n\s+at .+:\d+:\d+\)?/;
@@ -83,4 +87,20 @@ export function seededRandom(seed: number): () => number {
 
 export function isRoot(): boolean {
   return typeof process.getuid === 'function' && process.getuid() === 0;
+}
+
+/**
+ * A refused input: at least one error, and every error names the file, a 1-based line and column, and a message.
+ * `rule`, when given, must be among the errors.
+ */
+export function expectPositionedErrors(diagnostics: readonly Diagnostic[], sources: SourceRegistry, file: string, rule?: string): void {
+  const printed = resolveDiagnostics(diagnostics, sources).filter((d) => d.severity === 'error');
+  expect(printed.length).toBeGreaterThan(0);
+  for (const d of printed) {
+    expect(d.file).toBe(file);
+    expect(d.line).toBeGreaterThanOrEqual(1);
+    expect(d.column).toBeGreaterThanOrEqual(1);
+    expect(d.message.length).toBeGreaterThan(0);
+  }
+  if (rule) expect(printed.map((d) => d.rule)).toContain(rule);
 }

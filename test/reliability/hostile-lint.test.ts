@@ -5,9 +5,9 @@ import { describe, expect, it } from 'vitest';
 import type { CliIO } from '../../generator/cli/io.js';
 import { SourceRegistry } from '../../generator/diagnostics/sources.js';
 import { loadManifests } from '../../generator/lint/load-manifests.js';
-import { resolveDiagnostics } from '../../generator/report/resolve.js';
 import { runMeshforge } from '../cli/helpers.js';
 import { HOSTILE_CONFIGS } from './hostile-config-corpus.js';
+import { expectPositionedErrors } from './helpers.js';
 import { HOSTILE_MANIFESTS, type HostileManifest } from './hostile-lint-corpus.js';
 
 /** A Node stack frame ("    at fn (file.js:1:2)"): never printed for bad input. */
@@ -47,15 +47,7 @@ describe('hostile lint input corpus (in-process)', () => {
     const sources = new SourceRegistry();
     const result = await loadManifests([file], { io: quietIO(dir), sources });
     expect(result.ok).toBe(false);
-    const printed = resolveDiagnostics(result.diagnostics, sources).filter((d) => d.severity === 'error');
-    expect(printed.length).toBeGreaterThan(0);
-    for (const d of printed) {
-      expect(d.file).toBe(file);
-      expect(d.line).toBeGreaterThanOrEqual(1);
-      expect(d.column).toBeGreaterThanOrEqual(1);
-      expect(d.message.length).toBeGreaterThan(0);
-    }
-    expect(printed.map((d) => d.rule)).toContain(hostile.rule);
+    expectPositionedErrors(result.diagnostics, sources, file, hostile.rule);
   });
 });
 
