@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RenderedFile } from '../../generator/manifest/types.js';
-import { GitHubPullRequests, PublishError, runPullRequest, type PullRequestContent } from '../../generator/publish/index.js';
+import { GitHubPullRequests, PublishError, runPullRequest, type PullRequestContent, type PullRequestRequest } from '../../generator/publish/index.js';
 import { compareTree, writeTree } from '../../generator/write/tree.js';
 import { OPENAPI_SUBSET, startFakeGitHub, type FakeGitHub } from './fake-github.js';
 import { bareRemote, branchSha, checkout, sandbox, type Sandbox } from './helpers.js';
@@ -156,24 +156,27 @@ describe('meshforge pr with --provider github: real git, GitHub stand-in', () =>
       resources: [],
     }));
 
-  const run = (port: number) =>
-    runPullRequest({
-      cwd: work,
-      env: box.env,
-      configFile: 'mesh.config.yaml',
-      outDir: 'clusters',
-      lockFile: 'mesh.lock.yaml',
-      lockContent: 'vips: {}\n',
-      files: render(port),
-      remote: 'origin',
-      base: 'main',
-      branch: 'meshforge/main',
-      provider: 'github',
-      github: { repository: { owner: OWNER, repo: REPO }, baseUrl: github.url, token: TOKEN, client: { retryBaseMs: 5 } },
-      dryRun: false,
-      tree: { compare: (dir, files) => compareTree(dir, files), write: (dir, files) => writeTree(dir, files) },
-      version: '0.0.0-test',
-    });
+  /** The pull-request request every test here starts from: port 8000 rendered, the real token, a real push. */
+  const request = (overrides: Partial<PullRequestRequest> = {}): PullRequestRequest => ({
+    cwd: work,
+    env: box.env,
+    configFile: 'mesh.config.yaml',
+    outDir: 'clusters',
+    lockFile: 'mesh.lock.yaml',
+    lockContent: 'vips: {}\n',
+    files: render(8000),
+    remote: 'origin',
+    base: 'main',
+    branch: 'meshforge/main',
+    provider: 'github',
+    github: { repository: { owner: OWNER, repo: REPO }, baseUrl: github.url, token: TOKEN, client: { retryBaseMs: 5 } },
+    dryRun: false,
+    tree: { compare: (dir, files) => compareTree(dir, files), write: (dir, files) => writeTree(dir, files) },
+    version: '0.0.0-test',
+    ...overrides,
+  });
+
+  const run = (port: number) => runPullRequest(request({ files: render(port) }));
 
   beforeEach(async () => {
     box = sandbox();
@@ -216,23 +219,7 @@ describe('meshforge pr with --provider github: real git, GitHub stand-in', () =>
 
   it('asks GitHub before pushing: a refused token or a missing repository pushes nothing', async () => {
     const attempt = (token: string, repo: string) =>
-      runPullRequest({
-        cwd: work,
-        env: box.env,
-        configFile: 'mesh.config.yaml',
-        outDir: 'clusters',
-        lockFile: 'mesh.lock.yaml',
-        lockContent: 'vips: {}\n',
-        files: render(8000),
-        remote: 'origin',
-        base: 'main',
-        branch: 'meshforge/main',
-        provider: 'github',
-        github: { repository: { owner: OWNER, repo }, baseUrl: github.url, token, client: { retryBaseMs: 5 } },
-        dryRun: false,
-        tree: { compare: (dir, files) => compareTree(dir, files), write: (dir, files) => writeTree(dir, files) },
-        version: '0.0.0-test',
-      }).then(
+      runPullRequest(request({ github: { repository: { owner: OWNER, repo }, baseUrl: github.url, token, client: { retryBaseMs: 5 } } })).then(
         () => undefined,
         (e: unknown) => e as PublishError,
       );
@@ -243,23 +230,7 @@ describe('meshforge pr with --provider github: real git, GitHub stand-in', () =>
   });
 
   it('touches neither git nor GitHub in a dry run', async () => {
-    const outcome = await runPullRequest({
-      cwd: work,
-      env: box.env,
-      configFile: 'mesh.config.yaml',
-      outDir: 'clusters',
-      lockFile: 'mesh.lock.yaml',
-      lockContent: 'vips: {}\n',
-      files: render(8000),
-      remote: 'origin',
-      base: 'main',
-      branch: 'meshforge/main',
-      provider: 'github',
-      github: { repository: { owner: OWNER, repo: REPO }, baseUrl: github.url },
-      dryRun: true,
-      tree: { compare: (dir, files) => compareTree(dir, files), write: (dir, files) => writeTree(dir, files) },
-      version: '0.0.0-test',
-    });
+    const outcome = await runPullRequest(request({ github: { repository: { owner: OWNER, repo: REPO }, baseUrl: github.url }, dryRun: true }));
     expect(outcome.result).toBe('dry-run');
     expect(outcome.body.markdown).toContain('<!-- meshforge:pr -->');
     expect(await branchSha(remote, box.env, 'meshforge/main')).toBeUndefined();
@@ -267,23 +238,7 @@ describe('meshforge pr with --provider github: real git, GitHub stand-in', () =>
   });
 
   it('needs a token unless it is a dry run', async () => {
-    const error = (await runPullRequest({
-      cwd: work,
-      env: box.env,
-      configFile: 'mesh.config.yaml',
-      outDir: 'clusters',
-      lockFile: 'mesh.lock.yaml',
-      lockContent: '',
-      files: render(8000),
-      remote: 'origin',
-      base: 'main',
-      branch: 'meshforge/main',
-      provider: 'github',
-      github: { repository: { owner: OWNER, repo: REPO }, baseUrl: github.url },
-      dryRun: false,
-      tree: { compare: (dir, files) => compareTree(dir, files), write: (dir, files) => writeTree(dir, files) },
-      version: '0.0.0-test',
-    }).catch((e: unknown) => e)) as PublishError;
+    const error = (await runPullRequest(request({ lockContent: '', github: { repository: { owner: OWNER, repo: REPO }, baseUrl: github.url } })).catch((e: unknown) => e)) as PublishError;
     expect(error.failure).toBe('auth');
     expect(error.message).toBe('no GitHub token: set GITHUB_TOKEN or GH_TOKEN');
     expect(await branchSha(remote, box.env, 'meshforge/main')).toBeUndefined();
