@@ -26,7 +26,7 @@ const rule: Rule = {
     },
   },
   check(context) {
-    const registry = new HostRegistry(context.resources('Service'), context.resources('ServiceEntry'), context.model);
+    const registry = HostRegistry.of(context.resources('Service'), context.resources('ServiceEntry'), context.model);
     const missing = (host: string, namespace: string) => !isWildcard(host) && registry.canJudge(host, namespace) && registry.find(host, namespace).length === 0;
     for (const service of context.resources('VirtualService')) {
       const namespace = namespaceOf(service);

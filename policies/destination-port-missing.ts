@@ -21,7 +21,7 @@ const rule: Rule = {
     },
   },
   check(context) {
-    const registry = new HostRegistry(context.resources('Service'), context.resources('ServiceEntry'), context.model);
+    const registry = HostRegistry.of(context.resources('Service'), context.resources('ServiceEntry'), context.model);
     for (const service of context.resources('VirtualService')) {
       const namespace = namespaceOf(service);
       for (const destination of destinationsOf(service)) {

@@ -1,5 +1,5 @@
 import { asString, get } from '../generator/lint/access.js';
-import { HostRegistry, hostCandidates, isClusterLocal, namespaceOf } from '../generator/lint/hosts.js';
+import { HostRegistry, NO_SERVICES, hostCandidates, isClusterLocal, namespaceOf } from '../generator/lint/hosts.js';
 import type { Rule } from '../generator/lint/rule.js';
 import { tlsSettingsOf } from '../generator/lint/traffic.js';
 
@@ -26,7 +26,7 @@ const rule: Rule = {
     },
   },
   check(context) {
-    const registry = new HostRegistry([], context.resources('ServiceEntry'), context.model);
+    const registry = HostRegistry.of(NO_SERVICES, context.resources('ServiceEntry'), context.model);
     for (const rule of context.resources('DestinationRule')) {
       const host = asString(get(rule.object, 'spec', 'host'));
       if (host === undefined) continue;

@@ -6,6 +6,18 @@ const PEM_PRIVATE_KEY = /-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY( BLOCK)?-----/;
 /** Secret keys that by convention hold a private key: tls.key, ca-key.pem, key.pem, id_rsa. */
 const KEY_NAME = /(^|[._-])key(\.pem)?$|^id_(rsa|ecdsa|ed25519)$/i;
 
+/**
+ * Whether any string in the object could hold a PEM key: one native serialisation instead of a walk over every value
+ * (the walk made this rule the slowest at 200,000 resources). Values that cannot be serialised are walked.
+ */
+function mayHoldPem(object: unknown): boolean {
+  try {
+    return JSON.stringify(object).includes('PRIVATE KEY');
+  } catch {
+    return true;
+  }
+}
+
 function decodeBase64(value: string): string | undefined {
   const compact = value.replace(/\s+/g, '');
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) return undefined;
@@ -32,21 +44,26 @@ const rule: Rule = {
   },
   check(context) {
     for (const resource of context.resources()) {
-      // Iterative walk: manifests may be deep, and every string is a candidate.
-      const stack: { value: unknown; path: DocPath }[] = [{ value: resource.object, path: [] }];
       const reported = new Set<string>();
+      // Iterative walk: manifests may be deep, and every string is a candidate. The path is one array trimmed to
+      // each entry's depth and copied only for a finding.
+      const stack: { value: unknown; depth: number; key: string | number | undefined }[] = mayHoldPem(resource.object) ? [{ value: resource.object, depth: 0, key: undefined }] : [];
+      const path: (string | number)[] = [];
       while (stack.length > 0) {
-        const { value, path } = stack.pop()!;
+        const { value, depth, key } = stack.pop()!;
+        path.length = depth;
+        if (key !== undefined) path[depth - 1] = key;
         if (typeof value === 'string') {
-          const match = PEM_PRIVATE_KEY.exec(value);
+          const match = value.includes('PRIVATE KEY') ? PEM_PRIVATE_KEY.exec(value) : null;
           if (match) {
-            reported.add(JSON.stringify(path));
-            context.report({ resource, path, messageId: 'pemInValue', data: { label: match[1] ?? '' } });
+            const at: DocPath = [...path];
+            reported.add(JSON.stringify(at));
+            context.report({ resource, path: at, messageId: 'pemInValue', data: { label: match[1] ?? '' } });
           }
         } else if (Array.isArray(value)) {
-          value.forEach((item, index) => stack.push({ value: item, path: [...path, index] }));
+          value.forEach((item, index) => stack.push({ value: item, depth: depth + 1, key: index }));
         } else if (isRecord(value)) {
-          for (const [key, item] of Object.entries(value)) stack.push({ value: item, path: [...path, key] });
+          for (const [name, item] of Object.entries(value)) stack.push({ value: item, depth: depth + 1, key: name });
         }
       }
       if (resource.kind !== 'Secret') continue;

@@ -46,26 +46,41 @@ function tagClusters(resources: readonly ManifestResource[]): LintResource[] {
   return resources.filter((r) => !isKustomization(r)).map((r) => (r.cluster !== undefined ? (r as LintResource) : { ...r, cluster: '' }));
 }
 
-/** Runs one rule and returns its raw reports. The context enforces meta.kinds. */
-export function collectReports(rule: Rule, resources: readonly LintResource[], model?: MeshModel): RuleReport[] {
-  const declared = new Set(rule.meta.kinds);
-  const everything = declared.has('*');
-  const visible = everything ? resources : resources.filter((r) => declared.has(r.kind));
+/** What every rule's context shares: computed once per run instead of once per rule (23 passes over 200,000 resources). */
+export interface ResourceIndex {
+  readonly resources: readonly LintResource[];
+  readonly byKind: ReadonlyMap<string, readonly LintResource[]>;
+  readonly clusters: readonly string[];
+}
+
+export function indexResources(resources: readonly LintResource[]): ResourceIndex {
   const byKind = new Map<string, LintResource[]>();
-  for (const resource of visible) {
+  const clusters = new Set<string>();
+  for (const resource of resources) {
+    clusters.add(resource.cluster);
     const list = byKind.get(resource.kind);
     if (list) list.push(resource);
     else byKind.set(resource.kind, [resource]);
   }
+  return { resources, byKind, clusters: [...clusters].sort() };
+}
+
+/** Runs one rule and returns its raw reports. The context enforces meta.kinds. */
+export function collectReports(rule: Rule, resources: readonly LintResource[] | ResourceIndex, model?: MeshModel): RuleReport[] {
+  const index = 'byKind' in resources ? resources : indexResources(resources);
+  const declared = new Set(rule.meta.kinds);
+  const everything = declared.has('*');
+  // Input order, which findings keep: built only if the rule asks for all of its kinds at once.
+  let visible: readonly LintResource[] | undefined = everything ? index.resources : undefined;
   const reports: RuleReport[] = [];
   const context: RuleContext = {
     ruleId: rule.meta.id,
-    clusters: [...new Set(resources.map((r) => r.cluster))].sort(),
+    clusters: index.clusters,
     ...(model ? { model } : {}),
     resources(kind?: string) {
-      if (kind === undefined) return visible;
+      if (kind === undefined) return (visible ??= index.resources.filter((r) => declared.has(r.kind)));
       if (!everything && !declared.has(kind)) throw new UndeclaredKindError(rule.meta.id, kind);
-      return byKind.get(kind) ?? [];
+      return index.byKind.get(kind) ?? [];
     },
     report(descriptor) {
       if (!(descriptor.messageId in rule.meta.messages)) throw new Error(`rule ${rule.meta.id} reported unknown messageId '${descriptor.messageId}'`);
@@ -139,13 +154,14 @@ export function runPolicies(resources: readonly ManifestResource[], options: Pol
   const diagnostics: Diagnostic[] = [];
   const suppressed: SuppressedFinding[] = [];
   const knownRules = new Set([...RULES.map((r) => r.meta.id), ...rules.map((r) => r.meta.id), ...ENGINE_CHECKS.map((c) => c.id)]);
+  const index = indexResources(tagged);
 
   for (const rule of rules) {
     const severity = severityFor(rule.meta.id, rule.meta.defaultSeverity, overrides);
     if (severity === 'off') continue;
     let reports: RuleReport[];
     try {
-      reports = collectReports(rule, tagged, options.model);
+      reports = collectReports(rule, index, options.model);
     } catch (error) {
       if (error instanceof UndeclaredKindError) throw error;
       // One rule tripping over an unexpected shape must not hide every other rule's findings.
