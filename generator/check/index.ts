@@ -7,7 +7,8 @@ import { runPolicies } from '../lint/engine.js';
 import { unknownPolicyRules } from '../lint/policy-config.js';
 import type { ManifestResource, RenderedFile } from '../manifest/types.js';
 import type { MeshModel } from '../model/types.js';
-import { planGenerate, type GeneratePlan } from '../pipeline/generate.js';
+import { planGenerate, shardClusters, type GeneratePlan, type Shard } from '../pipeline/generate.js';
+import { shardOwner } from '../lint/load-manifests.js';
 import { resolvePkiDir } from '../pki/profile.js';
 import { verifyPki } from '../pki/verify.js';
 import { outputLocation } from '../render/render.js';
@@ -42,6 +43,12 @@ export interface CheckOptions {
   readonly now: Date;
   /** Monotonic clock for stage timings (tests may pass a fake). */
   readonly clock?: () => number;
+  /**
+   * Only shard `index` of `count` (as `generate --shard`): drift and schemas of its clusters' folders, policy findings
+   * on them. Everything outside the fleet's cluster folders (GitOps wrappers, the index, the ledger, the config, the
+   * PKI) belongs to shard 1. Policies still run on the whole fleet: cross-cluster rules need every resource.
+   */
+  readonly shard?: Shard;
 }
 
 export interface CheckResult {
@@ -145,36 +152,59 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   };
   const skip = (name: CheckStageName, detail: string) => stages.push({ name, ran: false, ms: 0, detail });
 
+  const shard = options.shard;
+  const fleetWide = !shard || shard.index === 1;
   const planned = await time('config', () => planGenerate({ configFile: options.configFile, outDir: options.outDir }, sources));
   if (!planned.ok || hasErrors(planned.diagnostics)) {
     for (const name of ['drift', 'schema', 'policies', 'pki'] as const) skip(name, 'the config is invalid');
-    return { outcome: 'invalid', diagnostics: planned.diagnostics, suppressed: 0, sources, stages, files: [], resources: 0 };
+    // Config problems belong to no cluster: shard 1 reports them, every shard is invalid.
+    return { outcome: 'invalid', diagnostics: fleetWide ? planned.diagnostics : [], suppressed: 0, sources, stages, files: [], resources: 0 };
   }
   const plan: GeneratePlan = planned.value;
   const model = plan.model;
-  const files = plan.files;
-  const diagnostics: Diagnostic[] = [...planned.diagnostics, ...unknownPolicyRules(model)];
+  const allFiles = plan.files;
+  const diagnostics: Diagnostic[] = fleetWide ? [...planned.diagnostics, ...unknownPolicyRules(model)] : [];
+
+  // A path of the output folder belongs to the shard of its top folder when that is a cluster, else to shard 1.
+  const fleet = model.clusters.map((c) => c.name);
+  const owns = shard ? shardOwner(fleet, shard) : () => true;
+  const ownsPath = (path: string) => owns(path.split('/')[0]);
+  const outPrefix = `${outputLocation(options.outDir, '.')}/`.replace(/^\.\/$/, '');
+  const ownsFinding = (d: Diagnostic) => {
+    const file = d.location?.file;
+    return file !== undefined && outPrefix !== '' && file.startsWith(outPrefix) ? ownsPath(file.slice(outPrefix.length)) : file !== undefined && outPrefix === '' ? ownsPath(file) : fleetWide;
+  };
+  const files = shard ? allFiles.filter((f) => ownsPath(f.path)) : allFiles;
 
   const drift = await time('drift', () => {
-    const changes = compareTree(options.outDir, files);
+    // Shards other than 1 compare only their clusters' folders (what `generate --check --shard` compares); shard 1
+    // also owns the fleet-wide files (wrappers, the index), so it compares the whole tree and keeps its part.
+    const scoped = shard && shard.index !== 1 ? compareTree(options.outDir, allFiles, { clusters: shardClusters(fleet, shard) }) : compareTree(options.outDir, allFiles);
+    const keep = (paths: readonly string[]) => paths.filter(ownsPath);
+    const changes: TreeChanges = shard ? { ...scoped, added: keep(scoped.added), changed: keep(scoped.changed), removed: keep(scoped.removed), conflicts: keep(scoped.conflicts), foreign: keep(scoped.foreign) } : scoped;
     const before = existsSync(plan.lock.path) ? readFileSync(plan.lock.path, 'utf8') : undefined;
-    diagnostics.push(...driftDiagnostics(options.outDir, files, changes, { path: plan.lock.path, before, after: plan.lock.content }));
-    return { ...changes, lockChanged: before !== plan.lock.content };
+    // The ledger is fleet-wide: shard 1 checks it.
+    const lockAfter = fleetWide ? plan.lock.content : before ?? plan.lock.content;
+    diagnostics.push(...driftDiagnostics(options.outDir, allFiles, changes, { path: plan.lock.path, before: fleetWide ? before : lockAfter, after: lockAfter }));
+    return { ...changes, lockChanged: fleetWide && before !== plan.lock.content };
   });
 
-  const resources: ManifestResource[] = files.flatMap((f) => f.resources);
+  const allResources: ManifestResource[] = allFiles.flatMap((f) => f.resources);
+  const resources: ManifestResource[] = shard ? files.flatMap((f) => f.resources) : allResources;
   if (options.validator) {
     const validator = options.validator;
+    // Schemas are per resource: a shard validates only its own.
     diagnostics.push(...(await time('schema', () => validator.validate(resources), validator.name)));
   } else skip('schema', 'skipped (--no-schema)');
 
-  const policies = await time('policies', () => runPolicies(resources, { model }));
-  diagnostics.push(...policies.diagnostics);
+  const policies = await time('policies', () => runPolicies(allResources, { model }));
+  diagnostics.push(...(shard ? policies.diagnostics.filter(ownsFinding) : policies.diagnostics));
+  const suppressed = shard ? policies.suppressed.filter((s) => ownsFinding(s.diagnostic)) : policies.suppressed;
 
-  const pkiDir = options.pki ? displayPath(options.pki.cwd, resolvePkiDir(model, options.pki.cwd, options.pki.override)) : undefined;
+  const pkiDir = options.pki && fleetWide ? displayPath(options.pki.cwd, resolvePkiDir(model, options.pki.cwd, options.pki.override)) : undefined;
   if (pkiDir !== undefined && existsSync(resolve(options.pki!.cwd, pkiDir))) {
     diagnostics.push(...(await time('pki', () => verifyPki(model, pkiDir, { now: options.now }), pkiDir)));
-  } else skip('pki', pkiDir === undefined ? 'not asked for' : `no PKI folder at ${pkiDir}`);
+  } else skip('pki', !fleetWide ? 'shard 1 verifies the PKI' : pkiDir === undefined ? 'not asked for' : `no PKI folder at ${pkiDir}`);
 
-  return { outcome: 'checked', diagnostics, suppressed: policies.suppressed.length, sources, stages, model, files, drift, resources: resources.length };
+  return { outcome: 'checked', diagnostics, suppressed: suppressed.length, sources, stages, model, files, drift, resources: resources.length };
 }

@@ -1,14 +1,18 @@
 import { readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
-import { basename, isAbsolute, join, posix, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import type { CliIO } from '../cli/io.js';
 import { fail, ok, type StageResult } from '../diagnostics/result.js';
-import type { SourceRegistry } from '../diagnostics/sources.js';
+import { SourceRegistry } from '../diagnostics/sources.js';
 import type { Diagnostic, DocPath, Location } from '../diagnostics/types.js';
 import { formatBytes, MANIFEST_LIMITS, type InputLimits } from '../load/limits.js';
 import { decodeSource } from '../load/source.js';
 import { parseYaml } from '../load/yaml.js';
 import { asString, isRecord } from './access.js';
 import { nameProblems, typeProblems } from './names.js';
+import { findTreeRoot, planRenderedTree, treeConfigFile, type IntendedFile } from './rendered-tree.js';
+import type { MeshModel } from '../model/types.js';
+import { shardClusters, type Shard } from '../pipeline/generate.js';
+import { PROVENANCE_FILE } from '../write/provenance.js';
 
 /**
  * Helm values files are not Kubernetes objects. The loader presents each as a pseudo-resource of this apiVersion and
@@ -84,11 +88,31 @@ function problem(rule: string, message: string, hint: string, file: string, docI
   return { rule, severity: 'error', message, hint, location: { file, docIndex, path } };
 }
 
-/** Parses one manifest file's text into resources: multi-document, `kind: List`, Helm values; pure but for `sources`. */
+/** One YAML document of a file as a plain value, at its index in the file. */
+export interface DocumentValue {
+  readonly index: number;
+  readonly value: unknown;
+}
+
+/**
+ * Parses one manifest file's text into resources: multi-document, `kind: List`, Helm values; pure but for `sources`.
+ * The text is registered in `sources`; its YAML node trees are not kept (at 200,000 files they were gigabytes):
+ * the registry parses a file again only when a finding in it is printed.
+ */
 export function manifestsFromText(file: string, text: string, options: ManifestTextOptions): StageResult<ManifestResource[]> {
   const limits = options.limits ?? MANIFEST_LIMITS;
-  const parsed = parseYaml({ file, text }, { limits, sources: options.sources });
+  options.sources.addText(file, text);
+  const parsed = parseYaml({ file, text }, { limits, sources: new SourceRegistry() });
   if (!parsed.ok) return parsed;
+  return manifestsFromDocuments(file, text, parsed.value.documents, options, parsed.diagnostics);
+}
+
+/**
+ * A file's documents -> resources: what manifestsFromText does after parsing. The lint fast path calls it with the
+ * objects a generated file was rendered from (when the file's bytes equal the rendered text), so both paths classify,
+ * name, attribute and refuse documents by the same code.
+ */
+export function manifestsFromDocuments(file: string, text: string, documents: readonly DocumentValue[], options: ManifestTextOptions, parseDiagnostics: readonly Diagnostic[] = []): StageResult<ManifestResource[]> {
   const cluster = (file === STDIN_NAME ? undefined : clusterFromPath(file)) ?? options.cluster;
   const resources: ManifestResource[] = [];
   const problems: Diagnostic[] = [];
@@ -143,9 +167,9 @@ export function manifestsFromText(file: string, text: string, options: ManifestT
     resources.push({ apiVersion, kind, name, ...(namespace !== undefined ? { namespace } : {}), object: value, ...(cluster !== undefined ? { cluster } : {}), location: { file, docIndex, path }, ...(origin ? { origin } : {}) });
   };
 
-  for (const document of parsed.value.documents) add(document.value, document.index, []);
-  if (problems.length > 0) return fail([...parsed.diagnostics, ...problems]);
-  return ok(resources, parsed.diagnostics);
+  for (const document of documents) add(document.value, document.index, []);
+  if (problems.length > 0) return fail([...parseDiagnostics, ...problems]);
+  return ok(resources, parseDiagnostics);
 }
 
 interface InputFile {
@@ -158,15 +182,17 @@ function toPosix(path: string): string {
   return sep === '/' ? path : path.split(sep).join('/');
 }
 
-function walk(display: string, absolute: string, out: InputFile[]): void {
+/** Collects *.yaml/*.yml files below a folder, and every generated tree's root (a folder with an index) on the way. */
+function walk(display: string, absolute: string, out: InputFile[], treeRoots: Set<string>): void {
   const entries = readdirSync(absolute, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     // Hidden folders (.git, .meshforge) and dependencies are never manifests.
     if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
     const childDisplay = display === '.' ? entry.name : posix.join(display, entry.name);
     const childAbsolute = join(absolute, entry.name);
-    if (entry.isDirectory()) walk(childDisplay, childAbsolute, out);
+    if (entry.isDirectory()) walk(childDisplay, childAbsolute, out, treeRoots);
     else if (/\.ya?ml$/i.test(entry.name) && (entry.isFile() || (entry.isSymbolicLink() && statSync(childAbsolute, { throwIfNoEntry: false })?.isFile()))) out.push({ display: childDisplay, absolute: childAbsolute });
+    else if (entry.name === PROVENANCE_FILE && entry.isFile()) treeRoots.add(absolute);
   }
 }
 
@@ -174,15 +200,73 @@ function unreadable(file: string, message: string, hint: string): Diagnostic {
   return { rule: 'file-unreadable', severity: 'error', message, hint, location: { file, offset: 0 } };
 }
 
+/** How the files of a run were read: for `--parse-all` comparisons and tests. */
+export interface LoadStats {
+  /** Files taken from the in-memory render (their bytes equal the rendered text). */
+  rendered: number;
+  /** Files parsed. */
+  parsed: number;
+  /** Generated trees the fast path engaged for. */
+  trees: number;
+}
+
+export interface LoadManifestsOptions {
+  readonly cluster?: string;
+  readonly io: CliIO;
+  readonly sources: SourceRegistry;
+  readonly configFile?: string;
+  /**
+   * The loaded mesh config's model: enables the fast path for generated trees made from this config (their index's
+   * `config` is this file). Files whose bytes equal what the config renders are not parsed; their resources are the
+   * objects they were rendered from. Leave out to parse every file (`--parse-all`).
+   */
+  readonly renderFrom?: MeshModel;
+  readonly stats?: LoadStats;
+  /** Receives the path (as displayed) of every file read: `--shard` takes cluster names from it without a config. */
+  readonly fileList?: string[];
+}
+
+/**
+ * Whether planning a tree in memory pays: rendering plans the whole fleet (about 15 µs a generated file) and saves
+ * about 200 µs on each file read, so it pays when the paths cover the whole tree or at least an eighth of its
+ * clusters' folders. Linting one file or one folder of a large fleet stays as fast as parsing it.
+ */
+export function renderPays(coveredFolders: number | 'all', clusters: number): boolean {
+  return coveredFolders === 'all' || (coveredFolders > 0 && coveredFolders * 8 >= clusters);
+}
+
+/** The generated trees the fast path is used for, keyed by their absolute root folder. */
+function engagedTrees(folderInputs: readonly string[], walkedRoots: ReadonlySet<string>, model: MeshModel): string[] {
+  const coverage = new Map<string, Set<string> | 'all'>();
+  for (const root of walkedRoots) coverage.set(root, 'all');
+  for (const folder of folderInputs) {
+    const root = findTreeRoot(folder);
+    // A folder inside a tree counts when it is one of the tree's top folders (a cluster, _argocd).
+    if (root === undefined || coverage.get(root) === 'all' || dirname(folder) !== root) continue;
+    const covered = coverage.get(root) ?? new Set<string>();
+    if (covered !== 'all') covered.add(basename(folder));
+    coverage.set(root, covered);
+  }
+  const configFile = resolve(model.configFile);
+  const clusterNames = new Set(model.clusters.map((c) => c.name));
+  return [...coverage]
+    .filter(([, covered]) => renderPays(covered === 'all' ? 'all' : [...covered].filter((name) => clusterNames.has(name)).length, clusterNames.size))
+    .map(([root]) => root)
+    .filter((root) => treeConfigFile(root) === configFile)
+    .sort();
+}
+
 /**
  * Reads every input (files, folders searched recursively for *.yaml/*.yml, `-` for stdin) into resources.
  * Each resource's cluster comes from a clusters/<name>/ segment of its path, else from `cluster`.
  * Any unreadable or invalid input fails the whole load, with every problem found.
  */
-export async function loadManifests(inputs: readonly string[], options: { cluster?: string; io: CliIO; sources: SourceRegistry; configFile?: string }): Promise<StageResult<ManifestResource[]>> {
+export async function loadManifests(inputs: readonly string[], options: LoadManifestsOptions): Promise<StageResult<ManifestResource[]>> {
   const { io, sources } = options;
   const files: InputFile[] = [];
   const diagnostics: Diagnostic[] = [];
+  const folderInputs: string[] = [];
+  const walkedRoots = new Set<string>();
   let stdin = false;
   for (const input of inputs) {
     if (input === '-') {
@@ -200,28 +284,46 @@ export async function loadManifests(inputs: readonly string[], options: { cluste
     const display = toPosix(input).replace(/\/+$/, '') || '/';
     if (stats.isDirectory()) {
       const before = files.length;
-      walk(display, absolute, files);
+      folderInputs.push(resolve(absolute));
+      walk(display, absolute, files, walkedRoots);
       if (files.length === before) diagnostics.push(unreadable(input, `no *.yaml or *.yml files under ${input}`, 'Point meshforge lint at a folder of manifests, e.g. clusters/.'));
     } else {
       files.push({ display, absolute });
     }
   }
 
+  // The fast path: generated trees of the loaded config, rendered in memory (never written).
+  const trees = options.renderFrom ? engagedTrees(folderInputs, walkedRoots, options.renderFrom) : [];
+  const rendered = trees.length > 0 ? planRenderedTree(options.renderFrom!, options.renderFrom!.configFile) : undefined;
+  const intendedFor = (absolute: string): IntendedFile | undefined => {
+    if (!rendered) return undefined;
+    const full = resolve(absolute);
+    const root = trees.find((r) => full.startsWith(r + sep));
+    return root === undefined ? undefined : rendered.get(toPosix(relative(root, full)));
+  };
+  if (options.stats && rendered) options.stats.trees += trees.length;
+
   const resources: ManifestResource[] = [];
   const seen = new Set<string>();
-  const accept = (file: string, bytes: Uint8Array): void => {
+  const textOptions: ManifestTextOptions = { sources, ...(options.cluster !== undefined ? { cluster: options.cluster } : {}), ...(options.configFile !== undefined ? { configFile: options.configFile } : {}) };
+  const accept = (file: string, bytes: Uint8Array, intended?: IntendedFile): void => {
     const decoded = decodeSource(file, bytes, MANIFEST_LIMITS, sources);
     if (!decoded.ok) {
       diagnostics.push(...decoded.diagnostics);
       return;
     }
-    const loaded = manifestsFromText(file, decoded.value.text, { sources, ...(options.cluster !== undefined ? { cluster: options.cluster } : {}), ...(options.configFile !== undefined ? { configFile: options.configFile } : {}) });
+    const text = decoded.value.text;
+    // Equal text means parsing would give back exactly the documents the file was rendered from.
+    const same = intended !== undefined && text === intended.render();
+    const loaded = same ? manifestsFromDocuments(file, text, intended.documents.map((value, index) => ({ index, value })), textOptions) : manifestsFromText(file, text, textOptions);
+    if (options.stats) options.stats[same ? 'rendered' : 'parsed']++;
     diagnostics.push(...loaded.diagnostics);
     if (loaded.ok) resources.push(...loaded.value);
   };
   for (const file of files) {
     if (seen.has(file.absolute)) continue;
     seen.add(file.absolute);
+    options.fileList?.push(file.display);
     let size: number;
     try {
       size = statSync(file.absolute).size;
@@ -240,9 +342,25 @@ export async function loadManifests(inputs: readonly string[], options: { cluste
       diagnostics.push(unreadable(file.display, `cannot read ${file.display} (${(error as NodeJS.ErrnoException).code ?? 'unknown error'})`, 'Check that the file exists and is readable.'));
       continue;
     }
-    accept(file.display, bytes);
+    accept(file.display, bytes, intendedFor(file.absolute));
   }
   if (stdin) accept(STDIN_NAME, await io.readStdin());
   if (diagnostics.some((d) => d.severity === 'error')) return fail(diagnostics);
   return ok(resources, diagnostics);
+}
+
+/**
+ * Which findings a `--shard i/n` run reports: those on its clusters (clusters sorted by name and dealt round-robin,
+ * as `generate --shard`), with shard 1 also taking everything that belongs to no cluster of the fleet (the config,
+ * fleet-wide files, folders of clusters that are not in the list). Every finding thus lands in exactly one shard.
+ */
+export function shardOwner(fleet: readonly string[], shard: Shard): (cluster: string | undefined) => boolean {
+  const mine = new Set(shardClusters(fleet, shard));
+  const all = new Set(fleet);
+  return (cluster) => (cluster !== undefined && all.has(cluster) ? mine.has(cluster) : shard.index === 1);
+}
+
+/** The cluster a lint finding is about: the clusters/<name>/ folder of its file, else the cluster it names. */
+export function findingCluster(diagnostic: Diagnostic): string | undefined {
+  return (diagnostic.location && diagnostic.location.file !== STDIN_NAME ? clusterFromPath(diagnostic.location.file) : undefined) ?? diagnostic.cluster;
 }

@@ -4,6 +4,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { RULES } from '../../../policies/index.js';
 import { DRIFT_RULE, runCheck, type CheckResult } from '../../check/index.js';
 import { DEFAULT_CONFIG_FILE } from '../../config/load.js';
+import { parseShard, type Shard } from '../../pipeline/generate.js';
 import { ENGINE_CHECKS } from '../../lint/engine-checks.js';
 import { PKI_RULES } from '../../pki/verify.js';
 import { shouldColor } from '../../report/color.js';
@@ -25,6 +26,13 @@ interface CheckFlags extends ValidatorFlags {
   readonly pki?: string;
   readonly maxWarnings?: number;
   readonly timings?: boolean;
+  readonly shard?: Shard;
+}
+
+function shardArgument(value: string): Shard {
+  const shard = parseShard(value);
+  if (!shard) throw new InvalidArgumentError('expected i/n with 1 <= i <= n, e.g. 2/4.');
+  return shard;
 }
 
 function parseCount(value: string): number {
@@ -56,7 +64,8 @@ export function registerCheck(program: Command, ctx: CommandContext): void {
     .addOption(formatOption())
     .option('--pki <dir>', 'the PKI folder to verify (default: mesh.ca.pkiDir next to the config; skipped when it does not exist)')
     .addOption(new Option('--max-warnings <n>', 'fail (exit 1) when there are more than n warnings').argParser(parseCount))
-    .option('--timings', 'print how long each stage took to stderr');
+    .option('--timings', 'print how long each stage took to stderr')
+    .addOption(new Option('--shard <i/n>', 'check only shard i of n: the clusters sorted by name and dealt round-robin, as `generate --shard`').argParser(shardArgument));
   addValidatorOptions(command);
   command
     .addHelpText(
@@ -66,6 +75,11 @@ Stages: config (validation and rendering in memory), drift (rule "drift": every 
 must equal what the config generates), schema (the generated resources, GitOps wrappers included, against their
 schemas), policies (the rules of \`meshforge lint\` with policies.severity and policies.exceptions), pki (\`certs
 verify\`, only when the PKI folder exists). Nothing is written. Status lines go to stderr for machine formats.
+
+--shard i/n checks the drift and schemas of shard i's cluster folders and reports the policy findings on them;
+shard 1 also checks everything outside the cluster folders (GitOps wrappers, the index, mesh.lock.yaml, the PKI).
+Every shard renders the whole fleet and runs the policies on all of it (cross-cluster rules need every resource):
+together the shards report exactly what one unsharded run reports.
 
 Exit codes: 0 everything passed, 1 findings or drift (or more warnings than --max-warnings), 2 invalid config or
 flags, 3 environment failure (kubeconform missing or failing, unreadable tree).`,
@@ -83,7 +97,7 @@ flags, 3 environment failure (kubeconform missing or failing, unreadable tree).`
 
       let result: CheckResult;
       try {
-        result = await runCheck({ configFile: flags.config, outDir, validator, pki: { cwd: io.cwd, ...(flags.pki !== undefined ? { override: flags.pki } : {}) }, now: new Date() });
+        result = await runCheck({ configFile: flags.config, outDir, validator, pki: { cwd: io.cwd, ...(flags.pki !== undefined ? { override: flags.pki } : {}) }, now: new Date(), ...(flags.shard ? { shard: flags.shard } : {}) });
       } catch (error) {
         if (error instanceof CliError) throw error;
         if (error instanceof TreeError) throw new CliError(EXIT.environment, error.message, error.hint);
@@ -107,7 +121,8 @@ flags, 3 environment failure (kubeconform missing or failing, unreadable tree).`
       const drifted = result.diagnostics.filter((d) => d.rule === DRIFT_RULE).length;
       const ran = result.stages.filter((s) => s.ran).map((s) => (s.name === 'schema' && validator ? `schema (${validator.name})` : s.name));
       if (errors + warnings + report.summary.infos === 0) {
-        status.write(`meshforge check: ${result.resources} resources in ${result.files.length} files, no problems (${ran.join(', ')})\n`);
+        const shard = flags.shard ? ` (shard ${flags.shard.index}/${flags.shard.count})` : '';
+        status.write(`meshforge check: ${result.resources} resources in ${result.files.length} files${shard}, no problems (${ran.join(', ')})\n`);
       } else if (drifted > 0) {
         status.write(`meshforge check: ${drifted} generated file${drifted === 1 ? '' : 's'} out of date with ${flags.config}: run \`meshforge generate\` and commit the result\n`);
       }

@@ -7,7 +7,8 @@ import type { Diagnostic } from '../../diagnostics/types.js';
 import { ENGINE_CHECKS } from '../../lint/engine-checks.js';
 import { checkResources } from '../../check/resources.js';
 import { suggestRule } from '../../lint/engine.js';
-import { loadManifests } from '../../lint/load-manifests.js';
+import { clusterFromPath, findingCluster, loadManifests, shardOwner } from '../../lint/load-manifests.js';
+import { parseShard, type Shard } from '../../pipeline/generate.js';
 import type { MeshModel } from '../../model/types.js';
 import { shouldColor } from '../../report/color.js';
 import { findFormatter, formatNames } from '../../report/formats.js';
@@ -27,6 +28,15 @@ interface LintOptions extends ValidatorFlags {
   readonly maxWarnings?: number;
   readonly listSuppressed?: boolean;
   readonly rule: string[];
+  readonly shard?: Shard;
+  /** --parse-all: no fast path for generated files. */
+  readonly parseAll?: boolean;
+}
+
+function shardArgument(value: string): Shard {
+  const shard = parseShard(value);
+  if (!shard) throw new InvalidArgumentError('expected i/n with 1 <= i <= n, e.g. 2/4.');
+  return shard;
 }
 
 function parseCount(value: string): number {
@@ -68,7 +78,9 @@ export function registerLint(program: Command, ctx: CommandContext): void {
       .addOption(formatOption())
       .addOption(new Option('--max-warnings <n>', 'fail (exit 1) when there are more than n warnings').argParser(parseCount))
       .option('--list-suppressed', 'also list the findings silenced by annotations or policies.exceptions')
-      .option('--rule <id>', 'run only this rule (repeatable)', collect, []),
+      .option('--rule <id>', 'run only this rule (repeatable)', collect, [])
+      .addOption(new Option('--shard <i/n>', "report only shard i of n: the clusters sorted by name and dealt round-robin, as `generate --shard` (every shard still reads and checks the whole fleet)").argParser(shardArgument))
+      .option('--parse-all', 'parse every file, even files of a generated tree whose bytes equal what the config renders (the fast path is off)'),
   )
     .addHelpText(
       'after',
@@ -78,11 +90,23 @@ Suppress a finding on one resource with the annotations
   meshforge.io/suppress-reason: "why this is acceptable"
 or for many resources with policies.exceptions in mesh.config.yaml. \`meshforge explain RULE\` documents each rule.
 
+With a mesh config, files of a tree generated from it (a folder holding meshforge-provenance.json) whose bytes
+equal what the config renders are not parsed: lint takes the objects they were rendered from. Edited, foreign and
+other files are parsed. This applies when the paths cover the whole tree or at least an eighth of its cluster
+folders; --parse-all turns it off. The report is the same either way.
+
+--shard i/n reports the findings on shard i's clusters (from the config, else the clusters/<name>/ folders read);
+shard 1 also reports findings outside any cluster. Every shard reads the whole fleet, because cross-cluster rules
+need it: together the shards report exactly what one unsharded run reports. Not with --cluster.
+
 Exit codes: 0 no errors, 1 errors found (or more warnings than --max-warnings), 2 unreadable or invalid input.`,
     )
     .action(async (paths: string[], options: LintOptions) => {
       const { io } = ctx;
       const sources = new SourceRegistry();
+      if (options.shard && options.cluster !== undefined) {
+        throw usageError('--shard cannot be combined with --cluster', 'Lint a shard of the fleet with --shard i/n, or name the cluster of files outside clusters/<name>/ with --cluster, not both.');
+      }
       for (const id of options.rule) {
         if (ENGINE_CHECKS.some((c) => c.id === id)) {
           throw usageError(`'${id}' is a check of the suppression mechanism itself and always runs; --rule selects policy rules`, 'Run `meshforge explain` to list the policy rules.');
@@ -100,7 +124,9 @@ Exit codes: 0 no errors, 1 errors found (or more warnings than --max-warnings), 
       if (configFile !== undefined) {
         const loaded = loadConfigFile(displayPath(io, configFile), sources);
         if (!loaded.ok) {
-          print(io, options.format, buildReport('lint', loaded.diagnostics, sources));
+          // Config problems belong to no cluster: shard 1 reports them, every shard fails.
+          print(io, options.format, buildReport('lint', options.shard && options.shard.index !== 1 ? [] : loaded.diagnostics, sources));
+          if (options.shard && options.shard.index !== 1) io.stderr.write(`meshforge: ${configFile} is invalid: shard 1 reports why\n`);
           ctx.exitCode = EXIT.invalid;
           return;
         }
@@ -109,9 +135,24 @@ Exit codes: 0 no errors, 1 errors found (or more warnings than --max-warnings), 
         extra.push(...loaded.diagnostics);
       }
 
-      const manifests = await loadManifests(paths, { ...(options.cluster !== undefined ? { cluster: options.cluster } : {}), ...(loadedConfigFile !== undefined ? { configFile: loadedConfigFile } : {}), io, sources });
+      const fileList: string[] = [];
+      const manifests = await loadManifests(paths, {
+        ...(options.cluster !== undefined ? { cluster: options.cluster } : {}),
+        ...(loadedConfigFile !== undefined ? { configFile: loadedConfigFile } : {}),
+        ...(model && !options.parseAll ? { renderFrom: model } : {}),
+        io,
+        sources,
+        fileList,
+      });
+      // A shard reports the findings on its clusters' resources; the fleet is the config's clusters, else the folders read.
+      const fleet = model ? model.clusters.map((c) => c.name) : [...new Set(fileList.map((f) => clusterFromPath(f)).filter((c) => c !== undefined))];
+      const owns = options.shard ? shardOwner(fleet, options.shard) : undefined;
+      const mine = <T extends Diagnostic>(diagnostics: readonly T[]): T[] => (owns ? diagnostics.filter((d) => owns(findingCluster(d))) : [...diagnostics]);
       if (!manifests.ok) {
-        print(io, options.format, buildReport('lint', manifests.diagnostics, sources));
+        const shown = mine(manifests.diagnostics);
+        print(io, options.format, buildReport('lint', shown, sources));
+        // Without every file no shard can run the cross-cluster rules: all fail, each showing its own files' problems.
+        if (shown.length === 0) io.stderr.write('meshforge: files of other shards could not be loaded: their shards report them\n');
         ctx.exitCode = EXIT.invalid;
         return;
       }
@@ -120,24 +161,27 @@ Exit codes: 0 no errors, 1 errors found (or more warnings than --max-warnings), 
       // Schemas run unless --no-schema, or --rule narrowed the run to some policy rules.
       const validatorOptions = options.rule.length > 0 ? null : validatorOptionsFromFlags(options, io.env);
       const result = await checkResources(manifests.value, { ...(model ? { model } : {}), rules, validator: validatorOptions ? await createValidator(validatorOptions) : null });
-      const report = buildReport('lint', [...extra, ...manifests.diagnostics, ...result.diagnostics], sources, result.suppressed.length);
+      const suppressedFindings = owns ? result.suppressed.filter((s) => owns(findingCluster(s.diagnostic))) : result.suppressed;
+      const report = buildReport('lint', mine([...extra, ...manifests.diagnostics, ...result.diagnostics]), sources, suppressedFindings.length);
       const suppressed: PrintedSuppression[] | undefined = options.listSuppressed
         ? resolveDiagnostics(
-            result.suppressed.map((s) => s.diagnostic),
+            suppressedFindings.map((s) => s.diagnostic),
             sources,
           ).map((printed) => {
-            const finding = result.suppressed.find((s) => s.diagnostic === printed.diagnostic)!;
+            const finding = suppressedFindings.find((s) => s.diagnostic === printed.diagnostic)!;
             return { ...printed, by: finding.by, reason: finding.reason };
           })
         : undefined;
       print(io, options.format, { ...report, rules: REPORT_RULES, ...(suppressed ? { suppressed } : {}) });
 
       const { errors, warnings } = report.summary;
-      const clusters = new Set(manifests.value.map((r) => r.cluster).filter((c) => c !== undefined));
-      const files = new Set(manifests.value.map((r) => r.location.file));
+      const counted = owns ? manifests.value.filter((r) => owns(clusterFromPath(r.location.file) ?? r.cluster)) : manifests.value;
+      const clusters = new Set(counted.map((r) => r.cluster).filter((c) => c !== undefined));
+      const files = new Set(counted.map((r) => r.location.file));
       const status = statusStream(io, options.format);
       if (errors + warnings + report.summary.infos === 0) {
-        status.write(`${manifests.value.length} resources in ${files.size} files${clusters.size > 0 ? ` across ${clusters.size} cluster${clusters.size === 1 ? '' : 's'}` : ''}: no problems${result.suppressed.length > 0 ? ` (${result.suppressed.length} suppressed)` : ''}\n`);
+        const shard = options.shard ? ` (shard ${options.shard.index}/${options.shard.count})` : '';
+        status.write(`${counted.length} resources in ${files.size} files${clusters.size > 0 ? ` across ${clusters.size} cluster${clusters.size === 1 ? '' : 's'}` : ''}${shard}: no problems${suppressedFindings.length > 0 ? ` (${suppressedFindings.length} suppressed)` : ''}\n`);
       }
       if (errors > 0) {
         ctx.exitCode = EXIT.findings;

@@ -1,0 +1,90 @@
+import { appendFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generatedProject, run, type Run } from './helpers.js';
+
+// `meshforge check --shard i/n` as a child process on temp copies of the example project. Every finding of an
+// unsharded run must appear in exactly one shard's run. The embedded schemas stand in for kubeconform.
+const CHECK = ['check', '--validator', 'embedded', '--format', 'json'];
+
+interface JsonReport {
+  diagnostics: { rule: string; file?: string; line?: number; message: string }[];
+  summary: { errors: number; warnings: number; suppressed: number };
+}
+
+function report(result: Run): JsonReport {
+  return JSON.parse(result.stdout) as JsonReport;
+}
+
+function findings(result: Run): string[] {
+  return report(result).diagnostics.map((d) => `${d.file}:${d.line} ${d.rule} ${d.message}`);
+}
+
+describe('meshforge check --shard', () => {
+  const temps: string[] = [];
+  let drifted: string;
+  beforeAll(() => {
+    drifted = generatedProject();
+    temps.push(drifted);
+    // Drift in each cluster's folder, a fleet-wide wrapper, a removed file and the ledger.
+    appendFileSync(join(drifted, 'clusters', 'cluster1', 'bar', 'serviceentry-httpbin-cluster2.yaml'), '# edited\n');
+    appendFileSync(join(drifted, 'clusters', '_argocd', 'root-application.yaml'), '# edited\n');
+    unlinkSync(join(drifted, 'clusters', 'cluster2', 'kustomization.yaml'));
+    appendFileSync(join(drifted, 'clusters', 'cluster3', 'kustomization.yaml'), '# edited\n');
+    appendFileSync(join(drifted, 'mesh.lock.yaml'), '# edited\n');
+  });
+  afterAll(() => {
+    for (const dir of temps) rmSync(dir, { recursive: true, force: true });
+  });
+
+  for (const n of [2, 3]) {
+    it(`the union over ${n} shards is the unsharded report, each finding in exactly one shard`, () => {
+      const whole = run(drifted, CHECK);
+      expect(whole.code).toBe(1);
+      const all = findings(whole).sort();
+      expect(all.length).toBeGreaterThanOrEqual(5);
+      const shards = Array.from({ length: n }, (_, i) => run(drifted, [...CHECK, '--shard', `${i + 1}/${n}`]));
+      expect(shards.flatMap(findings).sort()).toEqual(all);
+      expect(shards.reduce((sum, s) => sum + report(s).summary.suppressed, 0)).toBe(report(whole).summary.suppressed);
+      for (const shard of shards) expect(shard.code).toBe(report(shard).summary.errors > 0 ? 1 : 0);
+    });
+  }
+
+  it('shard 1 owns the fleet-wide files and the ledger; the others only their clusters', () => {
+    const one = findings(run(drifted, [...CHECK, '--shard', '1/3']));
+    const two = findings(run(drifted, [...CHECK, '--shard', '2/3']));
+    expect(one.some((f) => f.startsWith('clusters/_argocd/'))).toBe(true);
+    expect(one.some((f) => f.startsWith('mesh.lock.yaml'))).toBe(true);
+    expect(one.every((f) => !f.startsWith('clusters/cluster2/') && !f.startsWith('clusters/cluster3/'))).toBe(true);
+    expect(two.length).toBeGreaterThan(0);
+    expect(two.every((f) => f.startsWith('clusters/cluster2/'))).toBe(true);
+  });
+
+  it('a clean shard exits 0 and names its shard', () => {
+    const clean = generatedProject();
+    temps.push(clean);
+    const result = run(clean, ['check', '--validator', 'embedded', '--shard', '2/2']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/files \(shard 2\/2\), no problems/);
+  });
+
+  it('an invalid config fails every shard (exit 2); shard 1 shows why', () => {
+    const dir = generatedProject();
+    temps.push(dir);
+    writeFileSync(join(dir, 'mesh.config.yaml'), 'mesh: [unclosed\n');
+    const one = run(dir, [...CHECK, '--shard', '1/2']);
+    const two = run(dir, [...CHECK, '--shard', '2/2']);
+    expect(one.code).toBe(2);
+    expect(two.code).toBe(2);
+    expect(report(one).diagnostics.length).toBeGreaterThan(0);
+    expect(report(two).diagnostics).toEqual([]);
+  });
+
+  for (const bad of ['0/2', '3/2', 'two']) {
+    it(`refuses --shard ${bad} (exit 2)`, () => {
+      const result = run(drifted, ['check', '--shard', bad]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/--shard/);
+    });
+  }
+});
