@@ -66,17 +66,84 @@ export function configFromOutDir(outDir: string, files: readonly RenderedFile[])
   return relative(resolve(outDir), resolve(configFile)).split(/[\\/]/).join(posix.sep);
 }
 
+const INDEX_COMMENT = 'Written by `meshforge generate`: the files it generated here. Do not edit. Files not listed are left alone.';
+
+/** What the index lists, without a Record of every entry: the writer makes each entry when its turn comes. */
+export interface ProvenanceSource {
+  readonly generator: 'meshforge';
+  readonly config?: string;
+  /** The listed paths, in any order, each once. */
+  readonly paths: Iterable<string>;
+  /** The entry of one listed path. */
+  readonly entry: (path: string) => ProvenanceEntry;
+}
+
+/** An array index as JS objects order keys (canonical uint32 below 2^32 - 1): such keys come first, by value. */
+function isArrayIndex(key: string): boolean {
+  return /^(?:0|[1-9]\d{0,9})$/.test(key) && Number(key) < 4294967295;
+}
+
+/** The key order of Object.fromEntries(sorted entries) as JSON.stringify enumerates it: array indices, then the rest sorted. */
+function indexOrder(paths: Iterable<string>): string[] {
+  const indices: string[] = [];
+  const names: string[] = [];
+  for (const path of paths) (isArrayIndex(path) ? indices : names).push(path);
+  indices.sort((a, b) => Number(a) - Number(b));
+  names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return indices.length === 0 ? names : [...indices, ...names];
+}
+
+/** A bracket or brace in an element keeps a primitive array on several lines (the one-line rule of the format). */
+const BRACKETS = /[[\]{}]/;
+
+/**
+ * One JSON value as JSON.stringify(value, null, 2) prints it at `indent`, except that an array whose elements contain
+ * no bracket or brace (config paths: ["services", 1, "exportTo", 0]) goes on one line. Undefined when JSON.stringify
+ * would leave the value out (undefined, functions, symbols).
+ */
+function prettyValue(value: unknown, indent: string): string | undefined {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) as string | undefined;
+  const inner = `${indent}  `;
+  if (Array.isArray(value)) {
+    if (value.length === 0) return '[]';
+    const items: string[] = [];
+    let oneLine = true;
+    for (const item of value as unknown[]) {
+      const text = prettyValue(item, inner) ?? 'null';
+      if (oneLine && BRACKETS.test(text)) oneLine = false;
+      items.push(text);
+    }
+    return oneLine ? `[${items.join(', ')}]` : `[\n${inner}${items.join(`,\n${inner}`)}\n${indent}]`;
+  }
+  let text = '';
+  for (const key of Object.keys(value)) {
+    const member = prettyValue((value as Record<string, unknown>)[key], inner);
+    if (member === undefined) continue;
+    text += `${text === '' ? '' : ','}\n${inner}${JSON.stringify(key)}: ${member}`;
+  }
+  return text === '' ? '{}' : `{${text}\n${indent}}`;
+}
+
+/**
+ * The index text piece by piece (the head, then one piece per file, then the tail): the bytes of
+ * JSON.stringify(index, null, 2) with config paths on one line, without ever holding the whole text, its
+ * pretty-printed draft or an object of every entry (at 200,000 files the text is 120 MB). Files are listed sorted
+ * by path.
+ */
+export function* provenancePieces(source: ProvenanceSource): Generator<string> {
+  yield `{\n  "generator": ${JSON.stringify(source.generator)},\n  "comment": ${JSON.stringify(INDEX_COMMENT)},\n${source.config !== undefined ? `  "config": ${JSON.stringify(source.config)},\n` : ''}  "files": {`;
+  let first = true;
+  for (const path of indexOrder(source.paths)) {
+    const entry = prettyValue(source.entry(path), '    ');
+    if (entry === undefined) continue;
+    yield `${first ? '' : ','}\n    ${JSON.stringify(path)}: ${entry}`;
+    first = false;
+  }
+  yield `${first ? '}' : '\n  }'}\n}\n`;
+}
+
 export function serializeProvenance(index: ProvenanceIndex): string {
-  const files = Object.fromEntries(Object.entries(index.files).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
-  const ordered = {
-    generator: index.generator,
-    comment: 'Written by `meshforge generate`: the files it generated here. Do not edit. Files not listed are left alone.',
-    ...(index.config !== undefined ? { config: index.config } : {}),
-    files,
-  };
-  // Config paths on one line (["services", 1, "exportTo", 0]) keep the index short and its diffs readable.
-  const text = JSON.stringify(ordered, null, 2).replace(/\[\n\s+([^[\]{}]*?)\n\s*\]/g, (_match, inner: string) => `[${inner.split(/,\n\s*/).join(', ')}]`);
-  return `${text}\n`;
+  return [...provenancePieces({ generator: index.generator, ...(index.config !== undefined ? { config: index.config } : {}), paths: Object.keys(index.files), entry: (path) => index.files[path]! })].join('');
 }
 
 export function parseProvenance(text: string): ProvenanceIndex | undefined {

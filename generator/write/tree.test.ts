@@ -76,6 +76,19 @@ describe('writeTree', () => {
     expect(statSync(out).ino).toBe(inode);
   });
 
+  it('keeps the index when it restores hand-edited or deleted files (the index itself is unchanged)', () => {
+    const dir = join(tempDir('meshforge-tree-'), 'out');
+    writeTree(dir, treeA);
+    const index = readFileSync(join(dir, PROVENANCE_FILE), 'utf8');
+    writeFileSync(join(dir, 'c1/ns/a.yaml'), 'a: 1\n# hand edit\n');
+    rmSync(join(dir, 'c2/ns/c.yaml'));
+    const changes = writeTree(dir, treeA);
+    expect(changes).toMatchObject({ changed: ['c1/ns/a.yaml'], added: ['c2/ns/c.yaml'], removed: [] });
+    expect(readFileSync(join(dir, PROVENANCE_FILE), 'utf8')).toBe(index);
+    expect(readFileSync(join(dir, 'c1/ns/a.yaml'), 'utf8')).toBe('a: 1\n');
+    expect(compareTree(dir, treeA)).toMatchObject({ added: [], changed: [], removed: [], conflicts: [] });
+  });
+
   it('never deletes or overwrites foreign files, and reports them', () => {
     const out = join(tempDir(), 'out');
     writeTree(out, treeA);
@@ -175,6 +188,40 @@ describe('writeTree', () => {
     writeTree(out, treeB);
     expect(withoutIndex(snapshot(out))).toEqual(contentOf(treeB));
     expect(readdirSync(root).sort()).toEqual(['files.json', 'out']);
+  });
+
+  it('compares bytes exactly: a same-length edit, an appended byte, a truncation and non-ASCII text', () => {
+    const out = join(tempDir(), 'out');
+    const tree = [file('c1/ns/a.yaml', 'a: 1\n'), file('c1/ns/b.yaml', 'b: 1\n'), file('c1/ns/c.yaml', 'c: 1\n'), file('c1/ns/u.yaml', 'name: caf\u00e9 \u{1f600}\n')];
+    writeTree(out, tree);
+    expect(compareTree(out, tree)).toMatchObject({ changed: [], unchanged: 5 });
+    writeFileSync(join(out, 'c1/ns/a.yaml'), 'a: 2\n');
+    writeFileSync(join(out, 'c1/ns/b.yaml'), 'b: 1\n\n');
+    writeFileSync(join(out, 'c1/ns/c.yaml'), 'c: 1');
+    writeFileSync(join(out, 'c1/ns/u.yaml'), 'name: cafe \u{1f600}\n');
+    expect(compareTree(out, tree).changed).toEqual(['c1/ns/a.yaml', 'c1/ns/b.yaml', 'c1/ns/c.yaml', 'c1/ns/u.yaml']);
+    writeTree(out, tree);
+    expect(withoutIndex(snapshot(out))).toEqual(contentOf(tree));
+  });
+
+  it('compares and rewrites an index of several megabytes and files larger than the comparison buffers', () => {
+    const out = join(tempDir(), 'out');
+    // About 6,000 entries of ~430 bytes: the index spans several 1 MB chunks; one file is 200 kB.
+    const many = Array.from({ length: 6000 }, (_, i) => file(`c${i % 7}/ns/f${String(i).padStart(4, '0')}.yaml`, `n: ${i}\n`));
+    const big = file('c1/ns/big.yaml', `${'x: '.padEnd(200_000, 'y')}\n`);
+    writeTree(out, [...many, big]);
+    const indexText = readFileSync(join(out, PROVENANCE_FILE), 'utf8');
+    expect(indexText.length).toBeGreaterThan(2 * 1024 * 1024);
+    expect(Object.keys(parseProvenance(indexText)!.files)).toHaveLength(6001);
+    expect(compareTree(out, [...many, big])).toMatchObject({ added: [], changed: [], unchanged: 6002 });
+    // A one-byte edit deep in the index (past the first chunk) and in the big file's tail are both found.
+    const at = indexText.lastIndexOf('"sha256": "') + 11;
+    writeFileSync(join(out, PROVENANCE_FILE), `${indexText.slice(0, at)}${indexText[at] === '0' ? '1' : '0'}${indexText.slice(at + 1)}`);
+    writeFileSync(join(out, 'c1/ns/big.yaml'), `${'x: '.padEnd(200_000, 'y')}z`);
+    expect(compareTree(out, [...many, big]).changed).toEqual(['c1/ns/big.yaml', PROVENANCE_FILE]);
+    writeTree(out, [...many, big]);
+    expect(readFileSync(join(out, PROVENANCE_FILE), 'utf8')).toBe(indexText);
+    expect(readFileSync(join(out, 'c1/ns/big.yaml'), 'utf8')).toBe(big.content);
   });
 
   it('reports a folder that cannot be created as an I/O error and writes nothing', () => {

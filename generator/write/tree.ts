@@ -1,14 +1,16 @@
-import { copyFileSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmdirSync, rmSync, statSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, readSync, renameSync, rmdirSync, rmSync, statSync, symlinkSync, unlinkSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { RenderedFile } from '../manifest/types.js';
 import { withOutputLock } from './lock.js';
-import { configFromOutDir, parseProvenance, PROVENANCE_FILE, provenanceEntry, serializeProvenance, type ProvenanceEntry, type ProvenanceIndex } from './provenance.js';
+import { configFromOutDir, parseProvenance, PROVENANCE_FILE, provenanceEntry, provenancePieces, type ProvenanceEntry, type ProvenanceIndex, type ProvenanceSource } from './provenance.js';
 
 /** What a write would do (compareTree) or did (writeTree). Paths are relative to the output folder, POSIX, sorted. */
 export interface TreeChanges {
   readonly added: readonly string[];
   readonly changed: readonly string[];
   readonly removed: readonly string[];
+  /** Resources each removed file held, from the previous index (summaries count them; the index may be gone). */
+  readonly removedResources?: Readonly<Record<string, number>>;
   readonly unchanged: number;
   /** Files and links meshforge did not generate: never deleted or overwritten. */
   readonly foreign: readonly string[];
@@ -87,8 +89,13 @@ interface TreePlan {
   readonly changes: TreeChanges;
   /** What the walk found in the output folder (reused by the swap instead of walking it again). */
   readonly entries: ReadonlyMap<string, Entry>;
-  /** New bytes for every added or changed path (the index included). */
-  readonly writes: ReadonlyMap<string, string>;
+  /** The files to write (added or changed), in plan order: their bytes stay on the RenderedFile, never copied. */
+  readonly writes: readonly RenderedFile[];
+  /**
+   * The new index's bytes, made again chunk by chunk as they are written, when it must be written; undefined when it
+   * is unchanged (or in the way). Never held whole: at 200,000 files it is 120 MB.
+   */
+  readonly index: (() => Iterable<Buffer>) | undefined;
   readonly root: 'missing' | 'dir';
 }
 
@@ -98,6 +105,75 @@ function readIndex(outDir: string, entries: ReadonlyMap<string, Entry>): Provena
   const index = parseProvenance(text);
   if (!index) throw new TreeError(`${join(outDir, PROVENANCE_FILE)} is not a meshforge provenance index`, `Restore it from git (git checkout -- ${join(outDir, PROVENANCE_FILE)}); without it meshforge cannot tell its files from yours.`);
   return index;
+}
+
+/**
+ * Compares files on disk with expected bytes through two reused buffers, so a run over 200,000 files allocates no
+ * Buffer per file (the garbage of one read and one encoding per file is most of what a no-op run's heap churns).
+ */
+class ByteComparer {
+  private expected = Buffer.allocUnsafe(64 * 1024);
+  private actual = Buffer.allocUnsafe(64 * 1024);
+
+  /** Whether the file holds exactly `text` (UTF-8). */
+  sameText(file: string, text: string): boolean {
+    // Three bytes per UTF-16 unit at most: the encoding always fits, without measuring it first.
+    if (this.expected.length < text.length * 3) this.expected = Buffer.allocUnsafe(text.length * 3);
+    const length = this.expected.write(text, 0, 'utf8');
+    return this.sameBytes(file, [this.expected.subarray(0, length)]);
+  }
+
+  /** Whether the file holds exactly the chunks, one after the other (made only as far as they agree). */
+  sameBytes(file: string, chunks: Iterable<Buffer>): boolean {
+    const fd = openSync(file, 'r');
+    try {
+      for (const chunk of chunks) if (!this.readEquals(fd, chunk)) return false;
+      // Nothing may follow: a read at the end gives 0 bytes.
+      return readSync(fd, this.actual, 0, 1, null) === 0;
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  private readEquals(fd: number, chunk: Buffer): boolean {
+    const length = chunk.length;
+    const window = Math.min(length, 1 << 20);
+    if (this.actual.length < window) this.actual = Buffer.allocUnsafe(window);
+    for (let done = 0; done < length; ) {
+      const want = Math.min(length - done, this.actual.length);
+      let got = 0;
+      while (got < want) {
+        const n = readSync(fd, this.actual, got, want - got, null);
+        if (n === 0) return false;
+        got += n;
+      }
+      if (this.actual.compare(chunk, done, done + want, 0, want) !== 0) return false;
+      done += want;
+    }
+    return true;
+  }
+}
+
+/** Bytes per chunk of the index: large enough that the per-chunk cost vanishes, small beside the index. */
+const INDEX_CHUNK_BYTES = 1 << 20;
+
+/**
+ * The index as UTF-8 chunks of about a megabyte, made as they are consumed, each piece encoded straight into the
+ * chunk: the whole text never exists, as a string or as bytes, and no large temporary string lands on the heap.
+ */
+function* indexChunks(source: ProvenanceSource): Generator<Buffer> {
+  let chunk = Buffer.allocUnsafe(INDEX_CHUNK_BYTES);
+  let used = 0;
+  for (const piece of provenancePieces(source)) {
+    // Three bytes per UTF-16 unit at most: when the piece may not fit, hand the chunk over first.
+    if (used + piece.length * 3 > chunk.length) {
+      if (used > 0) yield chunk.subarray(0, used);
+      chunk = Buffer.allocUnsafe(Math.max(INDEX_CHUNK_BYTES, piece.length * 3));
+      used = 0;
+    }
+    used += chunk.write(piece, used, 'utf8');
+  }
+  if (used > 0) yield chunk.subarray(0, used);
 }
 
 function planTree(outDir: string, files: readonly RenderedFile[], options: TreeOptions): TreePlan {
@@ -119,19 +195,22 @@ function planTree(outDir: string, files: readonly RenderedFile[], options: TreeO
 
   // Whole-fleet runs: when the index on disk is byte for byte the index this run writes, the previous index lists
   // exactly the wanted files, so it need not be parsed (at 200,000 files it is 120 MB of JSON: seconds, and
-  // hundreds of MB). Scoped runs keep other clusters' entries, so they always read it.
+  // hundreds of MB). Scoped runs keep other clusters' entries, so they always read it. The new index is made entry by
+  // entry into chunks and compared with the file chunk by chunk: the whole text never exists as one string.
   const indexEntry = entries.get(PROVENANCE_FILE);
+  const indexPath = join(abs, PROVENANCE_FILE);
+  const comparer = new ByteComparer();
   const ownConfig = configFromOutDir(outDir, files);
-  const fleetIndexText = !scope && ownConfig !== undefined ? serializeProvenance({ generator: 'meshforge', config: ownConfig, files: Object.fromEntries([...wanted].map(([path, file]) => [path, provenanceEntry(file)])) }) : undefined;
-  const diskIndexText = indexEntry?.type === 'file' ? readFileSync(join(abs, PROVENANCE_FILE), 'utf8') : undefined;
-  const indexUnchanged = fleetIndexText !== undefined && diskIndexText === fleetIndexText;
+  const entryOf = (path: string) => provenanceEntry(wanted.get(path)!);
+  const fleetIndex = !scope && ownConfig !== undefined ? () => indexChunks({ generator: 'meshforge', config: ownConfig, paths: [...wanted.keys()], entry: entryOf }) : undefined;
+  const indexUnchanged = fleetIndex !== undefined && indexEntry?.type === 'file' && comparer.sameBytes(indexPath, fleetIndex());
   const previous = indexUnchanged ? undefined : readIndex(outDir, entries);
   const generatedBefore = indexUnchanged ? (path: string) => wanted.has(path) : (path: string) => previous?.files[path] !== undefined;
 
   const added: string[] = [];
   const changed: string[] = [];
   const conflicts = new Set<string>();
-  const writes = new Map<string, string>();
+  const writes: RenderedFile[] = [];
   let unchanged = 0;
   const checkedFolders = new Set<string>();
   for (const [path, file] of wanted) {
@@ -146,24 +225,26 @@ function planTree(outDir: string, files: readonly RenderedFile[], options: TreeO
     const entry = entries.get(path);
     if (!entry) {
       added.push(path);
-      writes.set(path, file.content);
+      writes.push(file);
     } else if (entry.type !== 'file') {
       conflicts.add(path);
     } else {
       // Bytes, not the index's hashes: a hand edit of a generated file must show up as a change.
-      const current = readFileSync(join(abs, path));
-      if (current.length === Buffer.byteLength(file.content, 'utf8') && current.equals(Buffer.from(file.content, 'utf8'))) unchanged++;
+      if (comparer.sameText(join(abs, path), file.content)) unchanged++;
       else if (generatedBefore(path)) {
         changed.push(path);
-        writes.set(path, file.content);
+        writes.push(file);
       } else conflicts.add(path);
     }
   }
 
   const removed: string[] = [];
+  const removedResources: Record<string, number> = {};
   for (const [path, entry] of Object.entries(previous?.files ?? {})) {
     if (wanted.has(path) || !inScope(path, (entry as ProvenanceEntry).cluster)) continue;
-    if (entries.get(path)?.type === 'file') removed.push(path);
+    if (entries.get(path)?.type !== 'file') continue;
+    removed.push(path);
+    removedResources[path] = entry.resources.length;
   }
 
   const foreign: string[] = [];
@@ -176,28 +257,37 @@ function planTree(outDir: string, files: readonly RenderedFile[], options: TreeO
   for (const c of conflicts) if (!foreignSet.has(c)) foreign.push(c);
 
   // The index keeps out-of-scope entries as they were and records the scope's files as they will be.
-  let indexText = fleetIndexText;
-  if (indexText === undefined) {
-    const nextFiles: Record<string, ProvenanceEntry> = {};
-    for (const [path, entry] of Object.entries(previous?.files ?? {})) if (!inScope(path, entry.cluster)) nextFiles[path] = entry;
-    for (const [path, file] of wanted) nextFiles[path] = provenanceEntry(file);
+  let index = fleetIndex;
+  if (index === undefined) {
+    const kept = Object.entries(previous?.files ?? {})
+      .filter(([path, entry]) => !inScope(path, entry.cluster) && !wanted.has(path))
+      .map(([path]) => path);
     const config = ownConfig ?? previous?.config;
-    indexText = serializeProvenance({ generator: 'meshforge', ...(config !== undefined ? { config } : {}), files: nextFiles });
+    const paths = [...kept, ...wanted.keys()];
+    index = () =>
+      indexChunks({
+        generator: 'meshforge',
+        ...(config !== undefined ? { config } : {}),
+        paths,
+        entry: (path) => (wanted.has(path) ? entryOf(path) : previous!.files[path]!),
+      });
   }
+  let writeIndex = false;
   if (indexEntry && indexEntry.type !== 'file') conflicts.add(PROVENANCE_FILE);
   else if (!indexEntry) {
     added.push(PROVENANCE_FILE);
-    writes.set(PROVENANCE_FILE, indexText);
-  } else if (diskIndexText !== indexText) {
+    writeIndex = true;
+  } else if (!(indexUnchanged || comparer.sameBytes(indexPath, index()))) {
     changed.push(PROVENANCE_FILE);
-    writes.set(PROVENANCE_FILE, indexText);
+    writeIndex = true;
   } else unchanged++;
 
   return {
     root,
     writes,
+    index: writeIndex ? index : undefined,
     entries,
-    changes: { added: sorted(added), changed: sorted(changed), removed: sorted(removed), unchanged, foreign: sorted(foreign), conflicts: sorted(conflicts) },
+    changes: { added: sorted(added), changed: sorted(changed), removed: sorted(removed), removedResources, unchanged, foreign: sorted(foreign), conflicts: sorted(conflicts) },
   };
 }
 
@@ -267,6 +357,16 @@ function removeParkedTree(old: string, entries: ReadonlyMap<string, Entry>): voi
   }
 }
 
+/** Writes a new file from chunks (exclusive create, like every file of the staged tree). */
+function writeChunks(file: string, chunks: Iterable<Buffer>): void {
+  const fd = openSync(file, 'wx');
+  try {
+    for (const chunk of chunks) for (let done = 0; done < chunk.length; ) done += writeSync(fd, chunk, done, chunk.length - done);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Hard link, so an unchanged file keeps its inode and bytes; a copy where links are not possible. */
 function carryOver(from: string, to: string): void {
   try {
@@ -308,7 +408,8 @@ function swapTree(outDir: string, paths: ReturnType<typeof sidePaths>, files: re
     if (!hasChanges(changes)) return changes;
 
     mkdirSync(paths.stage);
-    const drop = new Set([...changes.changed, ...changes.removed, PROVENANCE_FILE]);
+    // The index is carried over like any file unless this run writes a new one (a restored hand edit leaves it as it is).
+    const drop = new Set([...changes.changed, ...changes.removed, ...(plan.index ? [PROVENANCE_FILE] : [])]);
     if (plan.root === 'dir') {
       for (const [path, entry] of plan.entries) {
         const from = join(paths.abs, path);
@@ -319,15 +420,16 @@ function swapTree(outDir: string, paths: ReturnType<typeof sidePaths>, files: re
       }
     }
     const madeFolders = new Set<string>();
-    for (const [path, text] of plan.writes) {
-      const to = join(paths.stage, path);
+    for (const file of plan.writes) {
+      const to = join(paths.stage, file.path);
       const folder = dirname(to);
       if (!madeFolders.has(folder)) {
         mkdirSync(folder, { recursive: true });
         madeFolders.add(folder);
       }
-      writeFileSync(to, text, { encoding: 'utf8', flag: 'wx' });
+      writeFileSync(to, file.content, { encoding: 'utf8', flag: 'wx' });
     }
+    if (plan.index) writeChunks(join(paths.stage, PROVENANCE_FILE), plan.index());
     // Folders left empty by pruning go too; empty folders that were already there are someone else's.
     // (Several removed files share folders: a folder already removed for one of them is skipped for the next.)
     const removedFolders = new Set<string>();
