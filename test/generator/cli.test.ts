@@ -48,6 +48,19 @@ describe('meshforge generate', () => {
     expect(second.stdout).toContain('mesh.lock.yaml: unchanged');
   });
 
+  it('counts the files and resources it prunes when a config entry goes away', () => {
+    const dir = project();
+    expect(run(dir, 'generate').code).toBe(0);
+    const google = /  # S4: HTTPS passes through the sidecar[^\n]*\n  - name: google\n(    [^\n]*\n)+/;
+    expect(exampleText()).toMatch(google);
+    writeFileSync(join(dir, 'mesh.config.yaml'), exampleText().replace(google, ''));
+    const result = run(dir, 'generate', '--no-cache');
+    expect(result.code).toBe(0);
+    // google's ServiceEntry is written to every cluster: one file, one resource, pruned from each. (The entries after
+    // it move up one place in the config, so the files naming their config path change too.)
+    for (const cluster of ['cluster1', 'cluster2', 'cluster3']) expect(result.stdout).toMatch(new RegExp(`${cluster}: files 0 added, \\d+ changed, 1 removed; resources 0 added, \\d+ changed, 1 removed`));
+  });
+
   it('--check passes on the committed tree', () => {
     const result = run(packagePath(), 'generate', '--check');
     expect(result.stdout + result.stderr).toContain('up to date');

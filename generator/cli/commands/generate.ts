@@ -1,15 +1,22 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, lstatSync, mkdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { checkResources } from '../../check/resources.js';
 import { DEFAULT_CONFIG_FILE } from '../../config/load.js';
 import { hasErrors } from '../../diagnostics/result.js';
 import { SourceRegistry } from '../../diagnostics/sources.js';
 import { defaultLockFile, parseShard, planGenerate, type GeneratePlan, type Shard } from '../../pipeline/generate.js';
+import { packageRoot, packageVersion } from '../../paths.js';
 import { DEFAULT_OUT_DIR } from '../../render/render.js';
-import { addValidatorOptions, createValidator, validatorOptionsFromFlags, type ValidatorFlags } from '../../validate/index.js';
-import { acquireOutputLock, describeHolder, LockError, type OutputLock } from '../../write/lock.js';
-import { parseProvenance, PROVENANCE_FILE, type ProvenanceIndex } from '../../write/provenance.js';
+import { shouldColor } from '../../report/color.js';
+import { findFormatter } from '../../report/formats.js';
+import { buildReport } from '../../report/resolve.js';
+import type { Report } from '../../report/types.js';
+import { addValidatorOptions, createValidator, validatorOptionsFromFlags, type ValidatorFlags, type ValidatorOptions } from '../../validate/index.js';
+import { findKubeconform, KUBECONFORM_ENV } from '../../validate/kubeconform.js';
+import { acquireOutputLock, describeHolder, LockError, outputLockPath, type OutputLock } from '../../write/lock.js';
+import { PROVENANCE_FILE, sha256 } from '../../write/provenance.js';
+import { checkSnapshot, inputFingerprint, readRunState, RUN_STATE_FORMAT, runStateFile, takeSnapshot, toolFingerprint, writeRunState, type RecordedOutput, type RunState } from '../../write/run-state.js';
 import { compareTree, hasChanges, TreeError, writeFileAtomic, writeTree, type TreeChanges } from '../../write/tree.js';
 import { CliError, EXIT, environmentError, usageError } from '../exit.js';
 import type { CommandContext } from '../context.js';
@@ -25,6 +32,8 @@ interface GenerateFlags extends ValidatorFlags {
   format: string;
   lockTimeout: number;
   shard?: Shard;
+  /** false with --no-cache. */
+  cache: boolean;
 }
 
 function shardOption(value: string): Shard {
@@ -39,23 +48,10 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-/**
- * The previous index, parsed only if a summary asks (for removed files). At 200,000 files the index is 120 MB of
- * JSON: parsing it costs seconds and hundreds of MB, and a run that removes nothing never needs it.
- */
-function readIndex(outDir: string): LazyIndex {
-  const file = join(outDir, PROVENANCE_FILE);
-  const text = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
-  let parsed: ProvenanceIndex | undefined;
-  return () => (text === undefined ? undefined : (parsed ??= parseProvenance(text)));
-}
-
-type LazyIndex = () => ProvenanceIndex | undefined;
 
 /** Per cluster: files and resources added, changed, removed. */
-function printSummary(out: OutputStream, plan: GeneratePlan, changes: TreeChanges, previousIndex: LazyIndex, verb: { added: string; changed: string; removed: string }): void {
+function printSummary(out: OutputStream, plan: GeneratePlan, changes: TreeChanges, verb: { added: string; changed: string; removed: string }): void {
   const byPath = new Map(plan.files.map((f) => [f.path, f]));
-  const previous = changes.removed.length > 0 ? previousIndex() : undefined;
   const clusterNames = new Set(plan.model.clusters.map((c) => c.name));
   const filesPerCluster = new Map<string, number>();
   // Counted by folder, like the changes below: fleet-wide files (_argocd/) belong to no cluster's folder.
@@ -82,7 +78,7 @@ function printSummary(out: OutputStream, plan: GeneratePlan, changes: TreeChange
   for (const p of changes.removed) {
     const g = group(p);
     g.removed++;
-    g.rRemoved += previous?.files[p]?.resources.length ?? 0;
+    g.rRemoved += changes.removedResources?.[p] ?? 0;
   }
   const clusters = plan.model.clusters.map((c) => c.name).filter((name) => filesPerCluster.has(name));
   for (const name of clusters) {
@@ -133,6 +129,150 @@ function readIfExists(file: string): string | undefined {
   }
 }
 
+function readBytesIfExists(file: string): Buffer | undefined {
+  try {
+    return readFileSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/** What a run prints after its report, from the header to the list of kept foreign files. */
+function writeStatus(out: OutputStream, plan: GeneratePlan, changes: TreeChanges, header: string, lockLine: string, outDir: string): void {
+  out.write(header);
+  printSummary(out, plan, changes, { added: 'added', changed: 'changed', removed: 'removed' });
+  out.write(lockLine);
+  const foreign = changes.foreign;
+  if (foreign.length > 0) {
+    out.write(`  kept ${plural(foreign.length, 'file')} meshforge did not generate: ${foreign.slice(0, 10).map((p) => join(outDir, p)).join(', ')}${foreign.length > 10 ? ', …' : ''}\n`);
+  }
+}
+
+function collector(): OutputStream & { text: string } {
+  return {
+    text: '',
+    write(text: string) {
+      this.text += text;
+    },
+  };
+}
+
+/**
+ * The validator a cacheable run uses: none (--no-schema) or the embedded schemas, which ship with meshforge and so are
+ * covered by its fingerprint. A run that would use kubeconform is never cached: its verdicts depend on a binary and on
+ * schema locations (by default on the network) that meshforge cannot fingerprint.
+ */
+function cacheableValidator(options: ValidatorOptions | null): 'none' | 'embedded' | undefined {
+  if (!options) return 'none';
+  if (options.choice === 'embedded') return 'embedded';
+  if (options.choice !== 'auto') return undefined;
+  const named = options.kubeconformPath ?? options.env[KUBECONFORM_ENV];
+  if (named !== undefined && named !== '') return undefined;
+  return findKubeconform(undefined, options.env) === undefined ? 'embedded' : undefined;
+}
+
+interface RunCache {
+  readonly file: string;
+  readonly fingerprint: string;
+}
+
+/**
+ * The cache of this run: its state file and the fingerprint of its inputs. Undefined when the run cannot be cached
+ * (kubeconform, flags the normal path will reject, an unreadable config: the normal path reports those).
+ */
+function openRunCache(flags: GenerateFlags, outDir: string, ledger: Buffer | undefined, env: NodeJS.ProcessEnv): RunCache | undefined {
+  try {
+    const validator = cacheableValidator(validatorOptionsFromFlags(flags, env));
+    if (validator === undefined) return undefined;
+    const config = readFileSync(flags.config);
+    const fingerprint = inputFingerprint({
+      config,
+      ledger,
+      outDir: resolve(outDir),
+      cwd: process.cwd(),
+      version: packageVersion(),
+      tool: toolFingerprint(packageRoot()),
+      // Not --format: the recorded report is formatted at replay time, so one state serves every format.
+      flags: {
+        config: flags.config,
+        out: flags.out,
+        cluster: flags.cluster,
+        shard: flags.shard ? `${flags.shard.index}/${flags.shard.count}` : undefined,
+        reclaim: flags.reclaim ?? false,
+        validator,
+        validatorFlag: flags.validator,
+        schema: flags.schema,
+        kubeconform: flags.kubeconform,
+        schemaLocation: flags.schemaLocation,
+        kubernetesVersion: flags.kubernetesVersion,
+        kubeconformTimeout: flags.kubeconformTimeout,
+      },
+    });
+    return { file: runStateFile(flags.config, outDir), fingerprint };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Another run is at work on the folder (its lock is held) or a killed run left its side folders: the normal path
+ * waits for it or cleans up, so the cache stays out of the way.
+ */
+function busy(outDir: string): boolean {
+  const abs = resolve(outDir);
+  const side = [outputLockPath(outDir), join(dirname(abs), `.${basename(abs)}.meshforge-new`), join(dirname(abs), `.${basename(abs)}.meshforge-old`)];
+  return side.some((path) => {
+    try {
+      lstatSync(path);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** The recorded output when the state matches: same fingerprint, no other run at work, the tree as snapshotted. */
+function cachedOutput(cache: RunCache, outDir: string, kind: 'write' | 'check'): RecordedOutput | undefined {
+  try {
+    const state = readRunState(cache.file);
+    const recorded = state?.outputs[kind];
+    if (!state || !recorded || state.fingerprint !== cache.fingerprint || busy(outDir)) return undefined;
+    const checked = checkSnapshot(outDir, state.snapshot);
+    if (!checked.match) return undefined;
+    // Racy files were read and verified: record the fresher snapshot so the next run need not read them again.
+    if (checked.refreshed) writeRunState(cache.file, { ...state, snapshot: checked.refreshed });
+    return recorded;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Prints a recorded output exactly as printReport and the status lines did. False when the format is unknown. */
+function replay(io: CommandContext['io'], format: string, recorded: RecordedOutput): boolean {
+  const formatter = findFormatter(format);
+  if (!formatter) return false;
+  const text = formatter.format(recorded.report, { color: shouldColor(io.stdout, io.env) });
+  if (text !== '') io.stdout.write(text);
+  statusStream(io, format).write(recorded.status);
+  return true;
+}
+
+/** Records the state after an up-to-date result or a successful write. Never fails the run. */
+function recordRunState(cache: RunCache, outDir: string, files: GeneratePlan['files'], outputs: RunState['outputs']): void {
+  try {
+    const byPath = new Map(files.map((f) => [f.path, f]));
+    const intended = (path: string) => {
+      const file = byPath.get(path);
+      return file ? sha256(file.content) : undefined;
+    };
+    // Every planned file and the index must be there: the recorded output says the tree is complete.
+    const snapshot = takeSnapshot(outDir, intended, [...byPath.keys(), PROVENANCE_FILE]);
+    if (snapshot) writeRunState(cache.file, { format: RUN_STATE_FORMAT, fingerprint: cache.fingerprint, snapshot, outputs });
+  } catch {
+    // A state that cannot be recorded only costs the next run its shortcut.
+  }
+}
+
 export function registerGenerate(program: Command, ctx: CommandContext): void {
   addValidatorOptions(
     program
@@ -145,6 +285,7 @@ export function registerGenerate(program: Command, ctx: CommandContext): void {
       .option('--shard <i/n>', 'only shard i of n: the clusters sorted by name and dealt round-robin (for a CI matrix; not with --cluster)', shardOption)
       .option('--reclaim', 'hand VIPs freed by removed hosts to new hosts (by default they stay reserved)')
       .option('--lock-timeout <seconds>', 'wait this long for another run writing the same folder to finish', parseSeconds, 30)
+      .option('--no-cache', 'neither read nor record the run-state cache (.meshforge/state/ beside the config) that lets a no-op run skip the work')
       .addOption(formatOption()),
   )
     .addHelpText(
@@ -159,14 +300,28 @@ waits up to --lock-timeout for it, and clears a lock left by a run that no longe
 
 Exit codes: 0 written (or up to date with --check), 1 --check found drift, 2 invalid config or flags (nothing written),
 3 the tree could not be written (permissions, a full or read-only disk, a foreign file in the way, a symlink, the
-output lock held past --lock-timeout).`,
+output lock held past --lock-timeout).
+
+A run that leaves the tree up to date (a write or a no-op) records its inputs' fingerprint and a stat snapshot of the output folder in
+.meshforge/state/ beside the config (git-ignored). The next run with the same config, ledger, flags and meshforge
+build, on an output folder that still matches the snapshot, prints the same output without planning anything.
+--no-cache turns this off; any doubt (an edited or too-recent file, a held lock) makes a run do the full work.`,
     )
     .action(async (flags: GenerateFlags) => {
       if (flags.shard && flags.cluster.length > 0) throw usageError('--shard and --cluster cannot be combined', 'Use --shard i/n in a CI matrix, or name the clusters with --cluster.');
       const sources = new SourceRegistry();
       const outDir = flags.out.replace(/[\\/]+$/, '') || '.';
       const ledgerFile = defaultLockFile(flags.config);
-      const ledgerRead = readIfExists(ledgerFile);
+      const ledgerBytes = readBytesIfExists(ledgerFile);
+      const ledgerRead = ledgerBytes?.toString('utf8');
+      // The run-state cache: a run whose inputs and output folder are as the last up-to-date run left them prints
+      // what that run printed and stops (docs/generator.md, "Run state cache").
+      const cache = flags.cache ? openRunCache(flags, outDir, ledgerBytes, ctx.io.env) : undefined;
+      const recorded = cache ? cachedOutput(cache, outDir, flags.check ? 'check' : 'write') : undefined;
+      if (recorded && replay(ctx.io, flags.format, recorded)) {
+        ctx.exitCode = EXIT.ok;
+        return;
+      }
       const planOptions = { configFile: flags.config, outDir, ...(flags.cluster.length > 0 ? { clusters: flags.cluster } : {}), ...(flags.shard ? { shard: flags.shard } : {}), reclaim: flags.reclaim ?? false };
       let planned = planGenerate(planOptions, sources);
       if (!planned.ok || hasErrors(planned.diagnostics)) {
@@ -178,6 +333,7 @@ output lock held past --lock-timeout).`,
       // Policies and manifest schemas run on what was rendered, before anything is written (--check is drift only).
       // One report per run: the config's warnings and the findings together, so machine formats stay one document.
       const validatorOptions = validatorOptionsFromFlags(flags, ctx.io.env);
+      let printed: Report | undefined;
       const passesChecks = async (candidate: GeneratePlan, candidateSources: SourceRegistry, report: 'always' | 'on-error'): Promise<boolean> => {
         const checks = await checkResources(
           candidate.files.flatMap((f) => f.resources),
@@ -185,26 +341,21 @@ output lock held past --lock-timeout).`,
         );
         const found = [...candidate.diagnostics, ...checks.diagnostics];
         const failed = hasErrors(found);
-        if (report === 'always' || failed) printReport(ctx.io, 'generate', flags.format, found, candidateSources, checks.suppressed.length);
+        if (report === 'always' || failed) printed = printReport(ctx.io, 'generate', flags.format, found, candidateSources, checks.suppressed.length);
         if (!failed) return true;
         statusStream(ctx.io, flags.format).write('meshforge: nothing was written: fix the findings above (or record an exception in policies.exceptions).\n');
         ctx.exitCode = EXIT.findings;
         return false;
       };
-      if (flags.check) printReport(ctx.io, 'generate', flags.format, planned.diagnostics, sources);
+      if (flags.check) printed = printReport(ctx.io, 'generate', flags.format, planned.diagnostics, sources);
       else if (!(await passesChecks(plan, sources, 'always'))) return;
 
       const status = statusStream(ctx.io, flags.format);
       const scopeOf = (p: GeneratePlan) => (p.scope ? { clusters: p.scope } : {});
       const scope = scopeOf(plan);
-      let previous: LazyIndex;
-      try {
-        previous = readIndex(outDir);
-      } catch (error) {
-        throw writeFailure(error, `read ${outDir}`);
-      }
       let lockBefore = existsSync(plan.lock.path) ? readFileSync(plan.lock.path, 'utf8') : undefined;
       let lockChanged = lockBefore !== plan.lock.content;
+      const upToDateText = (p: GeneratePlan) => `${outDir}/ and ${p.lock.path} are up to date with ${flags.config} (${plural(p.files.length, 'file')})\n`;
 
       if (flags.check) {
         let changes: TreeChanges;
@@ -215,7 +366,9 @@ output lock held past --lock-timeout).`,
         }
         const drift = hasChanges(changes) || lockChanged;
         if (!drift) {
-          status.write(`${outDir}/ and ${plan.lock.path} are up to date with ${flags.config} (${plural(plan.files.length, 'file')})\n`);
+          status.write(upToDateText(plan));
+          // Recorded only when no writer holds the folder: what was compared is then what the snapshot sees.
+          if (cache && printed && lockBefore === ledgerRead && !busy(outDir)) recordRunState(cache, outDir, plan.files, { check: { report: printed, status: upToDateText(plan) } });
           ctx.exitCode = EXIT.ok;
           return;
         }
@@ -225,7 +378,7 @@ output lock held past --lock-timeout).`,
         for (const p of changes.removed) status.write(`  stale     ${join(outDir, p)}\n`);
         for (const p of changes.conflicts) status.write(`  in the way ${join(outDir, p)} (not generated by meshforge)\n`);
         if (lockChanged) status.write(`  ${lockBefore === undefined ? 'missing' : 'changed'}   ${plan.lock.path}\n`);
-        printSummary(status, plan, changes, previous, { added: 'to add', changed: 'to change', removed: 'to remove' });
+        printSummary(status, plan, changes, { added: 'to add', changed: 'to change', removed: 'to remove' });
         status.write('Run `meshforge generate` and commit the result.\n');
         ctx.exitCode = EXIT.findings;
         return;
@@ -243,9 +396,12 @@ output lock held past --lock-timeout).`,
         throw writeFailure(error, `lock ${outDir}`);
       }
       let changes: TreeChanges;
+      let replanned = false;
+      const scoped = () => (flags.shard ? ` (shard ${flags.shard.index}/${flags.shard.count}: ${plan.scope?.length ? plan.scope.join(', ') : 'no clusters'})` : flags.cluster.length > 0 ? ` (clusters: ${flags.cluster.join(', ')})` : '');
       try {
         // A run that held the lock meanwhile may have moved the ledger on: plan again from what is there now.
         if (readIfExists(ledgerFile) !== ledgerRead) {
+          replanned = true;
           const replanSources = new SourceRegistry();
           planned = planGenerate(planOptions, replanSources);
           if (!planned.ok) {
@@ -255,25 +411,32 @@ output lock held past --lock-timeout).`,
           }
           plan = planned.value;
           if (!(await passesChecks(plan, replanSources, 'on-error'))) return;
-          previous = readIndex(outDir);
           lockBefore = readIfExists(plan.lock.path);
           lockChanged = lockBefore !== plan.lock.content;
         }
         changes = writeTree(outDir, plan.files, scopeOf(plan));
         writeFileAtomic(plan.lock.path, plan.lock.content);
+        // Snapshot after the writer is done (its hard links and the parked tree's deletion move ctimes) and before the
+        // lock is released, so no other meshforge run can change the tree in between. Recorded only when the next
+        // run would print what a no-op prints from this very plan: same ledger in and out (its diagnostics depend on
+        // the ledger it reads) and, for shard 1, no pruned orphan folder (it is named in the shard's header line).
+        const names = new Set(plan.model.clusters.map((c) => c.name));
+        const orphans = (plan.scope ?? []).some((c) => !names.has(c));
+        if (cache && printed && !replanned && !lockChanged && lockBefore === ledgerRead && (!hasChanges(changes) || !orphans)) {
+          const noop: TreeChanges = { added: [], changed: [], removed: [], unchanged: 0, foreign: changes.foreign, conflicts: [] };
+          const status = collector();
+          writeStatus(status, plan, noop, `meshforge generate: ${outDir}/ from ${flags.config}${scoped()}\n`, `  ${plan.lock.path}: unchanged\n`, outDir);
+          recordRunState(cache, outDir, plan.files, {
+            write: { report: printed, status: status.text },
+            check: { report: buildReport('generate', plan.diagnostics, plan.sources), status: upToDateText(plan) },
+          });
+        }
       } catch (error) {
         throw writeFailure(error, `write ${outDir}`);
       } finally {
         outputLock.release();
       }
-      const scoped = flags.shard ? ` (shard ${flags.shard.index}/${flags.shard.count}: ${plan.scope?.length ? plan.scope.join(', ') : 'no clusters'})` : flags.cluster.length > 0 ? ` (clusters: ${flags.cluster.join(', ')})` : '';
-      status.write(`meshforge generate: ${outDir}/ from ${flags.config}${scoped}\n`);
-      printSummary(status, plan, changes, previous, { added: 'added', changed: 'changed', removed: 'removed' });
-      status.write(`  ${plan.lock.path}: ${lockChanged ? (lockBefore === undefined ? 'created' : 'updated') : 'unchanged'}\n`);
-      const foreign = changes.foreign;
-      if (foreign.length > 0) {
-        status.write(`  kept ${plural(foreign.length, 'file')} meshforge did not generate: ${foreign.slice(0, 10).map((p) => join(outDir, p)).join(', ')}${foreign.length > 10 ? ', …' : ''}\n`);
-      }
+      writeStatus(status, plan, changes, `meshforge generate: ${outDir}/ from ${flags.config}${scoped()}\n`, `  ${plan.lock.path}: ${lockChanged ? (lockBefore === undefined ? 'created' : 'updated') : 'unchanged'}\n`, outDir);
       ctx.exitCode = EXIT.ok;
     });
 }
