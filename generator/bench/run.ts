@@ -31,7 +31,7 @@ interface BenchFlags {
   only?: StepKey[];
 }
 
-export const STEP_KEYS = ['model', 'render', 'policies', 'schemas', 'generate', 'noop', 'one-change', 'lint', 'check', 'floor', 'cdk8s'] as const;
+export const STEP_KEYS = ['model', 'render', 'policies', 'schemas', 'generate', 'noop', 'noop-uncached', 'one-change', 'lint', 'lint-parse-all', 'check', 'floor', 'cdk8s'] as const;
 export type StepKey = (typeof STEP_KEYS)[number];
 
 function stepList(value: string): StepKey[] {
@@ -54,9 +54,13 @@ export interface SizeFigures {
   readonly schemas_ms?: number;
   readonly generate_ms: number;
   readonly noop_ms: number;
+  /** The same no-op with --no-cache: the whole pipeline, for comparison. */
+  readonly noop_uncached_ms?: number | null;
   readonly one_change_ms?: number;
   readonly lint_ms: number;
   readonly lint_resources_per_s: number;
+  /** lint --parse-all: every file parsed, as for hand-written manifests. */
+  readonly lint_parse_all_resources_per_s?: number | null;
   readonly check_ms?: number | null;
   readonly floor_ms?: number;
   readonly cdk8s_ms?: number | null;
@@ -164,7 +168,11 @@ function benchSize(work: string, size: MeshSize, runs: number, full: boolean, wi
     true,
   ));
   rmSync(join(work, 'fresh'), { recursive: true, force: true });
+  // With the ledger present, a run records its run state (the first run above created the ledger, so it did not):
+  // this untimed run is the steady state a user's no-op follows.
+  if (want('noop')) cli(work, ['generate', '--config', CONFIG, '--out', 'tree']);
   const noop = maybe('noop', () => repeat(runs, 'no-op regenerate', () => cli(work, ['generate', '--config', CONFIG, '--out', 'tree']), true));
+  const noopUncached = full && want('noop-uncached') ? repeat(runs, 'no-op regenerate, --no-cache', () => cli(work, ['generate', '--config', CONFIG, '--out', 'tree', '--no-cache']), true) : [];
 
   let oneChange: Measured[] = [];
   if (full && want('one-change')) {
@@ -184,6 +192,7 @@ function benchSize(work: string, size: MeshSize, runs: number, full: boolean, wi
   }
 
   const lint = maybe('lint', () => repeat(runs, 'lint of the written tree', () => cli(work, ['lint', 'tree', '--config', CONFIG, '--format', 'json'], [0, 1]), true));
+  const lintParseAll = full && want('lint-parse-all') ? repeat(runs, 'lint --parse-all', () => cli(work, ['lint', 'tree', '--config', CONFIG, '--format', 'json', '--parse-all'], [0, 1]), true) : [];
 
   let check: Measured[] | null = null;
   if (full && want('check')) {
@@ -223,7 +232,7 @@ function benchSize(work: string, size: MeshSize, runs: number, full: boolean, wi
   }
 
   const lintMs = lint.length > 0 ? med(lint, true) : Number.NaN;
-  const meshforgeSteps = [...model, ...render, ...policies, ...schemas, ...generate, ...noop, ...oneChange, ...lint, ...(check ?? [])];
+  const meshforgeSteps = [...model, ...render, ...policies, ...schemas, ...generate, ...noop, ...noopUncached, ...oneChange, ...lint, ...lintParseAll, ...(check ?? [])];
   return {
     clusters: size.clusters,
     services: size.services,
@@ -235,9 +244,10 @@ function benchSize(work: string, size: MeshSize, runs: number, full: boolean, wi
     ...(full ? { policies_ms: med(policies, false), schemas_ms: med(schemas, false) } : {}),
     generate_ms: med(generate, true),
     noop_ms: med(noop, true),
-    ...(full ? { one_change_ms: med(oneChange, true) } : {}),
+    ...(full ? { noop_uncached_ms: noopUncached.length > 0 ? med(noopUncached, true) : null, one_change_ms: med(oneChange, true) } : {}),
     lint_ms: lintMs,
     lint_resources_per_s: lint.length > 0 ? round(resources / (lintMs / 1000)) : Number.NaN,
+    ...(full ? { lint_parse_all_resources_per_s: lintParseAll.length > 0 ? round(resources / (med(lintParseAll, true) / 1000)) : null } : {}),
     ...(full ? { check_ms: check ? med(check, true) : null, floor_ms: med(floor, false), cdk8s_ms: cdk8s ? med(cdk8s, false) : null } : {}),
     peak_rss_mb: rss(meshforgeSteps),
     ...(full ? { cdk8s_peak_rss_mb: cdk8s ? rss(cdk8s) : null } : {}),

@@ -137,13 +137,15 @@ export function planGenerate(options: GenerateOptions, sources: SourceRegistry =
   diagnostics.push(...allocated.diagnostics);
   if (!allocated.ok) return fail(diagnostics);
 
-  // Cluster content first, then the Argo CD / Flux wrappers that deliver it (gitops: in the config).
-  const rendered = withGitops(model, renderMesh(model, allocated.value, { outDir: options.outDir }), { outDir: options.outDir });
+  const scopeList = options.shard ? [...shardClusters(model.clusters.map((c) => c.name), options.shard), ...(options.shard.index === 1 ? orphanFolders(options.outDir, model) : [])] : options.clusters && options.clusters.length > 0 ? [...options.clusters] : undefined;
+  const scope = scopeList ? new Set(scopeList) : undefined;
+
+  // Cluster content first, then the Argo CD / Flux wrappers that deliver it (gitops: in the config). A scoped run
+  // renders only its clusters: every generated path lies in its cluster's folder, so collisions stay within one.
+  const rendered = withGitops(model, renderMesh(model, allocated.value, { outDir: options.outDir, ...(scope ? { clusters: scope } : {}) }), { outDir: options.outDir });
   diagnostics.push(...collisions(rendered, model.configFile));
   if (hasErrors(diagnostics)) return fail(diagnostics);
 
-  const scopeList = options.shard ? [...shardClusters(model.clusters.map((c) => c.name), options.shard), ...(options.shard.index === 1 ? orphanFolders(options.outDir, model) : [])] : options.clusters && options.clusters.length > 0 ? [...options.clusters] : undefined;
-  const scope = scopeList ? new Set(scopeList) : undefined;
   const files = scope ? rendered.filter((f) => f.cluster !== undefined && scope.has(f.cluster)) : rendered;
   for (const file of files) {
     const location = file.resources[0]?.location.file ?? outputLocation(options.outDir, file.path);

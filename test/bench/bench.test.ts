@@ -36,6 +36,14 @@ describe('npm run bench', () => {
     expect(figures.machine).toMatchObject({ nproc: expect.any(Number), node: process.version });
   });
 
+  it('measures the no-op with and without the run-state cache, and lint with and without the fast path', () => {
+    const run = bench(['--clusters', '2', '--services', '2', '--fanout', '1', '--runs', '1', '--only', 'noop,noop-uncached,lint,lint-parse-all']);
+    expect(run.status).toBe(0);
+    const figures = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
+    for (const key of ['noop_ms', 'noop_uncached_ms', 'lint_resources_per_s', 'lint_parse_all_resources_per_s']) expect(figures[key], key).toBeGreaterThan(0);
+    expect(figures.generate_ms).toBeNull();
+  });
+
   it('--write-config writes the synthetic mesh.config.yaml, which meshforge validates', () => {
     const dir = mkdtempSync(join(tmpdir(), 'meshforge-bench-config-'));
     const run = bench(['--clusters', '3', '--services', '4', '--fanout', '2', '--write-config', dir]);
