@@ -1,4 +1,5 @@
-import { Option } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
+import { parseShard, type Shard } from '../pipeline/generate.js';
 import type { SourceRegistry } from '../diagnostics/sources.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import { shouldColor } from '../report/color.js';
@@ -10,6 +11,23 @@ import type { CliIO } from './io.js';
 
 export function formatOption(): Option {
   return new Option('-f, --format <name>', 'output format').choices(formatNames()).default('stylish');
+}
+
+/** `--max-warnings n`, as lint and check take it. */
+export function maxWarningsOption(): Option {
+  return new Option('--max-warnings <n>', 'fail (exit 1) when there are more than n warnings').argParser((value: string): number => {
+    if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a whole number of 0 or more.');
+    return Number(value);
+  });
+}
+
+/** `--shard i/n`, as generate, lint and check take it (the CI matrix form; see parseShard). */
+export function shardOption(description: string): Option {
+  return new Option('--shard <i/n>', description).argParser((value: string): Shard => {
+    const shard = parseShard(value);
+    if (!shard) throw new InvalidArgumentError('expected i/n with 1 <= i <= n, e.g. 2/8.');
+    return shard;
+  });
 }
 
 /** Resolves positions, formats and prints a report on stdout. Returns it for the exit-code decision. */

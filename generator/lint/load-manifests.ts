@@ -306,7 +306,14 @@ export async function loadManifests(inputs: readonly string[], options: LoadMani
   const resources: ManifestResource[] = [];
   const seen = new Set<string>();
   const textOptions: ManifestTextOptions = { sources, ...(options.cluster !== undefined ? { cluster: options.cluster } : {}), ...(options.configFile !== undefined ? { configFile: options.configFile } : {}) };
-  const accept = (file: string, bytes: Uint8Array, intended?: IntendedFile): void => {
+  // Inside a generated tree (a folder holding meshforge's index) a file's cluster is its top folder, wherever the tree
+  // was written (`generate --out gitops/` too), not only under a folder named clusters/.
+  const treeRootOf = memoTreeRoots();
+  const fileOptions = (absolute: string | undefined): ManifestTextOptions => {
+    const cluster = absolute === undefined ? undefined : treeCluster(treeRootOf(dirname(resolve(absolute))), resolve(absolute));
+    return cluster === undefined ? textOptions : { ...textOptions, cluster };
+  };
+  const accept = (file: string, bytes: Uint8Array, intended?: IntendedFile, absolute?: string): void => {
     const decoded = decodeSource(file, bytes, MANIFEST_LIMITS, sources);
     if (!decoded.ok) {
       diagnostics.push(...decoded.diagnostics);
@@ -315,7 +322,8 @@ export async function loadManifests(inputs: readonly string[], options: LoadMani
     const text = decoded.value.text;
     // Equal text means parsing would give back exactly the documents the file was rendered from.
     const same = intended !== undefined && text === intended.render();
-    const loaded = same ? manifestsFromDocuments(file, text, intended.documents.map((value, index) => ({ index, value })), textOptions) : manifestsFromText(file, text, textOptions);
+    const ownOptions = fileOptions(absolute);
+    const loaded = same ? manifestsFromDocuments(file, text, intended.documents.map((value, index) => ({ index, value })), ownOptions) : manifestsFromText(file, text, ownOptions);
     if (options.stats) options.stats[same ? 'rendered' : 'parsed']++;
     diagnostics.push(...loaded.diagnostics);
     if (loaded.ok) resources.push(...loaded.value);
@@ -342,11 +350,28 @@ export async function loadManifests(inputs: readonly string[], options: LoadMani
       diagnostics.push(unreadable(file.display, `cannot read ${file.display} (${(error as NodeJS.ErrnoException).code ?? 'unknown error'})`, 'Check that the file exists and is readable.'));
       continue;
     }
-    accept(file.display, bytes, intendedFor(file.absolute));
+    accept(file.display, bytes, intendedFor(file.absolute), file.absolute);
   }
   if (stdin) accept(STDIN_NAME, await io.readStdin());
   if (diagnostics.some((d) => d.severity === 'error')) return fail(diagnostics);
   return ok(resources, diagnostics);
+}
+
+/** findTreeRoot with one answer per folder: a tree's files share a handful of folders. */
+function memoTreeRoots(): (folder: string) => string | undefined {
+  const roots = new Map<string, string | undefined>();
+  return (folder) => {
+    if (!roots.has(folder)) roots.set(folder, findTreeRoot(folder));
+    return roots.get(folder);
+  };
+}
+
+/** The cluster of a file in a generated tree: its top folder there (fleet-wide folders such as _argocd/ are none). */
+function treeCluster(root: string | undefined, absolute: string): string | undefined {
+  if (root === undefined) return undefined;
+  const segments = relative(root, absolute).split(sep);
+  const top = segments[0];
+  return segments.length >= 2 && top !== undefined && top !== '' && top !== '..' && !top.startsWith('_') && !top.startsWith('.') ? top : undefined;
 }
 
 /**
@@ -360,7 +385,13 @@ export function shardOwner(fleet: readonly string[], shard: Shard): (cluster: st
   return (cluster) => (cluster !== undefined && all.has(cluster) ? mine.has(cluster) : shard.index === 1);
 }
 
-/** The cluster a lint finding is about: the clusters/<name>/ folder of its file, else the cluster it names. */
-export function findingCluster(diagnostic: Diagnostic): string | undefined {
-  return (diagnostic.location && diagnostic.location.file !== STDIN_NAME ? clusterFromPath(diagnostic.location.file) : undefined) ?? diagnostic.cluster;
+/**
+ * The cluster a lint finding is about: the clusters/<name>/ folder of its file, else the cluster it names (stdin, or
+ * files given with --cluster). A finding in the mesh config belongs to no cluster, whatever cluster it names, so shard
+ * 1 reports it, as `check --shard` does.
+ */
+export function findingCluster(diagnostic: Diagnostic, configFile?: string): string | undefined {
+  const file = diagnostic.location?.file;
+  if (file !== undefined && configFile !== undefined && resolve(file) === resolve(configFile)) return undefined;
+  return (file !== undefined && file !== STDIN_NAME ? clusterFromPath(file) : undefined) ?? diagnostic.cluster;
 }

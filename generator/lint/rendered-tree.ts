@@ -28,6 +28,8 @@ export interface RenderedTree {
   get(path: string): IntendedFile | undefined;
   /** How many files the plan holds. */
   readonly size: number;
+  /** Every planned path. */
+  paths(): IterableIterator<string>;
 }
 
 function isFile(path: string): boolean {
@@ -97,5 +99,6 @@ export function planRenderedTree(model: MeshModel, configFile: string): Rendered
   return {
     get: (path) => files.get(path),
     size: files.size,
+    paths: () => files.keys(),
   };
 }

@@ -38,8 +38,9 @@ export interface ProvenanceIndex {
   readonly files: Readonly<Record<string, ProvenanceEntry>>;
 }
 
-export function sha256(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
+/** Hex sha256 of a text (as UTF-8) or of bytes. */
+export function sha256(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
 }
 
 export function provenanceEntry(file: RenderedFile): ProvenanceEntry {

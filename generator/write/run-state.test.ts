@@ -2,6 +2,7 @@ import { lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, syml
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { sha256 } from './provenance.js';
 import {
   checkSnapshot,
   inputFingerprint,
@@ -10,7 +11,6 @@ import {
   readRunState,
   RUN_STATE_FORMAT,
   runStateFile,
-  sha256Hex,
   STATE_GITIGNORE,
   takeSnapshot,
   toolFingerprint,
@@ -173,9 +173,9 @@ describe('isRacy', () => {
 describe('takeSnapshot and checkSnapshot', () => {
   it('a fresh tree is racy: its files are recorded with the hash of the bytes they must hold', () => {
     const out = tree();
-    const snapshot = takeSnapshot(out, (path) => (path === 'c1/ns/a.yaml' ? sha256Hex('kind: A\n') : undefined))!;
+    const snapshot = takeSnapshot(out, (path) => (path === 'c1/ns/a.yaml' ? sha256('kind: A\n') : undefined))!;
     expect(Object.keys(snapshot.racy).sort()).toEqual(['c1/ns/a.yaml', 'c1/ns/b.yaml', 'c2/x.yaml', 'meshforge-provenance.json']);
-    expect(snapshot.racy['c2/x.yaml']).toBe(sha256Hex('kind: X\n'));
+    expect(snapshot.racy['c2/x.yaml']).toBe(sha256('kind: X\n'));
     expect(snapshot.entries).toBe(8);
     const checked = checkSnapshot(out, snapshot);
     expect(checked.match).toBe(true);
@@ -190,14 +190,14 @@ describe('takeSnapshot and checkSnapshot', () => {
 
   it('a racy file whose bytes are not what the run meant to write is a miss (changed between the write and the snapshot)', () => {
     const out = tree();
-    const snapshot = takeSnapshot(out, (path) => (path === 'c1/ns/a.yaml' ? sha256Hex('kind: Z\n') : undefined))!;
+    const snapshot = takeSnapshot(out, (path) => (path === 'c1/ns/a.yaml' ? sha256('kind: Z\n') : undefined))!;
     expect(checkSnapshot(out, snapshot).match).toBe(false);
   });
 
   it('the racy rule: a wrong recorded hash is caught only while the file is racy (a same-tick change stat cannot see)', () => {
     const out = tree();
     const real = takeSnapshot(out, () => undefined)!;
-    const wrong = { ...real.racy, 'c2/x.yaml': sha256Hex('kind: Y\n') };
+    const wrong = { ...real.racy, 'c2/x.yaml': sha256('kind: Y\n') };
     // Snapshot time at the files' own times: racy, so the bytes are read and the lie is caught.
     expect(checkSnapshot(out, { ...real, racy: wrong }).match).toBe(false);
     // A racy file missing from the record is a miss too.

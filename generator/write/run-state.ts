@@ -2,14 +2,16 @@ import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, type BigIntStats } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Report } from '../report/types.js';
+import { sha256 } from './provenance.js';
 
 /**
  * The run-state cache of `meshforge generate`: what make, ninja and git's index do. A run that ends with the output
  * folder and the ledger exactly as the config wants them records (1) a fingerprint of everything that decides what
  * the run writes and prints, (2) a stat snapshot of the output folder and (3) what the run printed. The next run with
  * the same fingerprint whose output folder still matches the snapshot prints the recorded output and stops, without
- * parsing the config, rendering or reading the tree. Anything unexpected (a missing, unreadable, corrupt or older
- * state file) is a miss, never an error: the cache can only skip work, not change a result.
+ * parsing the config or rendering, and without reading the files stat can vouch for. Anything unexpected (a missing,
+ * unreadable, corrupt or older state file) is a miss, never an error: the cache can only skip work, not change a
+ * result.
  */
 
 /** Bumped whenever the state file's shape or meaning changes: an older file is then a miss. */
@@ -65,9 +67,6 @@ export interface RunState {
 /** Written into the state folder: git ignores everything in it, this file included. */
 export const STATE_GITIGNORE = '# Written by meshforge: the run-state cache of `meshforge generate` is local to this checkout.\n*\n';
 
-export function sha256Hex(data: string | Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
-}
 
 /** Everything that decides what `generate` writes and prints, besides the output folder's content. */
 export interface FingerprintInputs {
@@ -228,7 +227,7 @@ export function takeSnapshot(outDir: string, intended: (path: string) => string 
   const racy: Record<string, string> = {};
   for (const entry of entries) {
     if (!isRacy(entry, takenAt)) continue;
-    racy[entry.path] = intended(entry.path) ?? sha256Hex(readFileSync(join(abs, entry.path)));
+    racy[entry.path] = intended(entry.path) ?? sha256(readFileSync(join(abs, entry.path)));
   }
   return { takenAtNs: takenAt.toString(), entries: entries.length, digest: treeDigest(entries), racy };
 }
@@ -257,7 +256,7 @@ export function checkSnapshot(outDir: string, snapshot: TreeSnapshot): SnapshotC
   for (const entry of entries) {
     if (!isRacy(entry, takenAt)) continue;
     const expected = snapshot.racy[entry.path];
-    if (expected === undefined || sha256Hex(readFileSync(join(abs, entry.path))) !== expected) return { match: false };
+    if (expected === undefined || sha256(readFileSync(join(abs, entry.path))) !== expected) return { match: false };
     verified++;
     if (isRacy(entry, now)) stillRacy[entry.path] = expected;
   }
@@ -267,7 +266,7 @@ export function checkSnapshot(outDir: string, snapshot: TreeSnapshot): SnapshotC
 
 /** Where the state of one output folder lives: `.meshforge/state/` beside the config (git-ignored). */
 export function runStateFile(configFile: string, outDir: string): string {
-  return join(dirname(resolve(configFile)), '.meshforge', 'state', `generate-${sha256Hex(resolve(outDir)).slice(0, 16)}.json`);
+  return join(dirname(resolve(configFile)), '.meshforge', 'state', `generate-${sha256(resolve(outDir)).slice(0, 16)}.json`);
 }
 
 function isRecordedOutput(value: unknown): value is RecordedOutput {

@@ -300,7 +300,8 @@ export function hasChanges(changes: TreeChanges): boolean {
   return changes.added.length + changes.changed.length + changes.removed.length + changes.conflicts.length > 0;
 }
 
-function sidePaths(outDir: string) {
+/** The folders beside the output folder that a write builds (stage) and parks the old tree in (old). */
+export function sidePaths(outDir: string) {
   const abs = resolve(outDir);
   const parent = dirname(abs);
   const name = basename(abs);

@@ -280,6 +280,14 @@ describe('generate: the run-state cache', () => {
     expect(existsSync(join(dir, '.clusters.meshforge-lock'))).toBe(false);
   });
 
+  it('records no state inside the output folder it describes (--out .)', () => {
+    const dir = warningWorkspace();
+    for (let run = 0; run < 3; run++) expect(gen(dir, '--out', '.').status).toBe(0);
+    expect(existsSync(join(dir, '.meshforge', 'state'))).toBe(false);
+    const again = gen(dir, '--out', '.');
+    expect(again.stdout).toBe(gen(dir, '--out', '.', '--no-cache').stdout);
+  });
+
   it('--no-cache neither reads nor records a state; --help documents it', () => {
     const fresh = warningWorkspace();
     expect(gen(fresh, '--no-cache').status).toBe(0);

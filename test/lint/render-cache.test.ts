@@ -14,6 +14,9 @@ import type { CliIO } from '../../generator/cli/io.js';
 import { loadConfigFile } from '../../generator/config/load.js';
 import { SourceRegistry } from '../../generator/diagnostics/sources.js';
 import { loadManifests, renderPays, type LoadStats } from '../../generator/lint/load-manifests.js';
+import { planRenderedTree } from '../../generator/lint/rendered-tree.js';
+import { MANIFEST_LIMITS } from '../../generator/load/limits.js';
+import { parseYaml } from '../../generator/load/yaml.js';
 import { packagePath } from '../../generator/paths.js';
 import { generatedProject, run, type Run } from '../check/helpers.js';
 
@@ -122,6 +125,22 @@ describe('lint fast path: same output as parsing every file', () => {
     expect(loaded.stats).toMatchObject({ trees: 0, rendered: 0 });
   });
 
+  it('every planned file parses, as lint parses it, to exactly one document: the object the fast path takes', () => {
+    for (const dir of [example, synthetic]) {
+      const loaded = loadConfigFile(join(dir, 'mesh.config.yaml'), new SourceRegistry());
+      if (!loaded.ok) throw new Error('the config did not load');
+      const tree = planRenderedTree(loaded.value.model, join(dir, 'mesh.config.yaml'));
+      expect(tree?.size).toBeGreaterThan(0);
+      for (const path of tree!.paths()) {
+        const intended = tree!.get(path)!;
+        const parsed = parseYaml({ file: path, text: intended.render() }, { limits: MANIFEST_LIMITS, sources: new SourceRegistry() });
+        expect(parsed.ok, path).toBe(true);
+        if (!parsed.ok) continue;
+        expect(parsed.value.documents.map((d) => d.value), path).toStrictEqual(intended.documents);
+      }
+    }
+  });
+
   it('renderPays: the whole tree, or at least an eighth of the cluster folders', () => {
     expect(renderPays('all', 500)).toBe(true);
     expect(renderPays(1, 3)).toBe(true);
@@ -167,6 +186,20 @@ describe('lint fast path: same output as parsing every file', () => {
   it('a single file and a namespace folder inside the tree: identical output', () => {
     expect(expectSame(example, ['clusters/cluster1/bar']).code).toBe(0);
     expect(expectSame(edited, ['clusters/c002', 'clusters/c001/ns-02/dup.yaml', '--format', 'json']).code).toBe(1);
+  });
+
+  it('a tree written to a folder not named clusters/: each file keeps its cluster (no cross-cluster false positives)', () => {
+    const elsewhere = mkdtempSync(join(tmpdir(), 'meshforge-render-cache-out-'));
+    temps.push(elsewhere);
+    cpSync(join(synthetic, 'mesh.config.yaml'), join(elsewhere, 'mesh.config.yaml'));
+    cpSync(join(synthetic, 'mesh.lock.yaml'), join(elsewhere, 'mesh.lock.yaml'));
+    expect(run(elsewhere, ['generate', '--out', 'gitops']).code).toBe(0);
+    // VIPs are unique per cluster, not across the fleet: without the tree's clusters every import would collide.
+    const result = expectSame(elsewhere, ['gitops', '--format', 'json']);
+    expect(result.code).toBe(0);
+    expect((JSON.parse(result.stdout) as JsonReport).summary.errors).toBe(0);
+    const sharded = run(elsewhere, ['lint', 'gitops', '--format', 'json', '--shard', '2/3']);
+    expect(sharded.code).toBe(0);
   });
 
   it('--parse-all is documented in --help', () => {

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { RULES } from '../../../policies/index.js';
 import { DRIFT_RULE, runCheck, type CheckResult } from '../../check/index.js';
 import { DEFAULT_CONFIG_FILE } from '../../config/load.js';
-import { parseShard, type Shard } from '../../pipeline/generate.js';
+import type { Shard } from '../../pipeline/generate.js';
 import { ENGINE_CHECKS } from '../../lint/engine-checks.js';
 import { PKI_RULES } from '../../pki/verify.js';
 import { shouldColor } from '../../report/color.js';
@@ -17,7 +17,7 @@ import { TreeError } from '../../write/tree.js';
 import type { CommandContext } from '../context.js';
 import { CliError, EXIT, environmentError, usageError } from '../exit.js';
 import type { CliIO } from '../io.js';
-import { formatOption, statusStream } from '../output.js';
+import { formatOption, maxWarningsOption, shardOption, statusStream } from '../output.js';
 
 interface CheckFlags extends ValidatorFlags {
   readonly config: string;
@@ -27,17 +27,6 @@ interface CheckFlags extends ValidatorFlags {
   readonly maxWarnings?: number;
   readonly timings?: boolean;
   readonly shard?: Shard;
-}
-
-function shardArgument(value: string): Shard {
-  const shard = parseShard(value);
-  if (!shard) throw new InvalidArgumentError('expected i/n with 1 <= i <= n, e.g. 2/4.');
-  return shard;
-}
-
-function parseCount(value: string): number {
-  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a whole number of 0 or more.');
-  return Number(value);
 }
 
 /** Every rule check can report, for formats that list them (SARIF). */
@@ -63,9 +52,9 @@ export function registerCheck(program: Command, ctx: CommandContext): void {
     .option('-o, --out <dir>', 'the generated tree to check for drift', `${DEFAULT_OUT_DIR}/`)
     .addOption(formatOption())
     .option('--pki <dir>', 'the PKI folder to verify (default: mesh.ca.pkiDir next to the config; skipped when it does not exist)')
-    .addOption(new Option('--max-warnings <n>', 'fail (exit 1) when there are more than n warnings').argParser(parseCount))
+    .addOption(maxWarningsOption())
     .option('--timings', 'print how long each stage took to stderr')
-    .addOption(new Option('--shard <i/n>', 'check only shard i of n: the clusters sorted by name and dealt round-robin, as `generate --shard`').argParser(shardArgument));
+    .addOption(shardOption('check only shard i of n: the clusters sorted by name and dealt round-robin, as `generate --shard`'));
   addValidatorOptions(command);
   command
     .addHelpText(

@@ -1,11 +1,11 @@
 import { existsSync, lstatSync, mkdirSync, readFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { checkResources } from '../../check/resources.js';
 import { DEFAULT_CONFIG_FILE } from '../../config/load.js';
 import { hasErrors } from '../../diagnostics/result.js';
 import { SourceRegistry } from '../../diagnostics/sources.js';
-import { defaultLockFile, parseShard, planGenerate, type GeneratePlan, type Shard } from '../../pipeline/generate.js';
+import { defaultLockFile, planGenerate, type GeneratePlan, type Shard } from '../../pipeline/generate.js';
 import { packageRoot, packageVersion } from '../../paths.js';
 import { DEFAULT_OUT_DIR } from '../../render/render.js';
 import { shouldColor } from '../../report/color.js';
@@ -17,11 +17,11 @@ import { findKubeconform, KUBECONFORM_ENV } from '../../validate/kubeconform.js'
 import { acquireOutputLock, describeHolder, LockError, outputLockPath, type OutputLock } from '../../write/lock.js';
 import { PROVENANCE_FILE, sha256 } from '../../write/provenance.js';
 import { checkSnapshot, inputFingerprint, readRunState, RUN_STATE_FORMAT, runStateFile, takeSnapshot, toolFingerprint, writeRunState, type RecordedOutput, type RunState } from '../../write/run-state.js';
-import { compareTree, hasChanges, TreeError, writeFileAtomic, writeTree, type TreeChanges } from '../../write/tree.js';
+import { compareTree, hasChanges, sidePaths, TreeError, writeFileAtomic, writeTree, type TreeChanges } from '../../write/tree.js';
 import { CliError, EXIT, environmentError, usageError } from '../exit.js';
 import type { CommandContext } from '../context.js';
 import type { OutputStream } from '../io.js';
-import { formatOption, printReport, statusStream } from '../output.js';
+import { formatOption, printReport, shardOption, statusStream } from '../output.js';
 
 interface GenerateFlags extends ValidatorFlags {
   config: string;
@@ -34,12 +34,6 @@ interface GenerateFlags extends ValidatorFlags {
   shard?: Shard;
   /** false with --no-cache. */
   cache: boolean;
-}
-
-function shardOption(value: string): Shard {
-  const shard = parseShard(value);
-  if (!shard) throw new InvalidArgumentError('expected i/n with 1 <= i <= n, e.g. 2/8.');
-  return shard;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -174,6 +168,16 @@ function cacheableValidator(options: ValidatorOptions | null): 'none' | 'embedde
 interface RunCache {
   readonly file: string;
   readonly fingerprint: string;
+  /** The config as the fingerprint saw it, decoded as the loader decodes it. */
+  readonly configText: string;
+}
+
+/**
+ * Whether the plan was made from the config the fingerprint hashed: the config is read again when planning, and an
+ * edit saved in between must not be recorded under the old config's fingerprint.
+ */
+function plannedFromFingerprint(cache: RunCache, plan: GeneratePlan, configFile: string): boolean {
+  return plan.sources.get(configFile)?.text === cache.configText;
 }
 
 /**
@@ -208,7 +212,11 @@ function openRunCache(flags: GenerateFlags, outDir: string, ledger: Buffer | und
         kubeconformTimeout: flags.kubeconformTimeout,
       },
     });
-    return { file: runStateFile(flags.config, outDir), fingerprint };
+    const file = runStateFile(flags.config, outDir);
+    // A state folder inside the output folder would be part of the tree it describes (and a file meshforge did not
+    // generate there): no cache for such a layout (e.g. --out .).
+    if (file.startsWith(`${resolve(outDir)}${sep}`)) return undefined;
+    return { file, fingerprint, configText: new TextDecoder('utf-8', { ignoreBOM: false }).decode(config) };
   } catch {
     return undefined;
   }
@@ -219,8 +227,8 @@ function openRunCache(flags: GenerateFlags, outDir: string, ledger: Buffer | und
  * waits for it or cleans up, so the cache stays out of the way.
  */
 function busy(outDir: string): boolean {
-  const abs = resolve(outDir);
-  const side = [outputLockPath(outDir), join(dirname(abs), `.${basename(abs)}.meshforge-new`), join(dirname(abs), `.${basename(abs)}.meshforge-old`)];
+  const { stage, old } = sidePaths(outDir);
+  const side = [outputLockPath(outDir), stage, old];
   return side.some((path) => {
     try {
       lstatSync(path);
@@ -258,7 +266,7 @@ function replay(io: CommandContext['io'], format: string, recorded: RecordedOutp
 }
 
 /** Records the state after an up-to-date result or a successful write. Never fails the run. */
-function recordRunState(cache: RunCache, outDir: string, files: GeneratePlan['files'], outputs: RunState['outputs']): void {
+function recordRunState(cache: RunCache, outDir: string, files: GeneratePlan['files'], outputs: RunState['outputs'], disturbed: () => boolean = () => false): void {
   try {
     const byPath = new Map(files.map((f) => [f.path, f]));
     const intended = (path: string) => {
@@ -267,7 +275,8 @@ function recordRunState(cache: RunCache, outDir: string, files: GeneratePlan['fi
     };
     // Every planned file and the index must be there: the recorded output says the tree is complete.
     const snapshot = takeSnapshot(outDir, intended, [...byPath.keys(), PROVENANCE_FILE]);
-    if (snapshot) writeRunState(cache.file, { format: RUN_STATE_FORMAT, fingerprint: cache.fingerprint, snapshot, outputs });
+    // A writer that took the lock while the snapshot was being taken may have changed what it saw: record nothing.
+    if (snapshot && !disturbed()) writeRunState(cache.file, { format: RUN_STATE_FORMAT, fingerprint: cache.fingerprint, snapshot, outputs });
   } catch {
     // A state that cannot be recorded only costs the next run its shortcut.
   }
@@ -282,7 +291,7 @@ export function registerGenerate(program: Command, ctx: CommandContext): void {
       .option('-o, --out <dir>', 'the output folder', `${DEFAULT_OUT_DIR}/`)
       .option('--check', 'write nothing; list files that differ from what the config generates and exit 1 if any do')
       .option('--cluster <name>', 'only this cluster (repeatable); other clusters\' folders are left as they are', collect, [])
-      .option('--shard <i/n>', 'only shard i of n: the clusters sorted by name and dealt round-robin (for a CI matrix; not with --cluster)', shardOption)
+      .addOption(shardOption('only shard i of n: the clusters sorted by name and dealt round-robin (for a CI matrix; not with --cluster)'))
       .option('--reclaim', 'hand VIPs freed by removed hosts to new hosts (by default they stay reserved)')
       .option('--lock-timeout <seconds>', 'wait this long for another run writing the same folder to finish', parseSeconds, 30)
       .option('--no-cache', 'neither read nor record the run-state cache (.meshforge/state/ beside the config) that lets a no-op run skip the work')
@@ -368,7 +377,7 @@ build, on an output folder that still matches the snapshot, prints the same outp
         if (!drift) {
           status.write(upToDateText(plan));
           // Recorded only when no writer holds the folder: what was compared is then what the snapshot sees.
-          if (cache && printed && lockBefore === ledgerRead && !busy(outDir)) recordRunState(cache, outDir, plan.files, { check: { report: printed, status: upToDateText(plan) } });
+          if (cache && printed && lockBefore === ledgerRead && plannedFromFingerprint(cache, plan, flags.config) && !busy(outDir)) recordRunState(cache, outDir, plan.files, { check: { report: printed, status: upToDateText(plan) } }, () => busy(outDir));
           ctx.exitCode = EXIT.ok;
           return;
         }
@@ -422,7 +431,7 @@ build, on an output folder that still matches the snapshot, prints the same outp
         // the ledger it reads) and, for shard 1, no pruned orphan folder (it is named in the shard's header line).
         const names = new Set(plan.model.clusters.map((c) => c.name));
         const orphans = (plan.scope ?? []).some((c) => !names.has(c));
-        if (cache && printed && !replanned && !lockChanged && lockBefore === ledgerRead && (!hasChanges(changes) || !orphans)) {
+        if (cache && printed && !replanned && !lockChanged && lockBefore === ledgerRead && plannedFromFingerprint(cache, plan, flags.config) && (!hasChanges(changes) || !orphans)) {
           const noop: TreeChanges = { added: [], changed: [], removed: [], unchanged: 0, foreign: changes.foreign, conflicts: [] };
           const status = collector();
           writeStatus(status, plan, noop, `meshforge generate: ${outDir}/ from ${flags.config}${scoped()}\n`, `  ${plan.lock.path}: unchanged\n`, outDir);

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { DEFAULT_CONFIG_FILE, loadConfigFile } from '../../config/load.js';
 import { SourceRegistry } from '../../diagnostics/sources.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
@@ -8,7 +8,7 @@ import { ENGINE_CHECKS } from '../../lint/engine-checks.js';
 import { checkResources } from '../../check/resources.js';
 import { suggestRule } from '../../lint/engine.js';
 import { clusterFromPath, findingCluster, loadManifests, shardOwner } from '../../lint/load-manifests.js';
-import { parseShard, type Shard } from '../../pipeline/generate.js';
+import type { Shard } from '../../pipeline/generate.js';
 import type { MeshModel } from '../../model/types.js';
 import { shouldColor } from '../../report/color.js';
 import { findFormatter, formatNames } from '../../report/formats.js';
@@ -19,7 +19,7 @@ import { RULES } from '../../../policies/index.js';
 import type { CommandContext } from '../context.js';
 import { EXIT, usageError } from '../exit.js';
 import type { CliIO } from '../io.js';
-import { formatOption, statusStream } from '../output.js';
+import { formatOption, maxWarningsOption, shardOption, statusStream } from '../output.js';
 
 interface LintOptions extends ValidatorFlags {
   readonly cluster?: string;
@@ -31,17 +31,6 @@ interface LintOptions extends ValidatorFlags {
   readonly shard?: Shard;
   /** --parse-all: no fast path for generated files. */
   readonly parseAll?: boolean;
-}
-
-function shardArgument(value: string): Shard {
-  const shard = parseShard(value);
-  if (!shard) throw new InvalidArgumentError('expected i/n with 1 <= i <= n, e.g. 2/4.');
-  return shard;
-}
-
-function parseCount(value: string): number {
-  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a whole number of 0 or more.');
-  return Number(value);
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -76,10 +65,10 @@ export function registerLint(program: Command, ctx: CommandContext): void {
       .option('--cluster <name>', 'cluster of files whose path has no clusters/<name>/ segment')
       .option('-c, --config <file>', `mesh config for VIP ranges, services, severity overrides and exceptions (default: ./${DEFAULT_CONFIG_FILE} if present)`)
       .addOption(formatOption())
-      .addOption(new Option('--max-warnings <n>', 'fail (exit 1) when there are more than n warnings').argParser(parseCount))
+      .addOption(maxWarningsOption())
       .option('--list-suppressed', 'also list the findings silenced by annotations or policies.exceptions')
       .option('--rule <id>', 'run only this rule (repeatable)', collect, [])
-      .addOption(new Option('--shard <i/n>', "report only shard i of n: the clusters sorted by name and dealt round-robin, as `generate --shard` (every shard still reads and checks the whole fleet)").argParser(shardArgument))
+      .addOption(shardOption("report only shard i of n: the clusters sorted by name and dealt round-robin, as `generate --shard` (every shard still reads and checks the whole fleet)"))
       .option('--parse-all', 'parse every file, even files of a generated tree whose bytes equal what the config renders (the fast path is off)'),
   )
     .addHelpText(
@@ -147,7 +136,7 @@ Exit codes: 0 no errors, 1 errors found (or more warnings than --max-warnings), 
       // A shard reports the findings on its clusters' resources; the fleet is the config's clusters, else the folders read.
       const fleet = model ? model.clusters.map((c) => c.name) : [...new Set(fileList.map((f) => clusterFromPath(f)).filter((c) => c !== undefined))];
       const owns = options.shard ? shardOwner(fleet, options.shard) : undefined;
-      const mine = <T extends Diagnostic>(diagnostics: readonly T[]): T[] => (owns ? diagnostics.filter((d) => owns(findingCluster(d))) : [...diagnostics]);
+      const mine = <T extends Diagnostic>(diagnostics: readonly T[]): T[] => (owns ? diagnostics.filter((d) => owns(findingCluster(d, loadedConfigFile))) : [...diagnostics]);
       if (!manifests.ok) {
         const shown = mine(manifests.diagnostics);
         print(io, options.format, buildReport('lint', shown, sources));
@@ -161,7 +150,7 @@ Exit codes: 0 no errors, 1 errors found (or more warnings than --max-warnings), 
       // Schemas run unless --no-schema, or --rule narrowed the run to some policy rules.
       const validatorOptions = options.rule.length > 0 ? null : validatorOptionsFromFlags(options, io.env);
       const result = await checkResources(manifests.value, { ...(model ? { model } : {}), rules, validator: validatorOptions ? await createValidator(validatorOptions) : null });
-      const suppressedFindings = owns ? result.suppressed.filter((s) => owns(findingCluster(s.diagnostic))) : result.suppressed;
+      const suppressedFindings = owns ? result.suppressed.filter((s) => owns(findingCluster(s.diagnostic, loadedConfigFile))) : result.suppressed;
       const report = buildReport('lint', mine([...extra, ...manifests.diagnostics, ...result.diagnostics]), sources, suppressedFindings.length);
       const suppressed: PrintedSuppression[] | undefined = options.listSuppressed
         ? resolveDiagnostics(
