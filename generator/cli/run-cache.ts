@@ -1,0 +1,161 @@
+import { lstatSync, readFileSync } from 'node:fs';
+import { resolve, sep } from 'node:path';
+import type { GeneratePlan, Shard } from '../pipeline/generate.js';
+import { packageRoot, packageVersion } from '../paths.js';
+import { shouldColor } from '../report/color.js';
+import { findFormatter } from '../report/formats.js';
+import { validatorOptionsFromFlags, type ValidatorFlags, type ValidatorOptions } from '../validate/index.js';
+import { findKubeconform, KUBECONFORM_ENV } from '../validate/kubeconform.js';
+import { outputLockPath } from '../write/lock.js';
+import { PROVENANCE_FILE, sha256 } from '../write/provenance.js';
+import { checkSnapshot, inputFingerprint, readRunState, RUN_STATE_FORMAT, runStateFile, takeSnapshot, toolFingerprint, writeRunState, type RecordedOutput, type RunState } from '../write/run-state.js';
+import { sidePaths } from '../write/tree.js';
+import type { CliIO } from './io.js';
+import { statusStream } from './output.js';
+
+/**
+ * The run-state cache as `meshforge generate` uses it (docs/generator.md, "Run state cache"): which runs may be
+ * cached, the fingerprint of a run's inputs, taking a recorded result, replaying it, and recording a new one. The
+ * state itself (fingerprints, snapshots, the state file) is generator/write/run-state.ts.
+ */
+
+/** The flags of a generate run that decide what it writes and prints (all of them but --format and --lock-timeout). */
+export interface CachedRunFlags extends ValidatorFlags {
+  readonly config: string;
+  readonly out: string;
+  readonly cluster: readonly string[];
+  readonly shard?: Shard;
+  readonly reclaim?: boolean;
+}
+
+/**
+ * The validator a cacheable run uses: none (--no-schema) or the embedded schemas, which ship with meshforge and so are
+ * covered by its fingerprint. A run that would use kubeconform is never cached: its verdicts depend on a binary and on
+ * schema locations (by default on the network) that meshforge cannot fingerprint.
+ */
+function cacheableValidator(options: ValidatorOptions | null): 'none' | 'embedded' | undefined {
+  if (!options) return 'none';
+  if (options.choice === 'embedded') return 'embedded';
+  if (options.choice !== 'auto') return undefined;
+  const named = options.kubeconformPath ?? options.env[KUBECONFORM_ENV];
+  if (named !== undefined && named !== '') return undefined;
+  return findKubeconform(undefined, options.env) === undefined ? 'embedded' : undefined;
+}
+
+export interface RunCache {
+  readonly file: string;
+  readonly fingerprint: string;
+  /** The config as the fingerprint saw it, decoded as the loader decodes it. */
+  readonly configText: string;
+}
+
+/**
+ * Whether the plan was made from the config the fingerprint hashed: the config is read again when planning, and an
+ * edit saved in between must not be recorded under the old config's fingerprint.
+ */
+export function plannedFromFingerprint(cache: RunCache, plan: GeneratePlan, configFile: string): boolean {
+  return plan.sources.get(configFile)?.text === cache.configText;
+}
+
+/**
+ * The cache of this run: its state file and the fingerprint of its inputs. Undefined when the run cannot be cached
+ * (kubeconform, flags the normal path will reject, an unreadable config: the normal path reports those).
+ */
+export function openRunCache(flags: CachedRunFlags, outDir: string, ledger: Buffer | undefined, env: NodeJS.ProcessEnv): RunCache | undefined {
+  try {
+    const validator = cacheableValidator(validatorOptionsFromFlags(flags, env));
+    if (validator === undefined) return undefined;
+    const config = readFileSync(flags.config);
+    const fingerprint = inputFingerprint({
+      config,
+      ledger,
+      outDir: resolve(outDir),
+      cwd: process.cwd(),
+      version: packageVersion(),
+      tool: toolFingerprint(packageRoot()),
+      // Not --format: the recorded report is formatted at replay time, so one state serves every format.
+      flags: {
+        config: flags.config,
+        out: flags.out,
+        cluster: flags.cluster,
+        shard: flags.shard ? `${flags.shard.index}/${flags.shard.count}` : undefined,
+        reclaim: flags.reclaim ?? false,
+        validator,
+        validatorFlag: flags.validator,
+        schema: flags.schema,
+        kubeconform: flags.kubeconform,
+        schemaLocation: flags.schemaLocation,
+        kubernetesVersion: flags.kubernetesVersion,
+        kubeconformTimeout: flags.kubeconformTimeout,
+      },
+    });
+    const file = runStateFile(flags.config, outDir);
+    // A state folder inside the output folder would be part of the tree it describes (and a file meshforge did not
+    // generate there): no cache for such a layout (e.g. --out .).
+    if (file.startsWith(`${resolve(outDir)}${sep}`)) return undefined;
+    return { file, fingerprint, configText: new TextDecoder('utf-8', { ignoreBOM: false }).decode(config) };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Another run is at work on the folder (its lock is held) or a killed run left its side folders: the normal path
+ * waits for it or cleans up, so the cache stays out of the way.
+ */
+export function busy(outDir: string): boolean {
+  const { stage, old } = sidePaths(outDir);
+  const side = [outputLockPath(outDir), stage, old];
+  return side.some((path) => {
+    try {
+      lstatSync(path);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** The recorded output when the state matches: same fingerprint, no other run at work, the tree as snapshotted. */
+export function cachedOutput(cache: RunCache, outDir: string, kind: 'write' | 'check'): RecordedOutput | undefined {
+  try {
+    const state = readRunState(cache.file);
+    const recorded = state?.outputs[kind];
+    if (!state || !recorded || state.fingerprint !== cache.fingerprint || busy(outDir)) return undefined;
+    const checked = checkSnapshot(outDir, state.snapshot);
+    if (!checked.match) return undefined;
+    // Racy files were read and verified: record the fresher snapshot so the next run need not read them again.
+    if (checked.refreshed) writeRunState(cache.file, { ...state, snapshot: checked.refreshed });
+    return recorded;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Prints a recorded output exactly as printReport and the status lines did. False when the format is unknown. */
+export function replay(io: CliIO, format: string, recorded: RecordedOutput): boolean {
+  const formatter = findFormatter(format);
+  if (!formatter) return false;
+  const text = formatter.format(recorded.report, { color: shouldColor(io.stdout, io.env) });
+  if (text !== '') io.stdout.write(text);
+  statusStream(io, format).write(recorded.status);
+  return true;
+}
+
+/** Records the state after an up-to-date result or a successful write. Never fails the run. */
+export function recordRunState(cache: RunCache, outDir: string, files: GeneratePlan['files'], outputs: RunState['outputs'], disturbed: () => boolean = () => false): void {
+  try {
+    const byPath = new Map(files.map((f) => [f.path, f]));
+    const intended = (path: string) => {
+      const file = byPath.get(path);
+      return file ? sha256(file.content) : undefined;
+    };
+    // Every planned file and the index must be there: the recorded output says the tree is complete.
+    const snapshot = takeSnapshot(outDir, intended, [...byPath.keys(), PROVENANCE_FILE]);
+    // A writer that took the lock while the snapshot was being taken may have changed what it saw: record nothing.
+    if (snapshot && !disturbed()) writeRunState(cache.file, { format: RUN_STATE_FORMAT, fingerprint: cache.fingerprint, snapshot, outputs });
+  } catch {
+    // A state that cannot be recorded only costs the next run its shortcut.
+  }
+}
+
