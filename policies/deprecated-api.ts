@@ -1,5 +1,5 @@
-import { asRecord, get, recordItems } from '../generator/lint/access.js';
-import type { Rule } from '../generator/lint/rule.js';
+import { asRecord, get, recordItems } from '../generator/manifest/access.js';
+import type { Rule } from './utils/rule.js';
 
 /** Istio kinds served as networking.istio.io/v1 since Istio 1.22; EnvoyFilter and ProxyConfig are only v1alpha3/v1beta1. */
 const NETWORKING_V1 = new Set(['VirtualService', 'DestinationRule', 'Gateway', 'ServiceEntry', 'Sidecar', 'WorkloadEntry', 'WorkloadGroup']);

@@ -1,7 +1,7 @@
-import { asString, get } from '../generator/lint/access.js';
-import { HostRegistry, isWildcard, namespaceOf } from '../generator/lint/hosts.js';
-import type { Rule } from '../generator/lint/rule.js';
-import { destinationsOf } from '../generator/lint/traffic.js';
+import { asString, get } from '../generator/manifest/access.js';
+import { HostRegistry, isWildcard, namespaceOf } from './utils/hosts.js';
+import type { Rule } from './utils/rule.js';
+import { destinationsOf } from './utils/traffic.js';
 
 const rule: Rule = {
   meta: {

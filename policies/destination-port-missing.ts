@@ -1,6 +1,6 @@
-import { HostRegistry, namespaceOf, portsOf } from '../generator/lint/hosts.js';
-import type { Rule } from '../generator/lint/rule.js';
-import { destinationsOf } from '../generator/lint/traffic.js';
+import { HostRegistry, namespaceOf, portsOf } from './utils/hosts.js';
+import type { Rule } from './utils/rule.js';
+import { destinationsOf } from './utils/traffic.js';
 
 const rule: Rule = {
   meta: {

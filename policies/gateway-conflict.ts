@@ -1,7 +1,7 @@
-import { selectorKey, serversOf, type ServerHost } from '../generator/lint/gateways.js';
-import { hostsOverlap } from '../generator/lint/hosts.js';
-import type { LintResource, Rule } from '../generator/lint/rule.js';
-import { byCluster, compareResources, describe } from '../generator/lint/traffic.js';
+import { selectorKey, serversOf, type ServerHost } from './utils/gateways.js';
+import { hostsOverlap } from './utils/hosts.js';
+import type { LintResource, Rule } from './utils/rule.js';
+import { byCluster, compareResources, describe } from './utils/traffic.js';
 
 const rule: Rule = {
   meta: {

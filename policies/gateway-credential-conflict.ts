@@ -1,6 +1,6 @@
-import { selectorKey, serversOf } from '../generator/lint/gateways.js';
-import type { LintResource, Rule } from '../generator/lint/rule.js';
-import { byCluster, compareResources, describe } from '../generator/lint/traffic.js';
+import { selectorKey, serversOf } from './utils/gateways.js';
+import type { LintResource, Rule } from './utils/rule.js';
+import { byCluster, compareResources, describe } from './utils/traffic.js';
 
 const rule: Rule = {
   meta: {

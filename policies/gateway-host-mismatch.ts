@@ -1,8 +1,8 @@
-import { get, stringItems } from '../generator/lint/access.js';
-import { findGateway, gatewayRefsOf, serversOf } from '../generator/lint/gateways.js';
-import { hostsOverlap, namespaceOf, qualify } from '../generator/lint/hosts.js';
-import type { LintResource, Rule } from '../generator/lint/rule.js';
-import { byCluster } from '../generator/lint/traffic.js';
+import { get, stringItems } from '../generator/manifest/access.js';
+import { findGateway, gatewayRefsOf, serversOf } from './utils/gateways.js';
+import { hostsOverlap, namespaceOf, qualify } from './utils/hosts.js';
+import type { LintResource, Rule } from './utils/rule.js';
+import { byCluster } from './utils/traffic.js';
 
 const rule: Rule = {
   meta: {

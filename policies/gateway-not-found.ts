@@ -1,6 +1,6 @@
-import { findGateway, gatewayRefsOf } from '../generator/lint/gateways.js';
-import type { Rule } from '../generator/lint/rule.js';
-import { byCluster } from '../generator/lint/traffic.js';
+import { findGateway, gatewayRefsOf } from './utils/gateways.js';
+import type { Rule } from './utils/rule.js';
+import { byCluster } from './utils/traffic.js';
 
 const rule: Rule = {
   meta: {

@@ -1,4 +1,4 @@
-import type { Rule } from '../generator/lint/rule.js';
+import type { Rule } from './utils/rule.js';
 import deprecatedApi from './deprecated-api.js';
 import destinationHostNotFound from './destination-host-not-found.js';
 import destinationPortMissing from './destination-port-missing.js';

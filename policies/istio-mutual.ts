@@ -1,7 +1,7 @@
-import { asString, get } from '../generator/lint/access.js';
-import { HostRegistry, NO_SERVICES, hostCandidates, isClusterLocal, namespaceOf } from '../generator/lint/hosts.js';
-import type { Rule } from '../generator/lint/rule.js';
-import { tlsSettingsOf } from '../generator/lint/traffic.js';
+import { asString, get } from '../generator/manifest/access.js';
+import { HostRegistry, NO_SERVICES, hostCandidates, isClusterLocal, namespaceOf } from './utils/hosts.js';
+import type { Rule } from './utils/rule.js';
+import { tlsSettingsOf } from './utils/traffic.js';
 
 /**
  * Names Istio only ever resolves inside the mesh. Not every *.local name: corporate directories often use .local

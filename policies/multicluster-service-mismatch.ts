@@ -1,7 +1,7 @@
-import { asNumber, asRecord, asString, canonical, recordItems } from '../generator/lint/access.js';
-import { namespaceOf } from '../generator/lint/hosts.js';
-import type { LintResource, Rule } from '../generator/lint/rule.js';
-import { compareResources } from '../generator/lint/traffic.js';
+import { asNumber, asRecord, asString, canonical, recordItems } from '../generator/manifest/access.js';
+import { namespaceOf } from './utils/hosts.js';
+import type { LintResource, Rule } from './utils/rule.js';
+import { compareResources } from './utils/traffic.js';
 
 function shape(service: LintResource) {
   const spec = asRecord(service.object.spec);

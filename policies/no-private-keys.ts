@@ -1,6 +1,6 @@
 import type { DocPath } from '../generator/diagnostics/types.js';
-import { asRecord, isRecord } from '../generator/lint/access.js';
-import type { Rule } from '../generator/lint/rule.js';
+import { asRecord, isRecord } from '../generator/manifest/access.js';
+import type { Rule } from './utils/rule.js';
 
 const PEM_PRIVATE_KEY = /-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY( BLOCK)?-----/;
 /** Secret keys that by convention hold a private key: tls.key, ca-key.pem, key.pem, id_rsa. */

@@ -1,7 +1,7 @@
 import { parse } from 'yaml';
 import type { DocPath } from '../generator/diagnostics/types.js';
-import { asRecord, asString, get, isRecord, recordItems, type Json } from '../generator/lint/access.js';
-import type { LintResource, RuleContext, Rule } from '../generator/lint/rule.js';
+import { asRecord, asString, get, isRecord, recordItems, type Json } from '../generator/manifest/access.js';
+import type { LintResource, RuleContext, Rule } from './utils/rule.js';
 
 /** One place a cluster's mesh config is written, and the path of its meshConfig mapping. */
 interface MeshConfigSource {

@@ -1,5 +1,5 @@
-import { asNumber, isRecord, recordItems } from '../generator/lint/access.js';
-import type { Rule } from '../generator/lint/rule.js';
+import { asNumber, isRecord, recordItems } from '../generator/manifest/access.js';
+import type { Rule } from './utils/rule.js';
 
 const rule: Rule = {
   meta: {

@@ -1,6 +1,6 @@
-import { asList, asRecord, asString, recordItems, stringItems } from '../generator/lint/access.js';
-import { exportToOf, namespaceOf } from '../generator/lint/hosts.js';
-import type { Rule } from '../generator/lint/rule.js';
+import { asList, asRecord, asString, recordItems, stringItems } from '../generator/manifest/access.js';
+import { exportToOf, namespaceOf } from './utils/hosts.js';
+import type { Rule } from './utils/rule.js';
 
 /** Protocols the sidecar can route by name (Host header or SNI) without a VIP. */
 const NAMED_PROTOCOLS = new Set(['HTTP', 'HTTPS', 'HTTP2', 'GRPC', 'GRPC-WEB', 'TLS']);

@@ -1,7 +1,7 @@
-import { asNumber, asString, get, recordItems, stringItems } from '../generator/lint/access.js';
-import { exportsIntersect, exportToOf, namespaceOf } from '../generator/lint/hosts.js';
-import type { LintResource, Rule } from '../generator/lint/rule.js';
-import { byCluster, compareResources, describe } from '../generator/lint/traffic.js';
+import { asNumber, asString, get, recordItems, stringItems } from '../generator/manifest/access.js';
+import { exportsIntersect, exportToOf, namespaceOf } from './utils/hosts.js';
+import type { LintResource, Rule } from './utils/rule.js';
+import { byCluster, compareResources, describe } from './utils/traffic.js';
 
 const rule: Rule = {
   meta: {

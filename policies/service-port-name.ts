@@ -1,6 +1,6 @@
-import { asString, get, recordItems } from '../generator/lint/access.js';
-import { namespaceOf } from '../generator/lint/hosts.js';
-import type { Rule } from '../generator/lint/rule.js';
+import { asString, get, recordItems } from '../generator/manifest/access.js';
+import { namespaceOf } from './utils/hosts.js';
+import type { Rule } from './utils/rule.js';
 
 /** The protocol prefixes Istio's port naming convention understands (<protocol>[-<suffix>]). */
 const PROTOCOLS = ['http', 'http2', 'https', 'grpc', 'grpc-web', 'tcp', 'tls', 'udp', 'mongo', 'mysql', 'redis', 'thrift'] as const;

@@ -1,7 +1,7 @@
-import { get, labels } from '../generator/lint/access.js';
-import { namespaceOf } from '../generator/lint/hosts.js';
-import type { LintResource, Rule } from '../generator/lint/rule.js';
-import { byCluster, compareResources, describe } from '../generator/lint/traffic.js';
+import { get, labels } from '../generator/manifest/access.js';
+import { namespaceOf } from './utils/hosts.js';
+import type { LintResource, Rule } from './utils/rule.js';
+import { byCluster, compareResources, describe } from './utils/traffic.js';
 
 function selectorOf(sidecar: LintResource): Readonly<Record<string, string>> | undefined {
   const raw = get(sidecar.object, 'spec', 'workloadSelector', 'labels');

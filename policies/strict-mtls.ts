@@ -1,5 +1,5 @@
-import { asRecord, asString, get } from '../generator/lint/access.js';
-import type { Rule } from '../generator/lint/rule.js';
+import { asRecord, asString, get } from '../generator/manifest/access.js';
+import type { Rule } from './utils/rule.js';
 
 const WEAK = new Set(['PERMISSIVE', 'DISABLE']);
 

@@ -1,7 +1,7 @@
-import { asString, get, recordItems } from '../generator/lint/access.js';
-import { exportToOf, hostCandidates, hostMatches, isVisible, namespaceOf, qualify } from '../generator/lint/hosts.js';
-import type { Rule } from '../generator/lint/rule.js';
-import { byCluster, destinationsOf } from '../generator/lint/traffic.js';
+import { asString, get, recordItems } from '../generator/manifest/access.js';
+import { exportToOf, hostCandidates, hostMatches, isVisible, namespaceOf, qualify } from './utils/hosts.js';
+import type { Rule } from './utils/rule.js';
+import { byCluster, destinationsOf } from './utils/traffic.js';
 
 const rule: Rule = {
   meta: {

@@ -1,6 +1,6 @@
-import { asString, get } from '../generator/lint/access.js';
-import type { Rule } from '../generator/lint/rule.js';
-import { tlsSettingsOf } from '../generator/lint/traffic.js';
+import { asString, get } from '../generator/manifest/access.js';
+import type { Rule } from './utils/rule.js';
+import { tlsSettingsOf } from './utils/traffic.js';
 
 const rule: Rule = {
   meta: {

@@ -1,6 +1,6 @@
-import { get, stringItems } from '../generator/lint/access.js';
-import type { LintResource, Rule } from '../generator/lint/rule.js';
-import { byCluster, compareResources, describe } from '../generator/lint/traffic.js';
+import { get, stringItems } from '../generator/manifest/access.js';
+import type { LintResource, Rule } from './utils/rule.js';
+import { byCluster, compareResources, describe } from './utils/traffic.js';
 
 /** A /32 (or /128) written as a CIDR is the same single address. */
 function normalize(address: string): string {

@@ -1,5 +1,5 @@
-import { asRecord, canonical, isRecord, recordItems, type Json } from '../generator/lint/access.js';
-import type { Rule } from '../generator/lint/rule.js';
+import { asRecord, canonical, isRecord, recordItems, type Json } from '../generator/manifest/access.js';
+import type { Rule } from './utils/rule.js';
 
 /** Keys of a match entry that do not narrow it: a name is a label only. */
 const LABEL_KEYS = new Set(['name']);

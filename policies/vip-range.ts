@@ -1,7 +1,7 @@
-import { asRecord, get, stringItems } from '../generator/lint/access.js';
-import type { Rule } from '../generator/lint/rule.js';
-import { ISTIO_AUTO_ALLOCATION, overlaps, parseCidr } from '../generator/model/cidr.js';
-import type { Cidr } from '../generator/model/types.js';
+import { asRecord, get, stringItems } from '../generator/manifest/access.js';
+import type { Rule } from './utils/rule.js';
+import { ISTIO_AUTO_ALLOCATION, overlaps, parseCidr } from '../generator/core/cidr.js';
+import type { Cidr } from '../generator/core/cidr.js';
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}(\/(3[0-2]|[12]?\d))?$/;
 /** Class E: never routed, so an address here can only be a virtual IP. */

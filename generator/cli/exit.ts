@@ -1,3 +1,5 @@
+import type { ErrorKind } from '../core/errors.js';
+
 /** The exit-code contract shared by every command (README, "Exit codes"). */
 export const EXIT = {
   /** Everything passed. */
@@ -12,17 +14,10 @@ export const EXIT = {
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
-/** An error a command raises to stop with a clear message and a chosen exit code (never a stack trace). */
-export class CliError extends Error {
-  constructor(
-    readonly exitCode: ExitCode,
-    message: string,
-    readonly hint?: string,
-  ) {
-    super(message);
-    this.name = 'CliError';
-  }
-}
-
-export const usageError = (message: string, hint?: string) => new CliError(EXIT.invalid, message, hint);
-export const environmentError = (message: string, hint?: string) => new CliError(EXIT.environment, message, hint);
+/** The one place an error's kind becomes an exit code. A bug counts as an environment failure: it is not the input's fault. */
+export const EXIT_FOR_KIND: Readonly<Record<ErrorKind, ExitCode>> = {
+  'invalid-input': EXIT.invalid,
+  environment: EXIT.environment,
+  findings: EXIT.findings,
+  bug: EXIT.environment,
+};

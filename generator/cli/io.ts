@@ -1,3 +1,5 @@
+import { redactSecrets } from '../core/redact.js';
+
 /** What a command may touch of the outside world, so tests can run the CLI in-process. */
 export interface OutputStream {
   write(text: string): unknown;
@@ -25,4 +27,16 @@ export function processIO(): CliIO {
       return Buffer.concat(chunks);
     },
   };
+}
+
+/**
+ * The same IO with every line bound for stdout or stderr passed through redactSecrets: diagnostics, reports and
+ * status lines quote paths and URLs given by the user, and a token there must not reach a CI log.
+ */
+export function redactingIO(io: CliIO): CliIO {
+  const wrap = (stream: OutputStream): OutputStream => ({
+    write: (text: string) => stream.write(redactSecrets(text, io.env)),
+    ...(stream.isTTY !== undefined ? { isTTY: stream.isTTY } : {}),
+  });
+  return { stdout: wrap(io.stdout), stderr: wrap(io.stderr), cwd: io.cwd, env: io.env, readStdin: () => io.readStdin() };
 }

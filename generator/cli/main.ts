@@ -1,10 +1,11 @@
 import { Command, CommanderError } from 'commander';
-import { packageVersion } from '../paths.js';
+import { packageVersion } from '../core/paths.js';
 import { COMMANDS } from './commands/index.js';
 import type { CommandContext } from './context.js';
-import { CliError, EXIT, type ExitCode } from './exit.js';
-import { processIO, type CliIO } from './io.js';
-import { redactingIO, redactSecrets } from './redact.js';
+import { MeshforgeError } from '../core/errors.js';
+import { EXIT, EXIT_FOR_KIND, type ExitCode } from './exit.js';
+import { processIO, redactingIO, type CliIO } from './io.js';
+import { redactSecrets } from '../core/redact.js';
 
 function buildProgram(ctx: CommandContext): Command {
   const program = new Command();
@@ -49,10 +50,10 @@ export async function runCli(args: readonly string[], rawIO: CliIO = processIO()
       // --help and --version end by "throwing" with exit code 0.
       return error.exitCode === 0 ? EXIT.ok : EXIT.invalid;
     }
-    if (error instanceof CliError) {
+    if (error instanceof MeshforgeError) {
       io.stderr.write(`meshforge: ${redactSecrets(error.message, io.env)}\n`);
       if (error.hint) io.stderr.write(`  hint: ${redactSecrets(error.hint, io.env)}\n`);
-      return error.exitCode;
+      return EXIT_FOR_KIND[error.kind];
     }
     const err = error as NodeJS.ErrnoException;
     const environmental = typeof err?.code === 'string' && /^E[A-Z]+$/.test(err.code);

@@ -4,7 +4,7 @@ import addFormatsModule from 'ajv-formats';
 import type { Diagnostic, DocPath } from '../diagnostics/types.js';
 import { fail, ok, type StageResult } from '../diagnostics/result.js';
 import { formatPath } from '../diagnostics/positions.js';
-import { packagePath } from '../paths.js';
+import { packagePath } from '../core/paths.js';
 import { nearest } from './suggest.js';
 import type { MeshConfigInput } from './types.js';
 

@@ -1,6 +1,6 @@
 import { formatPath } from '../diagnostics/positions.js';
 import type { Diagnostic, DocPath } from '../diagnostics/types.js';
-import { ISTIO_AUTO_ALLOCATION, overlaps, parseCidr } from '../model/cidr.js';
+import { ISTIO_AUTO_ALLOCATION, overlaps, parseCidr } from '../core/cidr.js';
 import { nearest } from './suggest.js';
 import type { DestinationInput, MeshConfigInput, ServiceInput } from './types.js';
 

@@ -1,5 +1,5 @@
 import type { ClusterModel, GitopsModel, MeshModel } from '../model/types.js';
-import { SUPPRESS_ANNOTATION, SUPPRESS_REASON_ANNOTATION } from '../lint/suppress.js';
+import { SUPPRESS_ANNOTATION, SUPPRESS_REASON_ANNOTATION } from '../manifest/vocabulary.js';
 import { helmReleases, type HelmRelease } from '../render/install.js';
 import {
   ARGOCD_FOLDER,

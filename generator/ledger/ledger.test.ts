@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { contains, ipToInt, ISTIO_AUTO_ALLOCATION, parseCidr } from '../model/cidr.js';
+import { contains, ipToInt, ISTIO_AUTO_ALLOCATION, parseCidr } from '../core/cidr.js';
 import type { MeshModel } from '../model/types.js';
 import { exampleText, modelOf } from '../../test/generator/helpers.js';
 import { allocateVips, ledgerEntries, type VipLedger } from './ledger.js';

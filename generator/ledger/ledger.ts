@@ -1,7 +1,8 @@
 import type { Diagnostic, DocPath } from '../diagnostics/types.js';
 import { fail, ok, type StageResult } from '../diagnostics/result.js';
-import { contains, intToIp, ISTIO_AUTO_ALLOCATION } from '../model/cidr.js';
-import type { Cidr, ExternalServiceModel, MeshModel } from '../model/types.js';
+import { contains, intToIp, ISTIO_AUTO_ALLOCATION } from '../core/cidr.js';
+import type { Cidr } from '../core/cidr.js';
+import type { ExternalServiceModel, MeshModel } from '../model/types.js';
 
 /**
  * The VIP ledger (mesh.lock.yaml): per client cluster, the VIP of every imported host and of every external service

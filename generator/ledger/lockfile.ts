@@ -5,7 +5,7 @@ import type { SourceRegistry } from '../diagnostics/sources.js';
 import { CONFIG_LIMITS, type InputLimits } from '../load/limits.js';
 import { readSourceFile } from '../load/source.js';
 import { parseYaml } from '../load/yaml.js';
-import { yamlKey, yamlScalar } from '../render/yaml-scalar.js';
+import { yamlKey, yamlScalar } from '../core/yaml-scalar.js';
 import type { VipLedger } from './ledger.js';
 
 export const LOCK_FILE = 'mesh.lock.yaml';

@@ -4,8 +4,9 @@ import type { MeshModel, PolicyException } from '../model/types.js';
 import { nearest } from '../config/suggest.js';
 import { RULES } from '../../policies/index.js';
 import { ENGINE_CHECKS } from './engine-checks.js';
-import { interpolate, UndeclaredKindError, type LintResource, type MessageData, type Rule, type RuleContext } from './rule.js';
-import { annotationSuppression, exceptionMatches, SUPPRESS_ANNOTATION, SUPPRESS_REASON_ANNOTATION } from './suppress.js';
+import { interpolate, UndeclaredKindError, type LintResource, type MessageData, type Rule, type RuleContext } from '../../policies/utils/rule.js';
+import { annotationSuppression, exceptionMatches } from './suppress.js';
+import { SUPPRESS_ANNOTATION, SUPPRESS_REASON_ANNOTATION } from '../manifest/vocabulary.js';
 
 export type SeveritySetting = Severity | 'off';
 

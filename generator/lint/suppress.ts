@@ -1,10 +1,8 @@
 import type { Diagnostic } from '../diagnostics/types.js';
 import type { ManifestResource } from '../manifest/types.js';
 import type { PolicyException } from '../model/types.js';
-import { asString, get } from './access.js';
-
-export const SUPPRESS_ANNOTATION = 'meshforge.io/suppress';
-export const SUPPRESS_REASON_ANNOTATION = 'meshforge.io/suppress-reason';
+import { asString, get } from '../manifest/access.js';
+import { SUPPRESS_ANNOTATION, SUPPRESS_REASON_ANNOTATION } from '../manifest/vocabulary.js';
 
 export interface AnnotationSuppression {
   /** Rule ids listed in the annotation. */

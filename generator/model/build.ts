@@ -1,7 +1,7 @@
 import type { DocPath } from '../diagnostics/types.js';
 import type { DestinationInput, GatewayPortInput, MeshConfigInput, ServicePortInput } from '../config/types.js';
 import { exportEdges, resolveServiceRef, serviceClusters, serviceKey } from '../config/semantic.js';
-import { parseCidr } from './cidr.js';
+import { parseCidr } from '../core/cidr.js';
 import type { ClusterModel, DestinationModel, GatewayPort, MeshModel, NamespaceModel, ServicePortModel } from './types.js';
 
 const DEFAULT_INGRESS_PORTS: readonly GatewayPortInput[] = [

@@ -1,5 +1,6 @@
 import type { DocPath } from '../diagnostics/types.js';
 import type { GitopsEngine, InstallMethod, OutboundPolicy, Protocol, SeverityOverride } from '../config/types.js';
+import type { Cidr } from '../core/cidr.js';
 
 /**
  * The normalized mesh: every default applied, every reference resolved, every name expanded.
@@ -25,13 +26,6 @@ export interface Subject {
   readonly org: string;
   readonly cn: string;
   readonly days: number;
-}
-
-/** An IPv4 range with its bounds as integers, for allocation and overlap checks. */
-export interface Cidr {
-  readonly cidr: string;
-  readonly first: number;
-  readonly last: number;
 }
 
 export interface MeshSettings {

@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { loadConfigFile } from '../config/load.js';
+import { loadConfigFile } from '../model/load.js';
 import { fail, hasErrors, ok, type StageResult } from '../diagnostics/result.js';
 import { SourceRegistry } from '../diagnostics/sources.js';
 import type { Diagnostic } from '../diagnostics/types.js';

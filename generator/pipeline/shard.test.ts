@@ -1,9 +1,10 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { clusterName, syntheticConfig } from '../bench/synthetic.js';
+import { clusterName, syntheticConfig } from '../../scripts/bench/synthetic.js';
 import { tempDir } from '../../test/generator/helpers.js';
-import { parseProvenance, PROVENANCE_FILE } from '../write/provenance.js';
+import { parseProvenance } from '../write/provenance.js';
+import { PROVENANCE_FILE } from '../manifest/vocabulary.js';
 import { compareTree, writeTree } from '../write/tree.js';
 import { parseShard, planGenerate, shardClusters, type GeneratePlan, type Shard } from './generate.js';
 

@@ -22,16 +22,16 @@ export interface ClientOptions extends PkiWriteOptions {
  */
 export async function issueClientCertificate(model: MeshModel, dir: string, name: string, options: ClientOptions = {}): Promise<PkiWriteResult> {
   if (!CLIENT_NAME.test(name)) {
-    throw new PkiError('invalid', `'${name}' is not a valid client name`, 'Use lowercase letters, digits, dots and dashes (at most 63), e.g. client.example.com.');
+    throw new PkiError('invalid-input', `'${name}' is not a valid client name`, 'Use lowercase letters, digits, dots and dashes (at most 63), e.g. client.example.com.');
   }
   const days = options.days ?? pkiProfile(model).ingressDays;
-  if (!Number.isInteger(days) || days < 1 || days > 36500) throw new PkiError('invalid', `--days must be a whole number from 1 to 36500, got ${String(options.days)}`);
+  if (!Number.isInteger(days) || days < 1 || days > 36500) throw new PkiError('invalid-input', `--days must be a whole number from 1 to 36500, got ${String(options.days)}`);
   const layout = pkiLayout(dir);
   const paths = layout.client(name);
   if (fileExists(paths.cert) || fileExists(paths.key)) return { created: [], kept: [paths.cert, paths.key].filter(fileExists) };
   const ca = loadCa(layout.ingressCaCert, layout.ingressCaKey);
   if (!ca) {
-    throw new PkiError('invalid', `there is no ingress CA in ${layout.ingressDir}`, 'Declare an ingress host with tls.mode MUTUAL in mesh.config.yaml and run `meshforge certs init` first.');
+    throw new PkiError('invalid-input', `there is no ingress CA in ${layout.ingressDir}`, 'Declare an ingress host with tls.mode MUTUAL in mesh.config.yaml and run `meshforge certs init` first.');
   }
   await guardKeyPaths([paths.key], options);
   const key = await generateRsaKeyPair(LEAF_KEY_BITS);

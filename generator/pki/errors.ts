@@ -1,16 +1,12 @@
-/**
- * Why a PKI operation stopped. `invalid`: the input or the folder's state is wrong and the user must act
- * (CLI exit 2); `environment`: the file system or git failed (CLI exit 3).
- */
-export type PkiErrorKind = 'invalid' | 'environment';
+import { MeshforgeError, type ErrorKind } from '../core/errors.js';
 
-export class PkiError extends Error {
-  constructor(
-    readonly kind: PkiErrorKind,
-    message: string,
-    readonly hint?: string,
-  ) {
-    super(message);
+/**
+ * Why a PKI operation stopped: `invalid-input` when the input or the folder's state is wrong and the user must act,
+ * `environment` when the file system or git failed.
+ */
+export class PkiError extends MeshforgeError {
+  constructor(kind: Extract<ErrorKind, 'invalid-input' | 'environment'>, message: string, hint?: string) {
+    super(kind, message, hint);
     this.name = 'PkiError';
   }
 }

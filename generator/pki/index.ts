@@ -1,5 +1,5 @@
 /** The PKI: Istio's plugin-CA hierarchy and ingress credentials, built with node-forge and Node's crypto. */
-export { PkiError, type PkiErrorKind } from './errors.js';
+export { PkiError } from './errors.js';
 export { checkKeyPaths, type KeyPathProblem } from './guard.js';
 export { initPki, loadCa, type PkiWriteOptions, type PkiWriteResult } from './init.js';
 export { issueClientCertificate, type ClientOptions } from './client.js';

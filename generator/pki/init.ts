@@ -39,15 +39,15 @@ export function loadCa(certPath: string, keyPath: string): LoadedCa | undefined 
   if (certPem === undefined && keyPem === undefined) return undefined;
   if (certPem === undefined || keyPem === undefined) {
     const missing = certPem === undefined ? certPath : keyPath;
-    throw new PkiError('invalid', `${missing} is missing while its pair exists`, 'Restore it from your backup; meshforge will not replace one half of a CA.');
+    throw new PkiError('invalid-input', `${missing} is missing while its pair exists`, 'Restore it from your backup; meshforge will not replace one half of a CA.');
   }
   let facts;
   try {
     facts = inspectCertificate(certPem);
   } catch (error) {
-    throw new PkiError('invalid', `${certPath} is not a readable certificate: ${(error as Error).message}`);
+    throw new PkiError('invalid-input', `${certPath} is not a readable certificate: ${(error as Error).message}`);
   }
-  if (!keyMatchesCertificate(facts, keyPem)) throw new PkiError('invalid', `${keyPath} does not belong to ${certPath}`, 'Restore the matching key; meshforge will not sign with a key that does not match its CA certificate.');
+  if (!keyMatchesCertificate(facts, keyPem)) throw new PkiError('invalid-input', `${keyPath} does not belong to ${certPath}`, 'Restore the matching key; meshforge will not sign with a key that does not match its CA certificate.');
   const subject = { org: facts.subject.find((a) => a.shortName === 'O')?.value ?? '', cn: facts.subject.find((a) => a.shortName === 'CN')?.value ?? '' };
   const locality = facts.subject.find((a) => a.shortName === 'L')?.value;
   return { certPem, keyPem, issuer: { subject: locality !== undefined ? { ...subject, locality } : subject, privateKeyPem: keyPem, subjectKeyIdHex: subjectKeyIdHex(certPem) } };
@@ -59,7 +59,7 @@ export async function guardKeyPaths(paths: readonly string[], options: PkiWriteO
   const problems = await checkKeyPaths(paths, options.generatedTrees ?? []);
   if (problems.length > 0) {
     throw new PkiError(
-      'invalid',
+      'invalid-input',
       `refusing to write private keys:\n${problems.map((p) => `  - ${p.message}`).join('\n')}`,
       'Keep the PKI folder out of the generated tree and out of git: use the default .meshforge/pki (git-ignored) or pass --pki with an ignored folder, and add it to .gitignore.',
     );
@@ -130,15 +130,15 @@ export async function initPki(model: MeshModel, dir: string, options: PkiWriteOp
   const rootCa = loadCa(layout.rootCert, layout.rootKey);
   const existingClusters = model.clusters.map((c) => ({ name: c.name, ca: loadCa(layout.cluster(c.name).caCert, layout.cluster(c.name).caKey) }));
   if (!rootCa && existingClusters.some((c) => c.ca)) {
-    throw new PkiError('invalid', `${layout.rootCert} is missing but cluster intermediates exist`, 'Restore the root from your backup: a new root would not be trusted by the clusters already running with the old one.');
+    throw new PkiError('invalid-input', `${layout.rootCert} is missing but cluster intermediates exist`, 'Restore the root from your backup: a new root would not be trusted by the clusters already running with the old one.');
   }
   const ingressCa = credentials.length > 0 ? loadCa(layout.ingressCaCert, layout.ingressCaKey) : undefined;
   const existingCredentials = credentials.map((c) => ({ credential: c, cert: readIfExists(layout.credential(c.credentialName).cert), key: readIfExists(layout.credential(c.credentialName).key) }));
   for (const c of existingCredentials) {
-    if ((c.cert === undefined) !== (c.key === undefined)) throw new PkiError('invalid', `${layout.credential(c.credential.credentialName).dir} holds only one of tls.crt and tls.key`, 'Delete that folder and run `meshforge certs init` again to reissue the credential.');
+    if ((c.cert === undefined) !== (c.key === undefined)) throw new PkiError('invalid-input', `${layout.credential(c.credential.credentialName).dir} holds only one of tls.crt and tls.key`, 'Delete that folder and run `meshforge certs init` again to reissue the credential.');
   }
   if (!ingressCa && existingCredentials.some((c) => c.cert !== undefined)) {
-    throw new PkiError('invalid', `${layout.ingressCaCert} is missing but ingress credentials exist`, 'Restore the ingress CA from your backup, or delete the ingress folder to issue everything again.');
+    throw new PkiError('invalid-input', `${layout.ingressCaCert} is missing but ingress credentials exist`, 'Restore the ingress CA from your backup, or delete the ingress folder to issue everything again.');
   }
 
   ensurePrivateDir(dir);

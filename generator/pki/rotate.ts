@@ -17,7 +17,7 @@ export interface RotationResult {
 
 function knownCluster(model: MeshModel, cluster: string): void {
   if (!model.clusters.some((c) => c.name === cluster)) {
-    throw new PkiError('invalid', `unknown cluster '${cluster}'`, `Use one of: ${model.clusters.map((c) => c.name).join(', ')}.`);
+    throw new PkiError('invalid-input', `unknown cluster '${cluster}'`, `Use one of: ${model.clusters.map((c) => c.name).join(', ')}.`);
   }
 }
 
@@ -30,10 +30,10 @@ export async function rotateIntermediate(model: MeshModel, dir: string, cluster:
   const layout = pkiLayout(dir);
   const paths = layout.cluster(cluster);
   const root = loadCa(layout.rootCert, layout.rootKey);
-  if (!root) throw new PkiError('invalid', `there is no root CA in ${dir}`, 'Run `meshforge certs init` first.');
-  if (!loadCa(paths.caCert, paths.caKey)) throw new PkiError('invalid', `cluster ${cluster} has no intermediate in ${paths.dir}`, 'Run `meshforge certs init` to issue it; rotation replaces an existing intermediate.');
+  if (!root) throw new PkiError('invalid-input', `there is no root CA in ${dir}`, 'Run `meshforge certs init` first.');
+  if (!loadCa(paths.caCert, paths.caKey)) throw new PkiError('invalid-input', `cluster ${cluster} has no intermediate in ${paths.dir}`, 'Run `meshforge certs init` to issue it; rotation replaces an existing intermediate.');
   if (fileExists(paths.previousDir)) {
-    throw new PkiError('invalid', `a rotation of ${cluster} is waiting for confirmation (${paths.previousDir} exists)`, `Finish the rollout and run \`meshforge certs rotate --cluster ${cluster} --confirm\`, or restore the files from ${paths.previousDir} to roll back.`);
+    throw new PkiError('invalid-input', `a rotation of ${cluster} is waiting for confirmation (${paths.previousDir} exists)`, `Finish the rollout and run \`meshforge certs rotate --cluster ${cluster} --confirm\`, or restore the files from ${paths.previousDir} to roll back.`);
   }
   await guardKeyPaths([paths.caKey, join(paths.previousDir, 'ca-key.pem')], options);
   const key = await generateRsaKeyPair(options.caKeyBits ?? CA_KEY_BITS);
@@ -51,7 +51,7 @@ export async function rotateIntermediate(model: MeshModel, dir: string, cluster:
 export function confirmRotation(model: MeshModel, dir: string, cluster: string): string {
   knownCluster(model, cluster);
   const previous = pkiLayout(dir).cluster(cluster).previousDir;
-  if (!fileExists(previous)) throw new PkiError('invalid', `no rotation of ${cluster} is waiting for confirmation (${previous} does not exist)`, `Start one with \`meshforge certs rotate --cluster ${cluster}\`.`);
+  if (!fileExists(previous)) throw new PkiError('invalid-input', `no rotation of ${cluster} is waiting for confirmation (${previous} does not exist)`, `Start one with \`meshforge certs rotate --cluster ${cluster}\`.`);
   removeDir(previous);
   return previous;
 }

@@ -29,17 +29,17 @@ export interface ClusterSecrets {
   readonly secrets: readonly SecretSpec[];
 }
 
-/** Reads the files every cluster's Secrets are made of. Throws PkiError('invalid') when `certs init` has not run. */
+/** Reads the files every cluster's Secrets are made of. Throws PkiError('invalid-input') when `certs init` has not run. */
 export function collectSecrets(model: MeshModel, pkiDir: string, only?: string): ClusterSecrets[] {
   const layout = pkiLayout(pkiDir);
   const read = (path: string): string => {
     const content = readIfExists(path);
-    if (content === undefined) throw new PkiError('invalid', `${path} does not exist`, 'Run `meshforge certs init` first.');
+    if (content === undefined) throw new PkiError('invalid-input', `${path} does not exist`, 'Run `meshforge certs init` first.');
     return content;
   };
   const credentials = ingressCredentials(model);
   const clusters = model.clusters.filter((c) => only === undefined || c.name === only);
-  if (only !== undefined && clusters.length === 0) throw new PkiError('invalid', `unknown cluster '${only}'`, `Use one of: ${model.clusters.map((c) => c.name).join(', ')}.`);
+  if (only !== undefined && clusters.length === 0) throw new PkiError('invalid-input', `unknown cluster '${only}'`, `Use one of: ${model.clusters.map((c) => c.name).join(', ')}.`);
   return clusters.map((cluster) => {
     const paths = layout.cluster(cluster.name);
     const byName: Record<(typeof CLUSTER_FILES)[number], string> = { 'ca-cert.pem': paths.caCert, 'ca-key.pem': paths.caKey, 'root-cert.pem': paths.rootCert, 'cert-chain.pem': paths.certChain };

@@ -57,7 +57,7 @@ export function readIfExists(path: string): string | undefined {
 
 export function readRequired(path: string, hint: string): string {
   const text = readIfExists(path);
-  if (text === undefined) throw new PkiError('invalid', `${path} does not exist`, hint);
+  if (text === undefined) throw new PkiError('invalid-input', `${path} does not exist`, hint);
   return text;
 }
 

@@ -1,4 +1,5 @@
-import { redactSecrets } from '../cli/redact.js';
+import { MeshforgeError } from '../core/errors.js';
+import { redactSecrets } from '../core/redact.js';
 
 /**
  * Why publishing stopped. Each maps to one exit code: the caller's mistake (a dirty tree, a bad flag) is invalid
@@ -15,18 +16,14 @@ export type PublishFailure =
   | 'network'
   | 'github';
 
-export class PublishError extends Error {
+export class PublishError extends MeshforgeError {
   constructor(
     readonly failure: PublishFailure,
     message: string,
-    readonly hint?: string,
+    hint?: string,
   ) {
-    super(message);
+    super(failure === 'usage' || failure === 'dirty-tree' ? 'invalid-input' : 'environment', message, hint);
     this.name = 'PublishError';
-  }
-
-  get exitCode(): 2 | 3 {
-    return this.failure === 'usage' || this.failure === 'dirty-tree' ? 2 : 3;
   }
 }
 

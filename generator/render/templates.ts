@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
-import { packagePath } from '../paths.js';
-import { commentText, yamlKey, yamlScalar } from './yaml-scalar.js';
+import { packagePath } from '../core/paths.js';
+import { commentText, yamlKey, yamlScalar } from '../core/yaml-scalar.js';
 
 /** The templates, one per resource kind: generator/templates/<name>.yaml.hbs. Files starting with `_` are partials. */
 export type TemplateName =

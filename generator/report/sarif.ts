@@ -1,4 +1,4 @@
-import { packageVersion } from '../paths.js';
+import { packageVersion } from '../core/paths.js';
 import type { Formatter, PrintedDiagnostic, PrintedSuppression, Report } from './types.js';
 
 /** SARIF 2.1.0 (OASIS): what GitHub code scanning and other result viewers read. */

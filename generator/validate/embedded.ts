@@ -5,7 +5,7 @@ import addFormatsModule from 'ajv-formats';
 import { nearest } from '../config/suggest.js';
 import type { Diagnostic, DocPath } from '../diagnostics/types.js';
 import { isHelmValues, type ManifestResource } from '../manifest/types.js';
-import { packagePath } from '../paths.js';
+import { packagePath } from '../core/paths.js';
 import { formatFieldPath, pointerToPath, schemaError, unknownKind } from './findings.js';
 import type { ManifestValidator } from './types.js';
 

@@ -1,7 +1,7 @@
-import { Option, type Command } from 'commander';
-import { environmentError, usageError } from '../cli/exit.js';
+import { environmentError, usageError } from '../core/errors.js';
 import { EmbeddedValidator } from './embedded.js';
 import { DEFAULT_TIMEOUT_MS, KUBECONFORM_ENV, KubeconformValidator, findKubeconform } from './kubeconform.js';
+export { DEFAULT_TIMEOUT_MS, KUBECONFORM_ENV } from './kubeconform.js';
 import { VALIDATOR_CHOICES, type ManifestValidator, type ValidatorChoice } from './types.js';
 
 export type { ManifestValidator, ValidatorChoice } from './types.js';
@@ -55,19 +55,6 @@ export interface ValidatorFlags {
   readonly schemaLocation?: readonly string[];
   readonly kubernetesVersion?: string;
   readonly kubeconformTimeout?: string;
-}
-
-const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
-
-/** Adds --validator, --no-schema, --kubeconform, --schema-location, --kubernetes-version and --kubeconform-timeout. */
-export function addValidatorOptions(command: Command): Command {
-  return command
-    .addOption(new Option('--validator <backend>', 'schema validator: embedded (offline schemas), kubeconform, or auto (kubeconform when found)').choices([...VALIDATOR_CHOICES]).default('auto'))
-    .option('--no-schema', 'skip schema validation of the manifests')
-    .option('--kubeconform <path>', `kubeconform binary (default: ${KUBECONFORM_ENV}, then PATH)`)
-    .option('--schema-location <location>', 'kubeconform schema location, repeatable (default: "default" and the CRDs-catalog; a local folder works offline)', collect)
-    .option('--kubernetes-version <x.y.z>', 'Kubernetes version kubeconform validates against (default: master)')
-    .option('--kubeconform-timeout <seconds>', `stop kubeconform after this many seconds (default: ${DEFAULT_TIMEOUT_MS / 1000})`);
 }
 
 /** ValidatorOptions from the parsed flags; null when --no-schema turned validation off. */

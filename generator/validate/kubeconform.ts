@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { execa, type Result } from 'execa';
 import { stringify } from 'yaml';
-import { environmentError } from '../cli/exit.js';
+import { environmentError } from '../core/errors.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import { isHelmValues, type ManifestResource } from '../manifest/types.js';
 import { formatFieldPath, pointerToPath, schemaError, unknownKind } from './findings.js';

@@ -6,7 +6,7 @@ export type ValidatorChoice = 'embedded' | 'kubeconform' | 'auto';
 
 export const VALIDATOR_CHOICES: readonly ValidatorChoice[] = ['embedded', 'kubeconform', 'auto'];
 
-/** Checks resources against their kinds' schemas; reports problems as diagnostics, tool failures as CliError. */
+/** Checks resources against their kinds' schemas; reports problems as diagnostics, tool failures as MeshforgeError. */
 export interface ManifestValidator {
   readonly name: 'embedded' | 'kubeconform';
   /** The kubeconform version found, or the embedded schemas' source versions. */

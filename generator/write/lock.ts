@@ -1,6 +1,7 @@
 import { closeSync, linkSync, lstatSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
+import { MeshforgeError } from '../core/errors.js';
 
 /**
  * The output lock: one meshforge run at a time writes an output folder (and its VIP ledger). The lock is a file beside
@@ -33,14 +34,14 @@ export interface LockWaitOptions {
 }
 
 /** The lock is held by another live run (or one on another host) and did not come free in time. */
-export class LockError extends Error {
+export class LockError extends MeshforgeError {
   constructor(
     message: string,
-    readonly hint: string,
+    hint: string,
     readonly lockFile: string,
     readonly holder?: LockHolder,
   ) {
-    super(message);
+    super('environment', message, hint);
     this.name = 'LockError';
   }
 }

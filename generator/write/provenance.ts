@@ -10,7 +10,6 @@ import type { RenderedFile } from '../manifest/types.js';
  * (to prune them, and to leave every other file alone); later stages read it to point a finding on a generated
  * resource back at its mesh.config.yaml line.
  */
-export const PROVENANCE_FILE = 'meshforge-provenance.json';
 
 export interface ProvenanceResource {
   readonly apiVersion: string;

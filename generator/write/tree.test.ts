@@ -3,9 +3,10 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, st
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RenderedFile } from '../manifest/types.js';
-import { packagePath } from '../paths.js';
+import { packagePath } from '../core/paths.js';
 import { tempDir } from '../../test/generator/helpers.js';
-import { PROVENANCE_FILE, parseProvenance } from './provenance.js';
+import { parseProvenance } from './provenance.js';
+import { PROVENANCE_FILE } from '../manifest/vocabulary.js';
 import { compareTree, TreeError, writeTree } from './tree.js';
 
 function file(path: string, content: string): RenderedFile {

@@ -2,7 +2,9 @@ import { closeSync, copyFileSync, linkSync, lstatSync, mkdirSync, openSync, read
 import { basename, dirname, join, resolve } from 'node:path';
 import type { RenderedFile } from '../manifest/types.js';
 import { withOutputLock } from './lock.js';
-import { configFromOutDir, parseProvenance, PROVENANCE_FILE, provenanceEntry, provenancePieces, type ProvenanceEntry, type ProvenanceIndex, type ProvenanceSource } from './provenance.js';
+import { configFromOutDir, parseProvenance, provenanceEntry, provenancePieces, type ProvenanceEntry, type ProvenanceIndex, type ProvenanceSource } from './provenance.js';
+import { PROVENANCE_FILE } from '../manifest/vocabulary.js';
+import { MeshforgeError } from '../core/errors.js';
 
 /** What a write would do (compareTree) or did (writeTree). Paths are relative to the output folder, POSIX, sorted. */
 export interface TreeChanges {
@@ -31,13 +33,13 @@ export interface WriteOptions extends TreeOptions {
 }
 
 /** A tree that cannot be written without breaking a promise (foreign files, symlinks). */
-export class TreeError extends Error {
+export class TreeError extends MeshforgeError {
   constructor(
     message: string,
-    readonly hint: string,
+    hint: string,
     readonly paths: readonly string[] = [],
   ) {
-    super(message);
+    super('environment', message, hint);
     this.name = 'TreeError';
   }
 }

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { packagePath } from '../../generator/paths.js';
+import { packagePath } from '../../generator/core/paths.js';
 
 const REQUIRED_KEYS = ['resources', 'generate_ms', 'floor_ms', 'cdk8s_ms', 'noop_ms', 'one_change_ms', 'lint_resources_per_s', 'check_ms', 'peak_rss_mb'];
 

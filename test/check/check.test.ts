@@ -1,7 +1,7 @@
 import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { firstDifferentLine } from '../../generator/check/index.js';
+import { firstDifferentLine } from '../../generator/app/check.js';
 import { generatedProject, run } from './helpers.js';
 
 // `meshforge check` as a child process on a temp copy of the example project whose tree is what the config generates.

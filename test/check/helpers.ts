@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { packagePath } from '../../generator/paths.js';
+import { packagePath } from '../../generator/core/paths.js';
 
 // The built CLI as a child process: run `npm run build` before these tests.
 export const BIN = packagePath('bin', 'meshforge.js');

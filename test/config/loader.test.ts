@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfigFile, loadConfigString } from '../../generator/config/load.js';
+import { loadConfigFile, loadConfigString } from '../../generator/model/load.js';
 import { SourceRegistry } from '../../generator/diagnostics/sources.js';
 import { CONFIG_LIMITS } from '../../generator/load/limits.js';
 import { resolveDiagnostics } from '../../generator/report/resolve.js';

@@ -2,12 +2,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { loadConfigString } from '../../generator/config/load.js';
+import { loadConfigString } from '../../generator/model/load.js';
 import { readFileSync } from 'node:fs';
 import { allocateVips, type VipLedger } from '../../generator/ledger/ledger.js';
 import type { RenderedFile } from '../../generator/manifest/types.js';
 import type { MeshModel } from '../../generator/model/types.js';
-import { packagePath } from '../../generator/paths.js';
+import { packagePath } from '../../generator/core/paths.js';
 import { renderMesh } from '../../generator/render/render.js';
 
 export const EXAMPLE_CONFIG = packagePath('mesh.config.yaml');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { contains, ISTIO_AUTO_ALLOCATION, parseCidr } from '../../generator/model/cidr.js';
+import { contains, ISTIO_AUTO_ALLOCATION, parseCidr } from '../../generator/core/cidr.js';
 import { find, parsedResources, renderExample } from './helpers.js';
 
 // Every scenario of docs/scenarios.md (S1-S9), asserted on the parsed output of the bundled example.

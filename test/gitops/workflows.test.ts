@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { packagePath } from '../../generator/paths.js';
+import { packagePath } from '../../generator/core/paths.js';
 
 // GitHub Actions cannot run here: these tests read the workflows as data and check every meshforge invocation in
 // them against the built CLI's own --help (run `npm run build` first).

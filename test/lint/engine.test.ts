@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { SourceRegistry } from '../../generator/diagnostics/sources.js';
 import { runPolicies } from '../../generator/lint/engine.js';
-import { manifestsFromText } from '../../generator/lint/load-manifests.js';
-import type { Rule } from '../../generator/lint/rule.js';
+import { manifestsFromText } from '../../generator/discover/manifests.js';
+import type { Rule } from '../../policies/utils/rule.js';
 import type { ManifestResource } from '../../generator/manifest/types.js';
 import type { PolicyException } from '../../generator/model/types.js';
 import strictMtls from '../../policies/strict-mtls.js';

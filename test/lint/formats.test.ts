@@ -14,7 +14,7 @@ import { junit } from '../../generator/report/junit.js';
 import { sarif } from '../../generator/report/sarif.js';
 import { findFormatter } from '../../generator/report/formats.js';
 import type { PrintedDiagnostic, PrintedSuppression, Report } from '../../generator/report/types.js';
-import { packageVersion } from '../../generator/paths.js';
+import { packageVersion } from '../../generator/core/paths.js';
 
 const subsetError: PrintedDiagnostic = {
   rule: 'subset-not-found',

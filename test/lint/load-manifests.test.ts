@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SourceRegistry } from '../../generator/diagnostics/sources.js';
-import { chartFromFile, clusterFromPath, loadManifests, manifestsFromText, parsePrintedPath } from '../../generator/lint/load-manifests.js';
+import { chartFromFile, clusterFromPath, loadManifests, manifestsFromText, parsePrintedPath } from '../../generator/discover/manifests.js';
 import { formatPath } from '../../generator/diagnostics/positions.js';
 import type { CliIO } from '../../generator/cli/io.js';
 

@@ -9,8 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { SourceRegistry } from '../../generator/diagnostics/sources.js';
 import { collectReports } from '../../generator/lint/engine.js';
 import { ENGINE_CHECKS } from '../../generator/lint/engine-checks.js';
-import { loadManifests } from '../../generator/lint/load-manifests.js';
-import { UndeclaredKindError, type LintResource, type Rule } from '../../generator/lint/rule.js';
+import { loadManifests } from '../../generator/discover/manifests.js';
+import { UndeclaredKindError, type LintResource, type Rule } from '../../policies/utils/rule.js';
 import { RULES } from '../../policies/index.js';
 
 const root = join(import.meta.dirname, '..', '..');

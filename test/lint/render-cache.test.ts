@@ -11,13 +11,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIO } from '../../generator/cli/io.js';
-import { loadConfigFile } from '../../generator/config/load.js';
+import { loadConfigFile } from '../../generator/model/load.js';
 import { SourceRegistry } from '../../generator/diagnostics/sources.js';
-import { loadManifests, renderPays, type LoadStats } from '../../generator/lint/load-manifests.js';
-import { planRenderedTree } from '../../generator/lint/rendered-tree.js';
+import { loadManifests, renderPays, type LoadStats } from '../../generator/discover/manifests.js';
+import { planRenderedTree } from '../../generator/discover/rendered-tree.js';
 import { MANIFEST_LIMITS } from '../../generator/load/limits.js';
 import { parseYaml } from '../../generator/load/yaml.js';
-import { packagePath } from '../../generator/paths.js';
+import { packagePath } from '../../generator/core/paths.js';
 import { generatedProject, run, type Run } from '../check/helpers.js';
 
 const FORMATS = ['stylish', 'json', 'sarif', 'junit', 'github'] as const;
@@ -30,7 +30,7 @@ afterAll(() => {
 function syntheticProject(): string {
   const dir = mkdtempSync(join(tmpdir(), 'meshforge-render-cache-'));
   temps.push(dir);
-  const wrote = spawnSync(process.execPath, [packagePath('dist', 'generator', 'bench', 'run.js'), '--clusters', '3', '--services', '5', '--fanout', '2', '--write-config', dir], { encoding: 'utf8' });
+  const wrote = spawnSync(process.execPath, [packagePath('dist', 'scripts', 'bench', 'run.js'), '--clusters', '3', '--services', '5', '--fanout', '2', '--write-config', dir], { encoding: 'utf8' });
   if (wrote.status !== 0) throw new Error(`bench --write-config failed: ${wrote.stderr}`);
   const generated = run(dir, ['generate']);
   if (generated.code !== 0) throw new Error(`generate failed: ${generated.stdout}${generated.stderr}`);

@@ -5,12 +5,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { isMap, type Node } from 'yaml';
-import { loadConfigString } from '../../generator/config/load.js';
+import { loadConfigString } from '../../generator/model/load.js';
 import { findNode, formatPath } from '../../generator/diagnostics/positions.js';
 import { SourceRegistry } from '../../generator/diagnostics/sources.js';
 import { collectReports } from '../../generator/lint/engine.js';
-import { manifestsFromText } from '../../generator/lint/load-manifests.js';
-import type { LintResource, Rule } from '../../generator/lint/rule.js';
+import { manifestsFromText } from '../../generator/discover/manifests.js';
+import type { LintResource, Rule } from '../../policies/utils/rule.js';
 import type { MeshModel } from '../../generator/model/types.js';
 
 export interface RuleCase {

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { loadConfigString } from '../../generator/config/load.js';
+import { loadConfigString } from '../../generator/model/load.js';
 import type { MeshModel } from '../../generator/model/types.js';
 
 /** A small two-cluster mesh with one MUTUAL and one SIMPLE ingress host: few keys, so tests stay fast. */

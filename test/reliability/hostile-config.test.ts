@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfigFile } from '../../generator/config/load.js';
+import { loadConfigFile } from '../../generator/model/load.js';
 import { SourceRegistry } from '../../generator/diagnostics/sources.js';
 import { HOSTILE_CONFIGS } from './hostile-config-corpus.js';
 import { expectPositionedErrors } from './helpers.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CliIO } from '../../generator/cli/io.js';
 import { SourceRegistry } from '../../generator/diagnostics/sources.js';
-import { loadManifests } from '../../generator/lint/load-manifests.js';
+import { loadManifests } from '../../generator/discover/manifests.js';
 import { runMeshforge } from '../cli/helpers.js';
 import { HOSTILE_CONFIGS } from './hostile-config-corpus.js';
 import { expectPositionedErrors } from './helpers.js';

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, watch, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { syntheticConfig } from '../../generator/bench/synthetic.js';
+import { syntheticConfig } from '../../scripts/bench/synthetic.js';
 import { seededRandom, startMeshforge, treeHashes } from './helpers.js';
 
 /**

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments, stringify } from 'yaml';
-import { loadConfigString } from '../../generator/config/load.js';
+import { loadConfigString } from '../../generator/model/load.js';
 import { SourceRegistry } from '../../generator/diagnostics/sources.js';
 import { allocateVips } from '../../generator/ledger/ledger.js';
 import { runPolicies } from '../../generator/lint/engine.js';
-import { manifestsFromText } from '../../generator/lint/load-manifests.js';
+import { manifestsFromText } from '../../generator/discover/manifests.js';
 import type { RenderedFile } from '../../generator/manifest/types.js';
 import { renderMesh } from '../../generator/render/render.js';
 import { resolveDiagnostics } from '../../generator/report/resolve.js';

@@ -2,7 +2,8 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hasCredentials } from '../../generator/config/semantic.js';
-import { redactingIO, redactSecrets } from '../../generator/cli/redact.js';
+import { redactingIO } from '../../generator/cli/io.js';
+import { redactSecrets } from '../../generator/core/redact.js';
 import { runMeshforge, tempWorkspace } from '../cli/helpers.js';
 import { STACK_TRACE } from './helpers.js';
 
@@ -56,7 +57,7 @@ describe('tokens never reach the output of the built CLI', () => {
     }
   });
 
-  it('a token in an environment failure (CliError) is redacted', () => {
+  it('a token in an environment failure (MeshforgeError) is redacted', () => {
     const ws = tempWorkspace('meshforge-secrets-');
     // A file where the output's parent folder must be: the error names the path, which holds the token.
     writeFileSync(join(ws, 'blocker'), '');

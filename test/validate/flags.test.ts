@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { EXIT } from '../../generator/cli/exit.js';
-import { addValidatorOptions, validatorOptionsFromFlags, type ValidatorFlags } from '../../generator/validate/index.js';
+import { addValidatorOptions } from '../../generator/cli/validator-options.js';
+import { validatorOptionsFromFlags, type ValidatorFlags } from '../../generator/validate/index.js';
 
 function parse(args: string[]): ValidatorFlags {
   const command = addValidatorOptions(new Command('lint').exitOverride().configureOutput({ writeErr: () => {} }));
@@ -30,7 +30,7 @@ describe('validator flags', () => {
 
   it('refuses an unknown backend and bad numbers', () => {
     expect(() => parse(['--validator', 'kubeval'])).toThrow(/Allowed choices are embedded, kubeconform, auto/);
-    expect(() => validatorOptionsFromFlags({ kubeconformTimeout: '0' }, env)).toThrow(expect.objectContaining({ exitCode: EXIT.invalid }));
-    expect(() => validatorOptionsFromFlags({ kubernetesVersion: '1.30' }, env)).toThrow(expect.objectContaining({ exitCode: EXIT.invalid }));
+    expect(() => validatorOptionsFromFlags({ kubeconformTimeout: '0' }, env)).toThrow(expect.objectContaining({ kind: 'invalid-input' }));
+    expect(() => validatorOptionsFromFlags({ kubernetesVersion: '1.30' }, env)).toThrow(expect.objectContaining({ kind: 'invalid-input' }));
   });
 });

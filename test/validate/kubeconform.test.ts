@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CliError, EXIT } from '../../generator/cli/exit.js';
+import { MeshforgeError } from '../../generator/core/errors.js';
 import { buildReport } from '../../generator/report/resolve.js';
 import { CRDS_CATALOG_LOCATION, createValidator, KubeconformValidator } from '../../generator/validate/index.js';
 import { FIXTURES, loadFixture, STANDIN } from './helpers.js';
@@ -102,15 +102,15 @@ describe('kubeconform backend (stand-in)', () => {
         () => undefined,
         (e: unknown) => e,
       );
-      expect(error).toBeInstanceOf(CliError);
-      expect((error as CliError).exitCode).toBe(EXIT.environment);
-      expect((error as CliError).message).toMatch(message);
+      expect(error).toBeInstanceOf(MeshforgeError);
+      expect((error as MeshforgeError).kind).toBe('environment');
+      expect((error as MeshforgeError).message).toMatch(message);
     });
   }
 
   it('is an environment failure when the named binary does not exist, or kubeconform is demanded and absent', async () => {
-    await expect(createValidator({ choice: 'auto', env: { PATH: '', MESHFORGE_KUBECONFORM: join(work, 'missing') } })).rejects.toMatchObject({ exitCode: EXIT.environment });
-    await expect(createValidator({ choice: 'kubeconform', env: { PATH: work } })).rejects.toMatchObject({ exitCode: EXIT.environment, message: /not found on PATH/ });
+    await expect(createValidator({ choice: 'auto', env: { PATH: '', MESHFORGE_KUBECONFORM: join(work, 'missing') } })).rejects.toMatchObject({ kind: 'environment' });
+    await expect(createValidator({ choice: 'kubeconform', env: { PATH: work } })).rejects.toMatchObject({ kind: 'environment', message: /not found on PATH/ });
   });
 
   it('auto falls back to the embedded schemas when no binary is found; --kubeconform wins over the env var', async () => {

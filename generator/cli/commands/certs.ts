@@ -1,10 +1,9 @@
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { DEFAULT_CONFIG_FILE, loadConfigFile } from '../../config/load.js';
+import { DEFAULT_CONFIG_FILE, loadConfigFile } from '../../model/load.js';
 import { SourceRegistry } from '../../diagnostics/sources.js';
 import type { MeshModel } from '../../model/types.js';
 import { issueClientCertificate } from '../../pki/client.js';
-import { PkiError } from '../../pki/errors.js';
 import { guardKeyPaths, initPki } from '../../pki/init.js';
 import { SECRETS_DIR } from '../../pki/layout.js';
 import { generatedTrees, resolvePkiDir } from '../../pki/profile.js';
@@ -13,7 +12,8 @@ import { collectSecrets, renderClusterManifests, renderClusterScript } from '../
 import { fileExists, writeFileAtomic, KEY_FILE_MODE } from '../../pki/store.js';
 import { verifyPki } from '../../pki/verify.js';
 import type { CommandContext } from '../context.js';
-import { EXIT, environmentError, usageError } from '../exit.js';
+import { usageError } from '../../core/errors.js';
+import { EXIT } from '../exit.js';
 import { formatOption, printReport, statusStream } from '../output.js';
 
 interface CommonOptions {
@@ -43,7 +43,6 @@ async function guarded<T>(operation: () => Promise<T> | T): Promise<T> {
   try {
     return await operation();
   } catch (error) {
-    if (error instanceof PkiError) throw error.kind === 'invalid' ? usageError(error.message, error.hint) : environmentError(error.message, error.hint);
     throw error;
   }
 }

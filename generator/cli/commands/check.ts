@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { RULES } from '../../../policies/index.js';
-import { DRIFT_RULE, runCheck, type CheckResult } from '../../check/index.js';
-import { DEFAULT_CONFIG_FILE } from '../../config/load.js';
+import { DRIFT_RULE, runCheck, type CheckResult } from '../../app/check.js';
+import { DEFAULT_CONFIG_FILE } from '../../model/load.js';
 import type { Shard } from '../../pipeline/generate.js';
 import { ENGINE_CHECKS } from '../../lint/engine-checks.js';
 import { PKI_RULES } from '../../pki/verify.js';
@@ -12,10 +12,11 @@ import { findFormatter, formatNames } from '../../report/formats.js';
 import { buildReport } from '../../report/resolve.js';
 import type { ReportRule } from '../../report/types.js';
 import { DEFAULT_OUT_DIR } from '../../render/render.js';
-import { addValidatorOptions, createValidator, SCHEMA_RULE, UNKNOWN_KIND_RULE, validatorOptionsFromFlags, type ValidatorFlags } from '../../validate/index.js';
-import { TreeError } from '../../write/tree.js';
+import { addValidatorOptions } from '../validator-options.js';
+import { createValidator, SCHEMA_RULE, UNKNOWN_KIND_RULE, validatorOptionsFromFlags, type ValidatorFlags } from '../../validate/index.js';
 import type { CommandContext } from '../context.js';
-import { CliError, EXIT, environmentError, usageError } from '../exit.js';
+import { environmentError, MeshforgeError, usageError } from '../../core/errors.js';
+import { EXIT } from '../exit.js';
 import type { CliIO } from '../io.js';
 import { formatOption, maxWarningsOption, shardOption, statusStream } from '../output.js';
 
@@ -88,8 +89,7 @@ flags, 3 environment failure (kubeconform missing or failing, unreadable tree).`
       try {
         result = await runCheck({ configFile: flags.config, outDir, validator, pki: { cwd: io.cwd, ...(flags.pki !== undefined ? { override: flags.pki } : {}) }, now: new Date(), ...(flags.shard ? { shard: flags.shard } : {}) });
       } catch (error) {
-        if (error instanceof CliError) throw error;
-        if (error instanceof TreeError) throw new CliError(EXIT.environment, error.message, error.hint);
+        if (error instanceof MeshforgeError) throw error;
         const err = error as NodeJS.ErrnoException;
         if (typeof err?.code === 'string' && /^E[A-Z]+$/.test(err.code)) throw environmentError(`cannot read ${err.path ?? outDir}: ${err.code}`, 'Check that the folders exist and are readable.');
         throw error;

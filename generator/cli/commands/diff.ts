@@ -1,16 +1,17 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
-import { DEFAULT_CONFIG_FILE } from '../../config/load.js';
+import { DEFAULT_CONFIG_FILE } from '../../model/load.js';
 import { SourceRegistry } from '../../diagnostics/sources.js';
 import { planChanges, qualifiedName, renderMarkdown, summaryLines, type ChangePlan } from '../../diff/index.js';
 import type { RenderedFile } from '../../manifest/types.js';
 import { planGenerate } from '../../pipeline/generate.js';
 import { DEFAULT_OUT_DIR } from '../../render/render.js';
 import { palette, shouldColor, type Palette } from '../../report/color.js';
-import { compareTree, TreeError } from '../../write/tree.js';
+import { compareTree } from '../../write/tree.js';
 import type { CommandContext } from '../context.js';
-import { CliError, EXIT, environmentError } from '../exit.js';
+import { environmentError, MeshforgeError } from '../../core/errors.js';
+import { EXIT } from '../exit.js';
 import { printReport } from '../output.js';
 
 export const DIFF_FORMATS = ['text', 'json', 'markdown'] as const;
@@ -125,7 +126,7 @@ or flags, 3 the tree could not be read.`,
       try {
         plan = planTreeChanges({ outDir, files, lock, ...(flags.cluster.length > 0 ? { clusters: flags.cluster } : {}) });
       } catch (error) {
-        if (error instanceof TreeError) throw new CliError(EXIT.environment, error.message, error.hint);
+        if (error instanceof MeshforgeError) throw error;
         const err = error as NodeJS.ErrnoException;
         throw environmentError(`cannot read ${outDir}: ${err.code ?? err.message}`, 'Check that the folder is readable.');
       }

@@ -2,10 +2,11 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ENGINE_CHECKS } from '../../lint/engine-checks.js';
 import { suggestRule } from '../../lint/engine.js';
-import { packagePath } from '../../paths.js';
+import { packagePath } from '../../core/paths.js';
 import { RULES } from '../../../policies/index.js';
 import type { CommandContext } from '../context.js';
-import { EXIT, environmentError, usageError } from '../exit.js';
+import { environmentError, usageError } from '../../core/errors.js';
+import { EXIT } from '../exit.js';
 
 interface Entry {
   readonly id: string;

@@ -1,23 +1,25 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { checkResources } from '../../check/resources.js';
-import { DEFAULT_CONFIG_FILE } from '../../config/load.js';
+import { checkResources } from '../../lint/resources.js';
+import { DEFAULT_CONFIG_FILE } from '../../model/load.js';
 import { hasErrors } from '../../diagnostics/result.js';
 import { SourceRegistry } from '../../diagnostics/sources.js';
 import { defaultLockFile, planGenerate, type GeneratePlan, type Shard } from '../../pipeline/generate.js';
 import { DEFAULT_OUT_DIR } from '../../render/render.js';
 import { buildReport } from '../../report/resolve.js';
 import type { Report } from '../../report/types.js';
-import { addValidatorOptions, createValidator, validatorOptionsFromFlags, type ValidatorFlags } from '../../validate/index.js';
-import { acquireOutputLock, describeHolder, LockError, type OutputLock } from '../../write/lock.js';
-import { PROVENANCE_FILE } from '../../write/provenance.js';
-import { compareTree, hasChanges, TreeError, writeFileAtomic, writeTree, type TreeChanges } from '../../write/tree.js';
-import { CliError, EXIT, environmentError, usageError } from '../exit.js';
+import { addValidatorOptions } from '../validator-options.js';
+import { createValidator, validatorOptionsFromFlags, type ValidatorFlags } from '../../validate/index.js';
+import { acquireOutputLock, describeHolder, type OutputLock } from '../../write/lock.js';
+import { PROVENANCE_FILE } from '../../manifest/vocabulary.js';
+import { compareTree, hasChanges, writeFileAtomic, writeTree, type TreeChanges } from '../../write/tree.js';
+import { environmentError, MeshforgeError, usageError } from '../../core/errors.js';
+import { EXIT } from '../exit.js';
 import type { CommandContext } from '../context.js';
 import type { OutputStream } from '../io.js';
-import { formatOption, printReport, shardOption, statusStream } from '../output.js';
-import { busy, cachedOutput, openRunCache, plannedFromFingerprint, recordRunState, replay } from '../run-cache.js';
+import { formatOption, printReport, replay, shardOption, statusStream } from '../output.js';
+import { busy, cachedOutput, openRunCache, plannedFromFingerprint, recordRunState } from '../../app/generate-cache.js';
 
 interface GenerateFlags extends ValidatorFlags {
   config: string;
@@ -99,8 +101,8 @@ const ERRNO_REASONS: Readonly<Record<string, string>> = {
 };
 
 /** Maps a failed write or read of the tree to exit 3 with a message that says what happened (never a stack trace). */
-export function writeFailure(error: unknown, what: string): CliError {
-  if (error instanceof TreeError || error instanceof LockError) return new CliError(EXIT.environment, error.message, error.hint);
+export function writeFailure(error: unknown, what: string): MeshforgeError {
+  if (error instanceof MeshforgeError) return error;
   const err = error as NodeJS.ErrnoException;
   const reason = (err.code !== undefined ? ERRNO_REASONS[err.code] : undefined) ?? err.message ?? String(error);
   return environmentError(`cannot ${what}: ${reason}${err.path ? ` (${err.path})` : ''}`, 'Check that the folder exists, is writable and that the disk has room; nothing was half-written (the old tree is kept).');

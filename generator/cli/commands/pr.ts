@@ -1,11 +1,11 @@
 import { Option, type Command } from 'commander';
-import { DEFAULT_CONFIG_FILE } from '../../config/load.js';
+import { DEFAULT_CONFIG_FILE } from '../../model/load.js';
 import { SourceRegistry } from '../../diagnostics/sources.js';
-import { checkResources } from '../../check/resources.js';
+import { checkResources } from '../../lint/resources.js';
 import { summarizeDiagnostics } from '../../diff/checks.js';
 import { summaryLines } from '../../diff/text.js';
 import type { MeshModel } from '../../model/types.js';
-import { packageVersion } from '../../paths.js';
+import { packageVersion } from '../../core/paths.js';
 import { planGenerate } from '../../pipeline/generate.js';
 import { PROVIDERS, runPullRequest, type GitHubTarget, type ProviderName, type PullRequestOutcome } from '../../publish/flow.js';
 import { PublishError } from '../../publish/errors.js';
@@ -13,13 +13,15 @@ import { TOKEN_ENV, tokenFromEnv } from '../../publish/github.js';
 import { readRemoteUrl } from '../../publish/branch.js';
 import { GITHUB_API_URL, githubRepositoryFromRemote, parseRepository, type GitHubRepository } from '../../publish/remote.js';
 import { DEFAULT_OUT_DIR } from '../../render/render.js';
-import { addValidatorOptions, createValidator, validatorOptionsFromFlags, type ValidatorFlags } from '../../validate/index.js';
+import { addValidatorOptions } from '../validator-options.js';
+import { createValidator, validatorOptionsFromFlags, type ValidatorFlags } from '../../validate/index.js';
 import { compareTree, writeTree } from '../../write/tree.js';
 import type { CommandContext } from '../context.js';
-import { CliError, EXIT, usageError } from '../exit.js';
+import { MeshforgeError, usageError } from '../../core/errors.js';
+import { EXIT } from '../exit.js';
 import type { CliIO } from '../io.js';
 import { printReport } from '../output.js';
-import { redactSecrets } from '../redact.js';
+import { redactSecrets } from '../../core/redact.js';
 
 interface PrFlags extends ValidatorFlags {
   readonly config: string;
@@ -108,7 +110,7 @@ async function runPr(ctx: CommandContext, flags: PrFlags): Promise<void> {
     report(io, outcome, target.provider, target.github);
     ctx.exitCode = EXIT.ok;
   } catch (error) {
-    if (error instanceof PublishError) throw new CliError(error.exitCode, redact(error.message, io, token), error.hint ? redact(error.hint, io, token) : undefined);
+    if (error instanceof PublishError) throw new MeshforgeError(error.kind, redact(error.message, io, token), error.hint ? redact(error.hint, io, token) : undefined);
     throw error;
   }
 }

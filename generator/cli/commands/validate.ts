@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { DEFAULT_CONFIG_FILE, loadConfigFile } from '../../config/load.js';
+import { DEFAULT_CONFIG_FILE, loadConfigFile } from '../../model/load.js';
 import { SourceRegistry } from '../../diagnostics/sources.js';
 import { unknownPolicyRules } from '../../lint/policy-config.js';
 import { EXIT } from '../exit.js';

@@ -1,18 +1,17 @@
 import { readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
-import type { CliIO } from '../cli/io.js';
 import { fail, ok, type StageResult } from '../diagnostics/result.js';
 import { SourceRegistry } from '../diagnostics/sources.js';
 import type { Diagnostic, DocPath, Location } from '../diagnostics/types.js';
 import { formatBytes, MANIFEST_LIMITS, type InputLimits } from '../load/limits.js';
 import { decodeSource } from '../load/source.js';
 import { parseYaml } from '../load/yaml.js';
-import { asString, isRecord } from './access.js';
-import { nameProblems, typeProblems } from './names.js';
+import { asString, isRecord } from '../manifest/access.js';
+import { nameProblems, typeProblems } from '../manifest/names.js';
 import { findTreeRoot, planRenderedTree, treeConfigFile, type IntendedFile } from './rendered-tree.js';
 import type { MeshModel } from '../model/types.js';
 import { shardClusters, type Shard } from '../pipeline/generate.js';
-import { PROVENANCE_FILE } from '../write/provenance.js';
+import { PROVENANCE_FILE } from '../manifest/vocabulary.js';
 
 /**
  * Helm values files are not Kubernetes objects. The loader presents each as a pseudo-resource of this apiVersion and
@@ -210,9 +209,15 @@ export interface LoadStats {
   trees: number;
 }
 
+/** Where relative inputs are resolved and `-` is read from: the caller's working folder and standard input. */
+export interface InputContext {
+  readonly cwd: string;
+  readStdin(): Promise<Buffer>;
+}
+
 export interface LoadManifestsOptions {
   readonly cluster?: string;
-  readonly io: CliIO;
+  readonly io: InputContext;
   readonly sources: SourceRegistry;
   readonly configFile?: string;
   /**

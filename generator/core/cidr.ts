@@ -1,4 +1,10 @@
-import type { Cidr } from './types.js';
+/** An IPv4 range with its bounds as integers, for allocation and overlap checks. */
+export interface Cidr {
+  readonly cidr: string;
+  readonly first: number;
+  readonly last: number;
+}
+
 
 export function ipToInt(ip: string): number {
   const parts = ip.split('.').map(Number);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfigString } from '../config/load.js';
-import { allocateVips } from '../ledger/ledger.js';
-import { renderMesh } from '../render/render.js';
+import { loadConfigString } from '../../generator/model/load.js';
+import { allocateVips } from '../../generator/ledger/ledger.js';
+import { renderMesh } from '../../generator/render/render.js';
 import { fitExponent, median } from './stats.js';
 import { checkSize, expectedResources, syntheticConfig } from './synthetic.js';
 

@@ -1,21 +1,21 @@
 /**
  * One benchmark step, run in its own node process by run.ts so steps never share a warm heap or a JIT:
- *   node dist/generator/bench/step.js <step> <json options>
+ *   node dist/scripts/bench/step.js <step> <json options>
  * The result (in-process milliseconds of the measured part, peak RSS of the whole process) is written as JSON to the
  * file named by MESHFORGE_BENCH_RESULT. Setup that is not part of a step (planning the files the floor writes, say)
  * happens before the clock starts.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { loadConfigFile } from '../config/load.js';
-import { SourceRegistry } from '../diagnostics/sources.js';
-import { allocateVips } from '../ledger/ledger.js';
-import { readLedger } from '../ledger/lockfile.js';
-import { runPolicies } from '../lint/engine.js';
-import type { ManifestResource, RenderedFile } from '../manifest/types.js';
-import { planGenerate } from '../pipeline/generate.js';
-import { renderMesh } from '../render/render.js';
-import type { CliIO } from '../cli/io.js';
+import { loadConfigFile } from '../../generator/model/load.js';
+import { SourceRegistry } from '../../generator/diagnostics/sources.js';
+import { allocateVips } from '../../generator/ledger/ledger.js';
+import { readLedger } from '../../generator/ledger/lockfile.js';
+import { runPolicies } from '../../generator/lint/engine.js';
+import type { ManifestResource, RenderedFile } from '../../generator/manifest/types.js';
+import { planGenerate } from '../../generator/pipeline/generate.js';
+import { renderMesh } from '../../generator/render/render.js';
+import type { CliIO } from '../../generator/cli/io.js';
 
 export type StepName = 'model' | 'render' | 'policies' | 'schemas' | 'floor' | 'cdk8s' | 'cli';
 
@@ -131,7 +131,7 @@ async function run(step: StepName, options: StepOptions): Promise<StepResult> {
     case 'schemas': {
       const plan = mustPlan(options.config, options.out ?? 'clusters');
       const resources = contentResources(plan.files);
-      const { EmbeddedValidator } = await import('../validate/embedded.js');
+      const { EmbeddedValidator } = await import('../../generator/validate/embedded.js');
       const start = performance.now();
       const findings = await new EmbeddedValidator().validate(resources);
       return { step, ms: performance.now() - start, peakRssMb: peakRssMb(), resources: resources.length, detail: `${findings.length} findings` };
@@ -148,7 +148,7 @@ async function run(step: StepName, options: StepOptions): Promise<StepResult> {
       return { step, ms, peakRssMb: peakRssMb(), resources };
     }
     case 'cli': {
-      const { runCli } = await import('../cli/main.js');
+      const { runCli } = await import('../../generator/cli/main.js');
       const start = performance.now();
       const exitCode = await runCli(options.args ?? [], quietIO(options.cwd ?? process.cwd()));
       return { step, ms: performance.now() - start, peakRssMb: peakRssMb(), exitCode };

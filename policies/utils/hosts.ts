@@ -1,5 +1,5 @@
-import type { MeshModel } from '../model/types.js';
-import { asList, asNumber, asRecord, asString, get, recordItems, stringItems } from './access.js';
+import type { MeshModel } from '../../generator/model/types.js';
+import { asList, asNumber, asRecord, asString, get, recordItems, stringItems } from '../../generator/manifest/access.js';
 import type { LintResource } from './rule.js';
 
 /**

@@ -1,5 +1,5 @@
-import type { DocPath } from '../diagnostics/types.js';
-import { asNumber, asRecord, asString, get, recordItems, type Json } from './access.js';
+import type { DocPath } from '../../generator/diagnostics/types.js';
+import { asNumber, asRecord, asString, get, recordItems, type Json } from '../../generator/manifest/access.js';
 import type { LintResource } from './rule.js';
 
 /** Where traffic goes in a VirtualService: every route and mirror destination with its path. */

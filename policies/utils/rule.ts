@@ -1,6 +1,6 @@
-import type { DocPath, Severity } from '../diagnostics/types.js';
-import type { ManifestResource } from '../manifest/types.js';
-import type { MeshModel } from '../model/types.js';
+import type { DocPath, Severity } from '../../generator/diagnostics/types.js';
+import type { ManifestResource } from '../../generator/manifest/types.js';
+import type { MeshModel } from '../../generator/model/types.js';
 
 /** One message a rule can report: a template with {{name}} placeholders, and how to fix it. */
 export interface RuleMessage {

@@ -1,5 +1,5 @@
-import type { DocPath } from '../diagnostics/types.js';
-import { asRecord, canonical, get, recordItems, stringItems } from './access.js';
+import type { DocPath } from '../../generator/diagnostics/types.js';
+import { asRecord, canonical, get, recordItems, stringItems } from '../../generator/manifest/access.js';
 import { namespaceOf } from './hosts.js';
 import type { LintResource } from './rule.js';
 

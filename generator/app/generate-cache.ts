@@ -1,17 +1,14 @@
 import { lstatSync, readFileSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
 import type { GeneratePlan, Shard } from '../pipeline/generate.js';
-import { packageRoot, packageVersion } from '../paths.js';
-import { shouldColor } from '../report/color.js';
-import { findFormatter } from '../report/formats.js';
+import { packageRoot, packageVersion } from '../core/paths.js';
 import { validatorOptionsFromFlags, type ValidatorFlags, type ValidatorOptions } from '../validate/index.js';
 import { findKubeconform, KUBECONFORM_ENV } from '../validate/kubeconform.js';
 import { outputLockPath } from '../write/lock.js';
-import { PROVENANCE_FILE, sha256 } from '../write/provenance.js';
+import { sha256 } from '../write/provenance.js';
+import { PROVENANCE_FILE } from '../manifest/vocabulary.js';
 import { checkSnapshot, inputFingerprint, readRunState, RUN_STATE_FORMAT, runStateFile, takeSnapshot, toolFingerprint, writeRunState, type RecordedOutput, type RunState } from '../write/run-state.js';
 import { sidePaths } from '../write/tree.js';
-import type { CliIO } from './io.js';
-import { statusStream } from './output.js';
 
 /**
  * The run-state cache as `meshforge generate` uses it (docs/generator.md, "Run state cache"): which runs may be
@@ -130,16 +127,6 @@ export function cachedOutput(cache: RunCache, outDir: string, kind: 'write' | 'c
   } catch {
     return undefined;
   }
-}
-
-/** Prints a recorded output exactly as printReport and the status lines did. False when the format is unknown. */
-export function replay(io: CliIO, format: string, recorded: RecordedOutput): boolean {
-  const formatter = findFormatter(format);
-  if (!formatter) return false;
-  const text = formatter.format(recorded.report, { color: shouldColor(io.stdout, io.env) });
-  if (text !== '') io.stdout.write(text);
-  statusStream(io, format).write(recorded.status);
-  return true;
 }
 
 /** Records the state after an up-to-date result or a successful write. Never fails the run. */

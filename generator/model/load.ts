@@ -5,11 +5,11 @@ import { SourceRegistry } from '../diagnostics/sources.js';
 import { CONFIG_LIMITS, type InputLimits } from '../load/limits.js';
 import { decodeSource, readSourceFile, type SourceText } from '../load/source.js';
 import { parseYaml } from '../load/yaml.js';
-import { buildModel } from '../model/build.js';
-import type { MeshModel } from '../model/types.js';
-import { validateConfigSchema } from './schema.js';
-import { checkSemantics } from './semantic.js';
-import type { MeshConfigInput } from './types.js';
+import { buildModel } from './build.js';
+import type { MeshModel } from './types.js';
+import { validateConfigSchema } from '../config/schema.js';
+import { checkSemantics } from '../config/semantic.js';
+import type { MeshConfigInput } from '../config/types.js';
 
 export const DEFAULT_CONFIG_FILE = 'mesh.config.yaml';
 

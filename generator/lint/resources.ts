@@ -1,7 +1,7 @@
 import type { Diagnostic } from '../diagnostics/types.js';
-import { runPolicies, type SuppressedFinding } from '../lint/engine.js';
-import { unknownPolicyRules } from '../lint/policy-config.js';
-import type { Rule } from '../lint/rule.js';
+import { runPolicies, type SuppressedFinding } from './engine.js';
+import { unknownPolicyRules } from './policy-config.js';
+import type { Rule } from '../../policies/utils/rule.js';
 import type { ManifestResource } from '../manifest/types.js';
 import type { MeshModel } from '../model/types.js';
 import type { ManifestValidator } from '../validate/types.js';

@@ -8,7 +8,7 @@ import { unknownPolicyRules } from '../lint/policy-config.js';
 import type { ManifestResource, RenderedFile } from '../manifest/types.js';
 import type { MeshModel } from '../model/types.js';
 import { planGenerate, shardClusters, type GeneratePlan, type Shard } from '../pipeline/generate.js';
-import { shardOwner } from '../lint/load-manifests.js';
+import { shardOwner } from '../discover/manifests.js';
 import { resolvePkiDir } from '../pki/profile.js';
 import { verifyPki } from '../pki/verify.js';
 import { outputLocation } from '../render/render.js';

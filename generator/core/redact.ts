@@ -1,5 +1,3 @@
-import type { CliIO, OutputStream } from './io.js';
-
 const SECRET_ENV = ['GITHUB_TOKEN', 'GH_TOKEN', 'MESHFORGE_GITHUB_TOKEN'] as const;
 
 /** Removes tokens from text bound for a terminal or log: the values of token variables and credentials in URLs. */
@@ -14,16 +12,4 @@ export function redactSecrets(text: string, env: NodeJS.ProcessEnv): string {
   // Bare GitHub token shapes.
   out = out.replace(/\b(gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})\b/g, '***');
   return out;
-}
-
-/**
- * The same IO with every line bound for stdout or stderr passed through redactSecrets: diagnostics, reports and
- * status lines quote paths and URLs given by the user, and a token there must not reach a CI log.
- */
-export function redactingIO(io: CliIO): CliIO {
-  const wrap = (stream: OutputStream): OutputStream => ({
-    write: (text: string) => stream.write(redactSecrets(text, io.env)),
-    ...(stream.isTTY !== undefined ? { isTTY: stream.isTTY } : {}),
-  });
-  return { stdout: wrap(io.stdout), stderr: wrap(io.stderr), cwd: io.cwd, env: io.env, readStdin: () => io.readStdin() };
 }

@@ -7,7 +7,7 @@ import { allocateVips } from '../ledger/ledger.js';
 import { LOCK_FILE, readLedger } from '../ledger/lockfile.js';
 import type { MeshModel } from '../model/types.js';
 import { planMeshFiles, renderPlannedFile } from '../render/render.js';
-import { PROVENANCE_FILE } from '../write/provenance.js';
+import { PROVENANCE_FILE } from '../manifest/vocabulary.js';
 
 /**
  * The lint fast path ("never re-parse what you just rendered"). A generated tree holds files whose bytes meshforge

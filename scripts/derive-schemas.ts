@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { deriveSchemas } from './derive.js';
+import { deriveSchemas } from '../generator/validate/derive.js';
 
 /**
  * `npm run schemas`: re-derives schemas/k8s/ from the pinned kubernetes-models devDependencies.
