@@ -1,4 +1,5 @@
 import type { ErrorKind } from '../core/errors.js';
+import type { ServiceStatus } from '../app/result.js';
 
 /** The exit-code contract shared by every command (README, "Exit codes"). */
 export const EXIT = {
@@ -20,4 +21,11 @@ export const EXIT_FOR_KIND: Readonly<Record<ErrorKind, ExitCode>> = {
   environment: EXIT.environment,
   findings: EXIT.findings,
   bug: EXIT.environment,
+};
+
+/** The exit code of a run that ended normally. */
+export const EXIT_FOR_STATUS: Readonly<Record<ServiceStatus, ExitCode>> = {
+  ok: EXIT.ok,
+  findings: EXIT.findings,
+  'invalid-input': EXIT.invalid,
 };

@@ -7,6 +7,9 @@ import { findFormatter, formatNames } from '../report/formats.js';
 import { buildReport } from '../report/resolve.js';
 import type { Report } from '../report/types.js';
 import type { RecordedOutput } from '../write/run-state.js';
+import type { AppContext } from '../app/context.js';
+import type { ServiceResult } from '../app/result.js';
+import { EXIT_FOR_STATUS, type ExitCode } from './exit.js';
 import { usageError } from '../core/errors.js';
 import type { CliIO } from './io.js';
 
@@ -60,4 +63,21 @@ export function replay(io: CliIO, format: string, recorded: RecordedOutput): boo
   if (text !== '') io.stdout.write(text);
   statusStream(io, format).write(recorded.status);
   return true;
+}
+
+/** Prints a service's result: its report in the chosen format on stdout, then its status text. Returns the exit code. */
+export function printResult(io: CliIO, format: string, result: ServiceResult): ExitCode {
+  if (result.report) {
+    const formatter = findFormatter(format);
+    if (!formatter) throw usageError(`unknown format '${format}'`, `Use one of: ${formatNames().join(', ')}.`);
+    const text = formatter.format(result.report, { color: shouldColor(io.stdout, io.env) });
+    if (text !== '') io.stdout.write(text);
+  }
+  if (result.statusText !== '') statusStream(io, format).write(result.statusText);
+  return EXIT_FOR_STATUS[result.status];
+}
+
+/** The context a service runs in, from the CLI's IO: progress lines go to stderr. */
+export function appContext(io: CliIO): AppContext {
+  return { cwd: io.cwd, env: io.env, progress: (line) => io.stderr.write(line.endsWith('\n') ? line : `${line}\n`), readStdin: () => io.readStdin() };
 }
