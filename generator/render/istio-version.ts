@@ -5,6 +5,8 @@
  * Checked against the istio/istio tags: 1.24 removed the in-cluster IstioOperator controller (meshforge's install
  * model assumes it is gone), 1.25 turned the ServiceEntry IP auto-allocation controller (v2) on by default, and 1.29.0
  * is the newest release whose charts (base, istiod, gateway) the generated values were checked against.
+ * The gateway chart keys meshforge writes (name, revision, networkGateway, labels, env, service) and what
+ * `networkGateway` writes itself are the same at 1.24.0, 1.25.0, 1.27.0 and 1.29.0.
  */
 export const MIN_ISTIO = { major: 1, minor: 24 } as const;
 export const MAX_ISTIO = { major: 1, minor: 29 } as const;
