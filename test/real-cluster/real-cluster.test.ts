@@ -86,6 +86,18 @@ describe('finding 1: the east-west gateway values are what the 1.29 gateway char
     expect(doc(synth, 'beta/install/istio-eastwestgateway.values.yaml').networkGateway).toBe('net-b');
   });
 
+  it('IstioOperator (istioctl): the east-west gateway sets the network view env exactly once, with its label and four ports', () => {
+    const iop = doc(example, 'cluster2/install/istio-operator.yaml');
+    for (const gw of iop.spec.components.ingressGateways) {
+      const names = (gw.k8s.env ?? []).map((e: { name: string }) => e.name);
+      expect(new Set(names).size, gw.name).toBe(names.length);
+    }
+    const ew = iop.spec.components.ingressGateways.find((g: { name: string }) => g.name === 'istio-eastwestgateway');
+    expect(ew.k8s.env).toEqual([{ name: 'ISTIO_META_REQUESTED_NETWORK_VIEW', value: 'network2' }]);
+    expect(ew.label['topology.istio.io/network']).toBe('network2');
+    expect(ew.k8s.service.ports.map((p: { port: number }) => p.port)).toEqual([15021, 15443, 15012, 15017]);
+  });
+
   it('tells the chart\'s hard-coded port set apart from any other', () => {
     expect(chartWritesNetworkPorts([...NETWORK_GATEWAY_CHART_PORTS].reverse())).toBe(true);
     expect(chartWritesNetworkPorts(NETWORK_GATEWAY_CHART_PORTS.slice(1))).toBe(false);
