@@ -1,6 +1,7 @@
 import { formatPath } from '../diagnostics/positions.js';
 import type { Diagnostic, DocPath } from '../diagnostics/types.js';
 import { ISTIO_AUTO_ALLOCATION, overlaps, parseCidr } from '../core/cidr.js';
+import { isSupportedIstio, SUPPORTED_ISTIO_RANGE } from '../core/istio-version.js';
 import { nearest } from './suggest.js';
 import type { DestinationInput, MeshConfigInput, ServiceInput } from './types.js';
 
@@ -84,6 +85,7 @@ export function checkSemantics(config: MeshConfigInput, file: string): Diagnosti
   c.unique('ingress', config.ingress.map((x, i) => ({ key: x.name, path: ['ingress', i, 'name'] })));
 
   checkVipRanges(c, config);
+  checkIstioVersions(c, config);
 
   const clusterList = (list: readonly string[] | undefined, path: DocPath) => list?.forEach((name, i) => c.reference('cluster', name, clusters, [...path, i]));
 
@@ -253,6 +255,21 @@ export function hasCredentials(url: string): boolean {
   const userinfo = /^([a-z][a-z0-9+.-]*):\/\/([^/?#@\s]*)@/i.exec(url);
   if (userinfo && (userinfo[2]!.includes(':') || /^https?$/i.test(userinfo[1]!))) return true;
   return /\b(gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})\b/.test(url);
+}
+
+/** The generated values, charts keys and env follow the Istio release: only releases they were checked against pass. */
+function checkIstioVersions(c: Checker, config: MeshConfigInput): void {
+  const check = (version: string | undefined, path: DocPath, what: string) => {
+    if (version === undefined || isSupportedIstio(version)) return;
+    c.error(
+      'config-unsupported-version',
+      path,
+      `${what} Istio ${version} is outside the range meshforge supports (${SUPPORTED_ISTIO_RANGE})`,
+      `Use an Istio release from ${SUPPORTED_ISTIO_RANGE}: meshforge's Helm values, IstioOperator and proxy settings are written for those releases only.`,
+    );
+  };
+  check(config.mesh.istio.version, ['mesh', 'istio', 'version'], 'mesh.istio.version:');
+  config.clusters.forEach((cluster, i) => check(cluster.install.version, ['clusters', i, 'install', 'version'], `cluster '${cluster.name}' installs`));
 }
 
 function checkVipRanges(c: Checker, config: MeshConfigInput): void {

@@ -24,6 +24,24 @@ export function argocdDestination(cluster: ClusterModel): { server: string } | {
   return cluster.destination.server !== undefined ? { server: cluster.destination.server } : { name: cluster.destination.name };
 }
 
+/**
+ * Every Application retries a failed sync: Argo CD's auto-sync does not retry a failed sync of the same commit
+ * without `syncPolicy.retry` (a sync that ran before the CRDs existed would stay failed until the next commit).
+ * 10 attempts, 10s doubling up to 5m: about half an hour before Argo CD gives up on a commit.
+ */
+export const SYNC_RETRY = { limit: 10, backoff: { duration: '10s', factor: 2, maxDuration: '5m' } } as const;
+
+/**
+ * istiod rewrites `failurePolicy` of its ValidatingWebhookConfigurations (istiod-default-validator from the base
+ * chart, istio-validator[-<rev>]-istio-system from the istiod chart) from Ignore to Fail once it serves them. Both
+ * chart Applications ignore that field of every webhook, and RespectIgnoreDifferences=true keeps a sync from writing
+ * it back (istio/istio#57643); without both, a self-healing Application fights istiod forever.
+ */
+export const WEBHOOK_FAILURE_POLICY_IGNORE = { group: 'admissionregistration.k8s.io', kind: 'ValidatingWebhookConfiguration', jqPathExpressions: ['.webhooks[]?.failurePolicy'] } as const;
+export const RESPECT_IGNORE_DIFFERENCES = 'RespectIgnoreDifferences=true';
+
+const retry = () => ({ limit: SYNC_RETRY.limit, backoff: { ...SYNC_RETRY.backoff } });
+
 const managed = (cluster?: string): Record<string, string> => ({ [MANAGED_BY_LABEL]: 'meshforge', ...(cluster !== undefined ? { [CLUSTER_LABEL]: cluster } : {}) });
 const wave = (n: number): Record<string, string> => ({ [SYNC_WAVE_ANNOTATION]: String(n) });
 
@@ -77,6 +95,7 @@ function meshApplicationSet(model: MeshModel, gitops: GitopsModel): Obj {
             // Namespaces are part of the generated content; Istio's CRDs come from the istio-base Application (Helm)
             // or from `istioctl install`, so a first sync must not fail its dry run on a CRD that arrives in parallel.
             syncOptions: ['CreateNamespace=false', 'ServerSideApply=true', 'SkipDryRunOnMissingResource=true'],
+            retry: retry(),
           },
         },
       },
@@ -91,7 +110,7 @@ const RELEASE_WAVE: Readonly<Record<HelmRelease['chart'], number>> = { base: SYN
  * Istio version, values from the file meshforge generated in Git (multi-source, `ref: values`).
  */
 function installApplication(gitops: GitopsModel, cluster: ClusterModel, release: HelmRelease): Obj {
-  const base = release.chart === 'base';
+  const webhooks = release.chart === 'base' || release.chart === 'istiod';
   const valuesFile = installRepoPath(gitops, cluster, release.valuesFile);
   // registry-only reads meshConfig from inline values only; istiod's values file in Git is rendered from the same
   // model (and checked where the values file itself is linted), so the opaque reference is not a finding.
@@ -118,13 +137,12 @@ function installApplication(gitops: GitopsModel, cluster: ClusterModel, release:
       syncPolicy: {
         automated: { prune: true, selfHeal: true },
         // The control plane's namespaces must exist before the mesh configuration (which also declares them) syncs.
-        syncOptions: ['CreateNamespace=true', 'ServerSideApply=true'],
+        syncOptions: ['CreateNamespace=true', 'ServerSideApply=true', ...(webhooks ? [RESPECT_IGNORE_DIFFERENCES] : [])],
+        retry: retry(),
       },
-      // istiod rewrites the failurePolicy of the default validating webhook at run time: without this the base
-      // Application never stops being out of sync.
-      ...(base
-        ? { ignoreDifferences: [{ group: 'admissionregistration.k8s.io', kind: 'ValidatingWebhookConfiguration', name: 'istiod-default-validator', jsonPointers: ['/webhooks/0/failurePolicy'] }] }
-        : {}),
+      // The charts that ship validating webhooks (base: istiod-default-validator; istiod: istio-validator-*):
+      // istiod rewrites their failurePolicy at run time (see WEBHOOK_FAILURE_POLICY_IGNORE).
+      ...(webhooks ? { ignoreDifferences: [{ ...WEBHOOK_FAILURE_POLICY_IGNORE, jqPathExpressions: [...WEBHOOK_FAILURE_POLICY_IGNORE.jqPathExpressions] }] } : {}),
     },
   };
 }
@@ -139,7 +157,7 @@ function rootApplication(model: MeshModel, gitops: GitopsModel): Obj {
       project: gitops.argocd.project,
       source: { repoURL: gitops.repoURL, targetRevision: gitops.branch, path: `${repoPath(gitops)}/${ARGOCD_FOLDER}` },
       destination: { server: IN_CLUSTER, namespace: gitops.argocd.namespace },
-      syncPolicy: { automated: { prune: true, selfHeal: true } },
+      syncPolicy: { automated: { prune: true, selfHeal: true }, retry: retry() },
     },
   };
 }

@@ -20,6 +20,9 @@ export const FLUX_API = {
   helm: 'helm.toolkit.fluxcd.io/v2',
 } as const;
 
+/** How often helm-controller retries a failed install or upgrade of an Istio chart before it gives up on the revision. */
+export const HELM_REMEDIATION_RETRIES = 5;
+
 const labels = (cluster: ClusterModel): Record<string, string> => ({ [MANAGED_BY_LABEL]: 'meshforge', [CLUSTER_LABEL]: cluster.name });
 
 /**
@@ -95,7 +98,11 @@ function helmRelease(gitops: GitopsModel, cluster: ClusterModel, release: HelmRe
       // Helm keeps its release records beside the release, as `helm install -n <namespace>` does.
       storageNamespace: release.namespace,
       chart: { spec: { chart: release.chart, version: cluster.install.version, sourceRef: { kind: 'HelmRepository', name: FLUX_HELM_REPOSITORY_NAME } } },
-      install: { createNamespace: true },
+      // A failed install or upgrade is retried (the default is none: the release would stay failed until the next
+      // change). CRDs: the 1.29 base chart ships them as templates (templates/crds.yaml, `helm.sh/resource-policy:
+      // keep`), not in crds/, so Helm upgrades them like any resource and install/upgrade.crds has nothing to act on.
+      install: { createNamespace: true, remediation: { retries: HELM_REMEDIATION_RETRIES } },
+      upgrade: { remediation: { retries: HELM_REMEDIATION_RETRIES } },
       ...(dependsOn.length > 0 ? { dependsOn: dependsOn.map((name) => ({ name })) } : {}),
       values,
     },

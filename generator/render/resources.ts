@@ -1,6 +1,6 @@
 import type { DocPath } from '../diagnostics/types.js';
 import { externalKey, importKey, vipOf, type VipLedger } from '../ledger/ledger.js';
-import type { ClusterModel, DestinationModel, ExportModel, ExternalServiceModel, HttpRouteModel, IngressModel, MeshModel, RouteModel, StringMatch } from '../model/types.js';
+import type { ClusterModel, DestinationModel, ExportModel, ExternalServiceModel, HttpRouteModel, IngressModel, MeshModel, RouteModel, ServiceModel, StringMatch } from '../model/types.js';
 import type { MeshIndex } from './hosts.js';
 import type { TemplateName } from './templates.js';
 
@@ -24,8 +24,14 @@ export const MANAGED_BY: Readonly<Record<string, string>> = { 'app.kubernetes.io
 export const CROSS_CLUSTER_GATEWAY = 'cross-cluster-gateway';
 /** Istio's name for the multi-network Gateway on the east-west gateway. */
 export const CROSS_NETWORK_GATEWAY = 'cross-network-gateway';
-/** Read-only identity other clusters' istiod use through a remote secret (distinct from the charts' own reader). */
-export const REMOTE_READER = 'meshforge-istio-reader';
+/**
+ * The identity other clusters' istiod use through a remote secret: the charts' own reader (base chart
+ * templates/reader-serviceaccount.yaml, istiod chart reader-clusterrole*.yaml at 1.29.0), which is also what
+ * `istioctl create-remote-secret` uses by default. meshforge generates no reader objects of its own.
+ */
+export const REMOTE_READER = 'istio-reader-service-account';
+/** The label istiod puts on every endpoint with the ID of the cluster it runs in (global.multiCluster.clusterName). */
+export const CLUSTER_TOPOLOGY_LABEL = 'topology.istio.io/cluster';
 export const ISTIO_SYSTEM = 'istio-system';
 
 const ENVOY_FILTER_API = 'networking.istio.io/v1alpha3';
@@ -62,6 +68,39 @@ function portsOf(ports: readonly { number: number; name: string; protocol: strin
 
 const ISTIO_MUTUAL = { tls: { mode: 'ISTIO_MUTUAL' } } as const;
 
+/**
+ * How a namespace asks for sidecar injection: `istio-injection: enabled` selects the default revision, so a cluster
+ * installed with a revision (and maybe no default tag) labels `istio.io/rev: <revision>` instead. Istio gives
+ * `istio-injection` precedence over `istio.io/rev`: the two are never written together.
+ */
+export function injectionLabels(cluster: ClusterModel): Record<string, string> {
+  return cluster.install.revision !== undefined ? { 'istio.io/rev': cluster.install.revision } : { 'istio-injection': 'enabled' };
+}
+
+/** A DestinationRule subset: its name and the endpoint labels it selects. */
+interface Subset {
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/**
+ * The subset a destination goes to. In multi-primary, once remote secrets exist the in-cluster host
+ * name.namespace.svc.cluster.local holds the endpoints of every cluster that runs the service, so a destination that
+ * names a cluster must be pinned to that cluster's endpoints, or its weight applies to a host that mixes them:
+ * - a version that runs only in that cluster is pinned already (its subset);
+ * - another version gets `<version>-<cluster>` (the version's labels plus topology.istio.io/cluster);
+ * - no version gets `cluster-<cluster>` (topology.istio.io/cluster alone, a label istiod sets on every endpoint).
+ * Undefined when the destination has no subset.
+ */
+export function destinationSubset(service: ServiceModel, destination: DestinationModel, host: string): Subset | undefined {
+  const version = destination.version !== undefined ? service.versions.find((v) => v.name === destination.version) : undefined;
+  const pin = destination.cluster !== undefined && host === service.fqdn && service.clusters.length > 1 ? destination.cluster : undefined;
+  if (pin === undefined) return version ? { name: version.name, labels: version.labels } : undefined;
+  if (version && version.clusters.length === 1 && version.clusters[0] === pin) return { name: version.name, labels: version.labels };
+  if (version) return { name: `${version.name}-${pin}`, labels: { ...version.labels, [CLUSTER_TOPOLOGY_LABEL]: pin } };
+  return { name: `cluster-${pin}`, labels: { [CLUSTER_TOPOLOGY_LABEL]: pin } };
+}
+
 /** Renders per cluster; every builder is pure. */
 export class ClusterPlanner {
   private readonly net: string;
@@ -91,7 +130,6 @@ export class ClusterPlanner {
       ...this.ingress(cluster),
       ...this.eastWest(cluster),
       ...this.serverHeader(cluster),
-      ...this.remoteReader(cluster),
     ];
     return docs;
   }
@@ -106,11 +144,11 @@ export class ClusterPlanner {
     const declared = new Set(this.model.namespaces.filter((n) => n.cluster === cluster.name).map((n) => n.name));
     if (gatewayNs !== ISTIO_SYSTEM && !declared.has(gatewayNs)) {
       // The gateway's own namespace: injection makes the gateway pods get their proxy (gateway injection).
-      docs.push(content('namespace', 'Namespace', { apiVersion: 'v1', kind: 'Namespace', metadata: metadata(gatewayNs, undefined, { 'istio-injection': 'enabled' }) }, [...cluster.ingressGateway.origin, 'namespace']));
+      docs.push(content('namespace', 'Namespace', { apiVersion: 'v1', kind: 'Namespace', metadata: metadata(gatewayNs, undefined, injectionLabels(cluster)) }, [...cluster.ingressGateway.origin, 'namespace']));
     }
     for (const ns of this.model.namespaces) {
       if (ns.cluster !== cluster.name || ns.name === ISTIO_SYSTEM) continue;
-      const labels = { ...ns.labels, ...(ns.injection ? { 'istio-injection': 'enabled' } : {}) };
+      const labels = { ...ns.labels, ...(ns.injection ? injectionLabels(cluster) : {}) };
       docs.push(content('namespace', 'Namespace', { apiVersion: 'v1', kind: 'Namespace', metadata: metadata(ns.name, undefined, labels) }, ns.origin));
     }
     return docs;
@@ -211,9 +249,13 @@ export class ClusterPlanner {
 
   private versionRules(cluster: ClusterModel): PlannedDocument[] {
     const docs: PlannedDocument[] = [];
+    const referenced = this.referencedSubsets(cluster);
     for (const service of this.model.services) {
       if (!service.clusters.includes(cluster.name)) continue;
-      const versions = service.versions.filter((v) => v.clusters.includes(cluster.name));
+      // The versions running here, then whatever else this cluster's routes send to (a version running elsewhere,
+      // which the in-cluster host reaches in multi-primary, or a subset pinned to one cluster).
+      const versions: Subset[] = service.versions.filter((v) => v.clusters.includes(cluster.name)).map((v) => ({ name: v.name, labels: v.labels }));
+      for (const extra of referenced.get(service.key) ?? []) if (!versions.some((v) => v.name === extra.name)) versions.push(extra);
       if (versions.length === 0) continue;
       docs.push(
         content(
@@ -235,14 +277,43 @@ export class ClusterPlanner {
   // --- S2/S8/S9 routes --------------------------------------------------------------------------------------------
 
   private destinations(list: readonly DestinationModel[], cluster: string): Obj[] {
-    return list.map((d) => ({
-      destination: {
-        host: this.index.destinationHost(d, cluster),
-        ...(d.version !== undefined ? { subset: d.version } : {}),
-        ...(d.port !== undefined ? { port: { number: d.port } } : {}),
-      },
-      ...(d.weight !== undefined ? { weight: d.weight } : {}),
-    }));
+    return list.map((d) => {
+      const host = this.index.destinationHost(d, cluster);
+      const subset = d.service !== undefined ? destinationSubset(this.index.service(d.service), d, host)?.name : d.version;
+      return {
+        destination: {
+          host,
+          ...(subset !== undefined ? { subset } : {}),
+          ...(d.port !== undefined ? { port: { number: d.port } } : {}),
+        },
+        ...(d.weight !== undefined ? { weight: d.weight } : {}),
+      };
+    });
+  }
+
+  /**
+   * Subsets of the in-cluster host of each service that this cluster's routes and ingress send to, by service key:
+   * every subset a VirtualService names must be defined by the DestinationRule of its host in the same cluster.
+   */
+  private referencedSubsets(cluster: ClusterModel): Map<string, Subset[]> {
+    const out = new Map<string, Subset[]>();
+    const visit = (d: DestinationModel) => {
+      if (d.service === undefined) return;
+      const service = this.index.service(d.service);
+      const host = this.index.destinationHost(d, cluster.name);
+      if (host !== service.fqdn) return;
+      const subset = destinationSubset(service, d, host);
+      if (!subset) return;
+      const list = out.get(service.key) ?? [];
+      if (!list.some((x) => x.name === subset.name)) list.push(subset);
+      out.set(service.key, list);
+    };
+    for (const route of this.model.routes.filter((r) => r.clusters.includes(cluster.name))) {
+      for (const h of route.http) h.to.forEach(visit);
+      for (const t of route.tcp) t.to.forEach(visit);
+    }
+    for (const ing of this.model.ingress.filter((i) => i.clusters.includes(cluster.name))) visit(ing.to);
+    return out;
   }
 
   private httpRoute(route: HttpRouteModel, cluster: string): Obj {
@@ -401,61 +472,4 @@ export class ClusterPlanner {
       ),
     ];
   }
-
-  // --- S6 remote secrets: the reader identity (the token itself only exists in a live cluster) -------------------
-
-  private remoteReader(cluster: ClusterModel): PlannedDocument[] {
-    if (!cluster.eastWestGateway || this.model.clusters.length < 2) return [];
-    const origin = cluster.eastWestGateway.origin;
-    const rbac = 'rbac.authorization.k8s.io/v1';
-    const read = ['get', 'list', 'watch'];
-    return [
-      content('serviceaccount', 'ServiceAccount', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: metadata(REMOTE_READER, ISTIO_SYSTEM) }, origin),
-      content(
-        'secret',
-        'Secret',
-        {
-          apiVersion: 'v1',
-          kind: 'Secret',
-          // Kubernetes fills in the token: nothing secret is committed.
-          metadata: metadata(`${REMOTE_READER}-token`, ISTIO_SYSTEM, {}, { 'kubernetes.io/service-account.name': REMOTE_READER }),
-          type: 'kubernetes.io/service-account-token',
-        },
-        origin,
-      ),
-      content(
-        'clusterrole',
-        'ClusterRole',
-        {
-          apiVersion: rbac,
-          kind: 'ClusterRole',
-          metadata: metadata(REMOTE_READER, undefined),
-          rules: [
-            { apiGroups: [''], resources: ['endpoints', 'namespaces', 'nodes', 'pods', 'secrets', 'services', 'serviceaccounts', 'configmaps'], verbs: read },
-            { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: read },
-            { apiGroups: ['apps'], resources: ['replicasets'], verbs: read },
-            { apiGroups: ['networking.istio.io', 'security.istio.io', 'telemetry.istio.io', 'extensions.istio.io'], resources: ['*'], verbs: read },
-            { apiGroups: ['gateway.networking.k8s.io'], resources: ['*'], verbs: read },
-            { apiGroups: ['apiextensions.k8s.io'], resources: ['customresourcedefinitions'], verbs: read },
-            { apiGroups: ['authentication.k8s.io'], resources: ['tokenreviews'], verbs: ['create'] },
-            { apiGroups: ['authorization.k8s.io'], resources: ['subjectaccessreviews'], verbs: ['create'] },
-          ],
-        },
-        origin,
-      ),
-      content(
-        'clusterrolebinding',
-        'ClusterRoleBinding',
-        {
-          apiVersion: rbac,
-          kind: 'ClusterRoleBinding',
-          metadata: metadata(REMOTE_READER, undefined),
-          roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: REMOTE_READER },
-          subjects: [{ kind: 'ServiceAccount', name: REMOTE_READER, namespace: ISTIO_SYSTEM }],
-        },
-        origin,
-      ),
-    ];
-  }
 }
-

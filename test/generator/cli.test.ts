@@ -37,7 +37,7 @@ describe('meshforge generate', () => {
     const dir = project();
     const first = run(dir, 'generate');
     expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(/cluster1: files 43 added, 0 changed, 0 removed; resources 40 added/);
+    expect(first.stdout).toMatch(/cluster1: files 39 added, 0 changed, 0 removed; resources 36 added/);
     expect(first.stdout).toMatch(/cluster2: files \d+ added/);
     expect(first.stdout).toMatch(/mesh\.lock\.yaml: created/);
     expect(tree(join(dir, 'clusters'))).toEqual(tree(packagePath('clusters')));

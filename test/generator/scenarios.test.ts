@@ -72,8 +72,15 @@ describe('S2: helloworld split 50/50 between cluster1 (v1) and cluster2 (v2)', (
     expect(find(all, 'cluster1', 'DestinationRule', 'helloworld-cluster2', 'sample').spec.trafficPolicy.tls.mode).toBe('ISTIO_MUTUAL');
   });
 
-  it('each cluster has a DestinationRule with the subsets of the versions it runs, ISTIO_MUTUAL', () => {
-    expect(find(all, 'cluster1', 'DestinationRule', 'helloworld', 'sample').spec).toEqual({ host: 'helloworld.sample.svc.cluster.local', trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } }, subsets: [{ name: 'v1', labels: { version: 'v1' } }] });
+  it('each cluster has a DestinationRule with the subsets of the versions it runs (and the cluster subset its route pins), ISTIO_MUTUAL', () => {
+    expect(find(all, 'cluster1', 'DestinationRule', 'helloworld', 'sample').spec).toEqual({
+      host: 'helloworld.sample.svc.cluster.local',
+      trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } },
+      subsets: [
+        { name: 'v1', labels: { version: 'v1' } },
+        { name: 'cluster-cluster1', labels: { 'topology.istio.io/cluster': 'cluster1' } },
+      ],
+    });
     expect(find(all, 'cluster2', 'DestinationRule', 'helloworld', 'sample').spec.subsets).toEqual([{ name: 'v2', labels: { version: 'v2' } }]);
   });
 
@@ -123,18 +130,19 @@ describe('S5: the control-plane install', () => {
       defaultConfig: { proxyMetadata: { ISTIO_META_DNS_CAPTURE: 'true' } },
     });
     expect(byPath('cluster1/install/istio-base.values.yaml')).toEqual({ global: { istioNamespace: 'istio-system' } });
+    // ISTIO_META_ROUTER_MODE was removed in Istio 1.14: not written for 1.29.
     const ingress = byPath('cluster1/install/istio-ingressgateway.values.yaml');
-    expect(ingress.env).toEqual({ ISTIO_META_ROUTER_MODE: 'sni-dnat' });
+    expect(ingress.env).toBeUndefined();
   });
 
-  it('the istioctl cluster gets an IstioOperator: profile minimal, sni-dnat, 15443 on NodePort 32001 and 31400', () => {
+  it('the istioctl cluster gets an IstioOperator: profile minimal, no router-mode env on 1.29, 15443 on NodePort 32001 and 31400', () => {
     const iop = byPath('cluster2/install/istio-operator.yaml');
     expect(iop.kind).toBe('IstioOperator');
     expect(iop.spec.profile).toBe('minimal');
     expect(iop.spec.meshConfig.outboundTrafficPolicy).toEqual({ mode: 'REGISTRY_ONLY' });
     expect(iop.spec.meshConfig.accessLogFile).toBe('/dev/stdout');
     const gw = iop.spec.components.ingressGateways[0];
-    expect(gw.k8s.env).toEqual([{ name: 'ISTIO_META_ROUTER_MODE', value: 'sni-dnat' }]);
+    expect(gw.k8s.env).toBeUndefined();
     expect(gw.k8s.service.type).toBe('NodePort');
     const ports = gw.k8s.service.ports as { port: number; nodePort?: number }[];
     expect(ports.map((p) => p.port)).toEqual(expect.arrayContaining([80, 443, 15443, 31400]));
@@ -159,26 +167,21 @@ describe('S6: multi-primary on different networks', () => {
     expect(byPath('cluster2/install/istio-operator.yaml').spec.values.global).toEqual({ meshID: 'mesh1', multiCluster: { clusterName: 'cluster2' }, network: 'network2' });
   });
 
-  it('has the east-west gateway (labels, four ports, requested network view) and the *.local cross-network Gateway', () => {
+  it('has the east-west gateway (networkGateway alone: the chart writes the network label, env and four ports) and the *.local cross-network Gateway', () => {
     const ew = byPath('cluster1/install/istio-eastwestgateway.values.yaml');
-    expect(ew.labels).toEqual({ istio: 'eastwestgateway', app: 'istio-eastwestgateway', 'topology.istio.io/network': 'network1' });
-    expect(ew.env).toEqual({ ISTIO_META_REQUESTED_NETWORK_VIEW: 'network1' });
+    expect(ew.labels).toEqual({ istio: 'eastwestgateway', app: 'istio-eastwestgateway' });
+    expect(ew.env).toBeUndefined();
     expect(ew.networkGateway).toBe('network1');
-    expect((ew.service.ports as { name: string; port: number }[]).map((p) => [p.name, p.port])).toEqual([['status-port', 15021], ['tls', 15443], ['tls-istiod', 15012], ['tls-webhook', 15017]]);
+    expect(ew.service).toEqual({ type: 'LoadBalancer', externalIPs: ['192.168.121.21'] });
     const gw = find(all, 'cluster1', 'Gateway', 'cross-network-gateway', 'istio-system');
     expect(gw.spec).toEqual({ selector: { istio: 'eastwestgateway' }, servers: [{ port: { number: 15443, name: 'tls', protocol: 'TLS' }, hosts: ['*.local'], tls: { mode: 'AUTO_PASSTHROUGH' } }] });
   });
 
-  it('generates the remote-secret reader identity offline, without any token', () => {
-    const sa = find(all, 'cluster1', 'ServiceAccount', 'meshforge-istio-reader', 'istio-system');
-    expect(sa.kind).toBe('ServiceAccount');
-    const binding = find(all, 'cluster1', 'ClusterRoleBinding', 'meshforge-istio-reader');
-    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'meshforge-istio-reader', namespace: 'istio-system' }]);
-    const role = find(all, 'cluster1', 'ClusterRole', 'meshforge-istio-reader');
-    expect(role.rules.some((r: any) => r.resources.includes('endpointslices'))).toBe(true);
-    const secret = find(all, 'cluster1', 'Secret', 'meshforge-istio-reader-token', 'istio-system');
-    expect(secret.type).toBe('kubernetes.io/service-account-token');
-    expect(secret.data).toBeUndefined();
+  it('generates no reader identity of its own: remote secrets use the charts\' istio-reader-service-account', () => {
+    for (const r of all) {
+      expect(['ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Secret']).not.toContain(r.object.kind);
+      expect(JSON.stringify(r.object)).not.toContain('meshforge-istio-reader');
+    }
   });
 });
 
