@@ -157,7 +157,7 @@ describe('certs init', () => {
     const { dir, model, layout } = clonePki();
     rmSync(layout.rootCert);
     rmSync(layout.rootKey);
-    await expect(initPki(model, dir, FAST)).rejects.toMatchObject({ kind: 'invalid', message: expect.stringMatching(/root-cert.pem is missing but cluster intermediates exist/) });
+    await expect(initPki(model, dir, FAST)).rejects.toMatchObject({ kind: 'invalid-input', message: expect.stringMatching(/root-cert.pem is missing but cluster intermediates exist/) });
   });
 });
 
@@ -260,7 +260,7 @@ describe('certs rotate', () => {
     expect(fromKey).toBe(fromCert);
     expect(rules(verifyPki(model, dir, { now: new Date() }))).toEqual(['info:pki-rotation-pending']);
 
-    await expect(rotateIntermediate(model, dir, 'east', FAST)).rejects.toMatchObject({ kind: 'invalid', message: expect.stringMatching(/waiting for confirmation/) });
+    await expect(rotateIntermediate(model, dir, 'east', FAST)).rejects.toMatchObject({ kind: 'invalid-input', message: expect.stringMatching(/waiting for confirmation/) });
     expect(confirmRotation(model, dir, 'east')).toBe(east.previousDir);
     expect(existsSync(east.previousDir)).toBe(false);
     expect(verifyPki(model, dir, { now: new Date() })).toEqual([]);
@@ -307,7 +307,7 @@ describe('key locations', () => {
     const trees = generatedTrees(model, project);
     expect(trees).toEqual([join(project, 'clusters')]);
     const dir = join(project, 'clusters', 'pki');
-    await expect(initPki(model, dir, { ...FAST, generatedTrees: trees })).rejects.toMatchObject({ kind: 'invalid', message: expect.stringMatching(/inside the generated tree/) });
+    await expect(initPki(model, dir, { ...FAST, generatedTrees: trees })).rejects.toMatchObject({ kind: 'invalid-input', message: expect.stringMatching(/inside the generated tree/) });
     expect(existsSync(dir)).toBe(false);
   });
 
@@ -321,7 +321,7 @@ describe('key locations', () => {
     const options = { ...FAST, generatedTrees: generatedTrees(model, repo) };
 
     // Not ignored: git status would list the keys.
-    await expect(initPki(model, join(repo, 'pki'), options)).rejects.toMatchObject({ kind: 'invalid', message: expect.stringMatching(/not ignored: git status would show it/) });
+    await expect(initPki(model, join(repo, 'pki'), options)).rejects.toMatchObject({ kind: 'invalid-input', message: expect.stringMatching(/not ignored: git status would show it/) });
     expect(existsSync(join(repo, 'pki'))).toBe(false);
 
     // Tracked: even an ignore rule does not help once git tracks the file.
