@@ -93,7 +93,7 @@ export const CATALOGUE = {
   'pki-expiring': { defaultSeverity: 'warning', description: 'A certificate expires within the warning window (mesh.ca.expiryWarningDays).', stage: 'pki', docs: page('pki-expiring') },
   'pki-subject': { defaultSeverity: 'warning', description: "A certificate's subject differs from what the config asks for.", stage: 'pki', docs: page('pki-subject') },
   'pki-key-permissions': { defaultSeverity: 'warning', description: 'A private key file can be read by other users.', stage: 'pki', docs: page('pki-key-permissions') },
-  'pki-rotation-pending': { defaultSeverity: 'info', description: 'A CA rotation was started and is not finished.', stage: 'pki', docs: page('pki-rotation-pending') },
+  'pki-rotation-pending': { defaultSeverity: 'info', description: "A rotation of a cluster's intermediate CA is waiting for confirmation.", stage: 'pki', docs: page('pki-rotation-pending') },
 } as const satisfies Readonly<Record<string, CatalogueEntry>>;
 
 export type CatalogueId = keyof typeof CATALOGUE;
