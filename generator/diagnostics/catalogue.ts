@@ -2,7 +2,7 @@ import { POLICY_RULE_IDS, type PolicyRuleId } from './policy-rules.js';
 import type { Severity } from './severity.js';
 
 /** The stage (folder under generator/) that emits a diagnostic. */
-export type DiagnosticStage = 'load' | 'config' | 'ledger' | 'pipeline' | 'validate' | 'lint' | 'discover' | 'app' | 'pki';
+export type DiagnosticStage = 'load' | 'model' | 'config' | 'ledger' | 'pipeline' | 'validate' | 'lint' | 'discover' | 'app' | 'pki';
 
 export interface CatalogueEntry {
   /** The severity the stage emits it with (policy overrides apply to policy rules only). */
@@ -39,10 +39,10 @@ export const CATALOGUE = {
   'yaml-alias-limit': { defaultSeverity: 'error', description: 'YAML aliases expand beyond the input limit (an alias bomb).', stage: 'load', docs: page('yaml-alias-limit') },
   'yaml-undefined-alias': { defaultSeverity: 'error', description: 'A YAML alias (*name) refers to an anchor (&name) that is not defined before it.', stage: 'load', docs: page('yaml-undefined-alias') },
   'yaml-duplicate-key': { defaultSeverity: 'error', description: 'A YAML mapping has the same key twice; one value would silently win.', stage: 'load', docs: page('yaml-duplicate-key') },
-  // config: mesh.config.yaml's shape, schema and meaning
-  'yaml-multiple-documents': { defaultSeverity: 'error', description: "mesh.config.yaml holds more than one YAML document ('---').", stage: 'config', docs: page('yaml-multiple-documents') },
-  'config-empty': { defaultSeverity: 'error', description: 'mesh.config.yaml is empty.', stage: 'config', docs: page('config-empty') },
-  'config-not-mapping': { defaultSeverity: 'error', description: 'mesh.config.yaml is a list or a single value, not a mapping of keys.', stage: 'config', docs: page('config-not-mapping') },
+  // model (loading mesh.config.yaml) and config: its shape, schema and meaning
+  'yaml-multiple-documents': { defaultSeverity: 'error', description: "mesh.config.yaml holds more than one YAML document ('---').", stage: 'model', docs: page('yaml-multiple-documents') },
+  'config-empty': { defaultSeverity: 'error', description: 'mesh.config.yaml is empty.', stage: 'model', docs: page('config-empty') },
+  'config-not-mapping': { defaultSeverity: 'error', description: 'mesh.config.yaml is a list or a single value, not a mapping of keys.', stage: 'model', docs: page('config-not-mapping') },
   'config-unknown-key': { defaultSeverity: 'error', description: 'A key the config schema does not know (often a typo).', stage: 'config', docs: page('config-unknown-key') },
   'config-missing-key': { defaultSeverity: 'error', description: 'A key the config needs is missing.', stage: 'config', docs: page('config-missing-key') },
   'config-type': { defaultSeverity: 'error', description: 'A value has the wrong type (a string where a number goes, a list where a mapping goes).', stage: 'config', docs: page('config-type') },
