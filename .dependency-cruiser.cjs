@@ -22,11 +22,13 @@ const LAYERS = [
   ['generator/diff'], // change plans for diff and pull requests
   ['generator/publish', 'generator/pki'], // git and GitHub; the CA hierarchy
   ['generator/app'], // one service per command
+  ['generator/index.ts'], // the library's public API: stages and services (not the CLI)
   ['generator/cli'], // flags in, text out
 ];
 
 const escape = (folder) => folder.replace(/[/.]/g, '\\$&');
-const anyOf = (folders) => `^(${folders.map(escape).join('|')})/`;
+// A folder matches everything under it; a file (the library entry) matches itself only.
+const anyOf = (folders) => `^(${folders.map((f) => (f.endsWith('.ts') ? `${escape(f)}$` : `${escape(f)}/`)).join('|')})`;
 
 // For each folder: it may import itself and every folder of a lower layer, nothing else under generator/ or policies/
 // (not a sibling, not a higher layer, not a folder missing from LAYERS).

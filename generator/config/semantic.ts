@@ -1,5 +1,5 @@
 import { formatPath } from '../diagnostics/positions.js';
-import type { Diagnostic, DocPath } from '../diagnostics/types.js';
+import type { Diagnostic, DiagnosticId, DocPath } from '../diagnostics/types.js';
 import { ISTIO_AUTO_ALLOCATION, overlaps, parseCidr } from '../core/cidr.js';
 import { isSupportedIstio, SUPPORTED_ISTIO_RANGE } from '../core/istio-version.js';
 import { nearest } from './suggest.js';
@@ -43,7 +43,7 @@ class Checker {
   readonly diagnostics: Diagnostic[] = [];
   constructor(private readonly file: string) {}
 
-  error(rule: string, path: DocPath, message: string, hint: string, target: 'key' | 'value' = 'value'): void {
+  error(rule: DiagnosticId, path: DocPath, message: string, hint: string, target: 'key' | 'value' = 'value'): void {
     this.diagnostics.push({ rule, severity: 'error', message, hint, location: { file: this.file, path, target } });
   }
 

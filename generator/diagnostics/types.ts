@@ -1,7 +1,11 @@
+import type { DiagnosticId } from './catalogue.js';
+import type { Severity } from './severity.js';
+
+export type { DiagnosticId } from './catalogue.js';
+export type { Severity } from './severity.js';
+
 /** A path into a YAML/JSON document: keys and sequence indexes, root first. */
 export type DocPath = readonly (string | number)[];
-
-export type Severity = 'error' | 'warning' | 'info';
 
 /**
  * Where a diagnostic points. Positions are resolved only when printed (see positions.ts):
@@ -26,8 +30,8 @@ export interface ResourceRef {
 }
 
 export interface Diagnostic {
-  /** Rule or check id, kebab-case: e.g. yaml-duplicate-key, config-unknown-key, unique-vips. */
-  readonly rule: string;
+  /** Rule or check id, kebab-case: e.g. yaml-duplicate-key, config-unknown-key, unique-vips (see catalogue.ts). */
+  readonly rule: DiagnosticId;
   readonly severity: Severity;
   readonly message: string;
   /** How to fix it, in one sentence. */

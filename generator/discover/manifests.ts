@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import { fail, ok, type StageResult } from '../diagnostics/result.js';
 import { SourceRegistry } from '../diagnostics/sources.js';
-import type { Diagnostic, DocPath, Location } from '../diagnostics/types.js';
+import type { Diagnostic, DiagnosticId, DocPath, Location } from '../diagnostics/types.js';
 import { formatBytes, MANIFEST_LIMITS, type InputLimits } from '../load/limits.js';
 import { decodeSource } from '../load/source.js';
 import { parseYaml } from '../load/yaml.js';
@@ -83,7 +83,7 @@ function headerOrigin(text: string, configFile: string | undefined): Location | 
   return path ? { file: configFile, path } : undefined;
 }
 
-function problem(rule: string, message: string, hint: string, file: string, docIndex: number, path: DocPath): Diagnostic {
+function problem(rule: DiagnosticId, message: string, hint: string, file: string, docIndex: number, path: DocPath): Diagnostic {
   return { rule, severity: 'error', message, hint, location: { file, docIndex, path } };
 }
 

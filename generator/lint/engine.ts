@@ -1,4 +1,4 @@
-import type { DocPath, Diagnostic, Severity } from '../diagnostics/types.js';
+import type { DocPath, Diagnostic, DiagnosticId, Severity } from '../diagnostics/types.js';
 import type { ManifestResource } from '../manifest/types.js';
 import type { MeshModel, PolicyException } from '../model/types.js';
 import { nearest } from '../config/suggest.js';
@@ -92,7 +92,7 @@ export function collectReports(rule: Rule, resources: readonly LintResource[] | 
   return reports;
 }
 
-function diagnosticAt(resource: ManifestResource, path: DocPath, fields: { rule: string; severity: Severity; message: string; hint?: string }): Diagnostic {
+function diagnosticAt(resource: ManifestResource, path: DocPath, fields: { rule: DiagnosticId; severity: Severity; message: string; hint?: string }): Diagnostic {
   return {
     ...fields,
     resource: { apiVersion: resource.apiVersion, kind: resource.kind, ...(resource.namespace !== undefined ? { namespace: resource.namespace } : {}), name: resource.name },

@@ -1,5 +1,5 @@
 import { openSync, readSync, closeSync, fstatSync } from 'node:fs';
-import type { Diagnostic } from '../diagnostics/types.js';
+import type { Diagnostic, DiagnosticId } from '../diagnostics/types.js';
 import { fail, ok, type StageResult } from '../diagnostics/result.js';
 import type { SourceRegistry } from '../diagnostics/sources.js';
 import { formatBytes, type InputLimits } from './limits.js';
@@ -13,7 +13,7 @@ export interface SourceText {
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 const lossy = new TextDecoder('utf-8', { fatal: false, ignoreBOM: false });
 
-function problem(file: string, rule: string, message: string, hint: string, offset = 0): Diagnostic {
+function problem(file: string, rule: DiagnosticId, message: string, hint: string, offset = 0): Diagnostic {
   return { rule, severity: 'error', message, hint, location: { file, offset } };
 }
 

@@ -1,5 +1,5 @@
 import { isAlias, isCollection, isMap, isScalar, parseAllDocuments, visit, type Document, type Node } from 'yaml';
-import type { Diagnostic } from '../diagnostics/types.js';
+import type { Diagnostic, DiagnosticId } from '../diagnostics/types.js';
 import { fail, ok, type StageResult } from '../diagnostics/result.js';
 import type { SourceRegistry } from '../diagnostics/sources.js';
 import { findExcessiveNesting } from './depth.js';
@@ -23,7 +23,7 @@ export interface ParseOptions {
   readonly sources: SourceRegistry;
 }
 
-const YAML_ERROR_RULES: Readonly<Record<string, string>> = {
+const YAML_ERROR_RULES: Readonly<Record<string, DiagnosticId>> = {
   TAB_AS_INDENT: 'yaml-tab',
   RESOURCE_EXHAUSTION: 'yaml-too-deep',
 };

@@ -1,4 +1,5 @@
 import type { DocPath, Severity } from '../../generator/diagnostics/types.js';
+import type { PolicyRuleId } from '../../generator/diagnostics/policy-rules.js';
 import type { ManifestResource } from '../../generator/manifest/types.js';
 import type { MeshModel } from '../../generator/model/types.js';
 
@@ -9,8 +10,8 @@ export interface RuleMessage {
 }
 
 export interface RuleMeta {
-  /** Kebab-case, equal to the rule's file name in policies/. */
-  readonly id: string;
+  /** Kebab-case, equal to the rule's file name in policies/ (and listed in generator/diagnostics/policy-rules.ts). */
+  readonly id: PolicyRuleId;
   readonly defaultSeverity: Severity;
   /** One line, shown in `meshforge lint` rule lists and docs/policies.md. */
   readonly description: string;

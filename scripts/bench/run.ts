@@ -4,16 +4,17 @@
  *  - the floor: the same objects written with JSON.stringify to the same paths (the least any generator must do);
  *  - cdk8s: ApiObjects for the same resources in one App, synthesized to one file per resource.
  * Progress goes to stdout line by line; the last line is one JSON object (see docs/performance.md for its keys).
+ * `runBench` is the same bench as a function; its tests run the steps in their own process (`steps: 'here'`).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
 import { checkSize, syntheticConfig, type MeshSize } from './synthetic.js';
 import { fitExponent, median, round } from './stats.js';
-import type { StepName, StepOptions, StepResult } from './step.js';
+import { measureStep, type StepName, type StepOptions, type StepResult } from './step.js';
 
 const STEP_SCRIPT = fileURLToPath(new URL('./step.js', import.meta.url));
 const CONFIG = 'mesh.config.yaml';
@@ -75,22 +76,47 @@ function whole(name: string) {
   };
 }
 
-function say(text: string): void {
-  process.stdout.write(`bench: ${text}\n`);
-}
-
-/** Flushes dirty pages between steps so one step's writeback is not billed to the next. */
-function settle(): void {
-  spawnSync('sync', { stdio: 'ignore' });
-}
-
 interface Measured {
   readonly wallMs: number;
   readonly result: StepResult;
 }
 
+/** Where the bench reports, and where its steps run. */
+export interface BenchIO {
+  /** Progress lines ("bench: ..."), then the figures as one JSON line. */
+  readonly stdout: { write(text: string): unknown };
+  readonly stderr: { write(text: string): unknown };
+  /**
+   * 'process' (what `npm run bench` measures): every step in a fresh node process, the disk flushed between steps.
+   * 'here': every step in this process, for tests of the bench itself; the figures then share one warm heap.
+   */
+  readonly steps: 'process' | 'here';
+}
+
+/** What a size's measurements need: a progress line, one step run, and the pause between steps. */
+interface Runner {
+  readonly say: (text: string) => void;
+  readonly step: (work: string, step: StepName, options: StepOptions) => Promise<Measured>;
+  readonly settle: () => void;
+}
+
+function runner(io: BenchIO): Runner {
+  return {
+    say: (text) => io.stdout.write(`bench: ${text}\n`),
+    step: io.steps === 'process' ? stepProcess : stepHere,
+    // Flushes dirty pages between steps so one step's writeback is not billed to the next.
+    settle: io.steps === 'process' ? () => spawnSync('sync', { stdio: 'ignore' }) : () => undefined,
+  };
+}
+
+async function stepHere(work: string, step: StepName, options: StepOptions): Promise<Measured> {
+  const start = performance.now();
+  const result = await measureStep(step, { ...options, cwd: work });
+  return { wallMs: performance.now() - start, result };
+}
+
 /** Runs one step in a fresh node process. Wall time includes node's start-up, as a user would see it. */
-function runStep(work: string, step: StepName, options: StepOptions): Measured {
+async function stepProcess(work: string, step: StepName, options: StepOptions): Promise<Measured> {
   const resultFile = join(work, `.step-result-${process.pid}.json`);
   rmSync(resultFile, { force: true });
   const start = performance.now();
@@ -109,18 +135,18 @@ function runStep(work: string, step: StepName, options: StepOptions): Measured {
   return { wallMs, result };
 }
 
-function cli(work: string, args: readonly string[], allowed: readonly number[] = [0]): Measured {
-  const measured = runStep(work, 'cli', { config: CONFIG, args, cwd: work });
+async function cli(run: Runner, work: string, args: readonly string[], allowed: readonly number[] = [0]): Promise<Measured> {
+  const measured = await run.step(work, 'cli', { config: CONFIG, args, cwd: work });
   if (!allowed.includes(measured.result.exitCode ?? -1)) throw new Error(`bench: meshforge ${args.join(' ')} exited ${measured.result.exitCode}`);
   return measured;
 }
 
-function repeat(runs: number, label: string, fn: (run: number) => Measured, wall: boolean): Measured[] {
+async function repeat(bench: Runner, runs: number, label: string, fn: (run: number) => Promise<Measured>, wall: boolean): Promise<Measured[]> {
   const out: Measured[] = [];
   for (let run = 0; run < runs; run++) {
-    settle();
-    const m = fn(run);
-    say(`${label} run ${run + 1}/${runs}: ${round(wall ? m.wallMs : m.result.ms)} ms, peak RSS ${m.result.peakRssMb} MB`);
+    bench.settle();
+    const m = await fn(run);
+    bench.say(`${label} run ${run + 1}/${runs}: ${round(wall ? m.wallMs : m.result.ms)} ms, peak RSS ${m.result.peakRssMb} MB`);
     out.push(m);
   }
   return out;
@@ -129,15 +155,18 @@ function repeat(runs: number, label: string, fn: (run: number) => Measured, wall
 const med = (list: readonly Measured[], wall: boolean) => round(median(list.map((m) => (wall ? m.wallMs : m.result.ms))));
 const rss = (list: readonly Measured[]) => Math.max(0, ...list.map((m) => m.result.peakRssMb));
 
-function commandExists(work: string, name: string): boolean {
-  const measured = runStep(work, 'cli', { config: CONFIG, args: [name, '--help'], cwd: work });
+async function commandExists(run: Runner, work: string, name: string): Promise<boolean> {
+  const measured = await run.step(work, 'cli', { config: CONFIG, args: [name, '--help'], cwd: work });
   return measured.result.exitCode === 0;
 }
 
 /** Every step at one size. `full` adds the policy, schema, one-change, check and baseline steps. */
-function benchSize(work: string, size: MeshSize, runs: number, full: boolean, withCdk8s: boolean, only: readonly StepKey[] = STEP_KEYS): SizeFigures {
+async function benchSize(bench: Runner, work: string, size: MeshSize, runs: number, full: boolean, withCdk8s: boolean, only: readonly StepKey[] = STEP_KEYS): Promise<SizeFigures> {
   const want = (key: StepKey) => only.includes(key);
-  const maybe = (key: StepKey, fn: () => Measured[]): Measured[] => (want(key) ? fn() : []);
+  const maybe = async (key: StepKey, fn: () => Promise<Measured[]>): Promise<Measured[]> => (want(key) ? fn() : []);
+  const say = bench.say;
+  const settle = bench.settle;
+  const runStep = bench.step;
   mkdirSync(work, { recursive: true });
   const configPath = join(work, CONFIG);
   const base = syntheticConfig(size);
@@ -147,63 +176,66 @@ function benchSize(work: string, size: MeshSize, runs: number, full: boolean, wi
   say(`size clusters=${size.clusters} services=${size.services} fanout=${size.fanout} in ${work}`);
 
   // The first generate allocates the VIP ledger; every measured run then reads it, as CI does with a committed lock.
-  cli(work, ['generate', '--config', CONFIG, '--out', 'tree']);
+  await cli(bench, work, ['generate', '--config', CONFIG, '--out', 'tree']);
 
-  const model = maybe('model', () => repeat(runs, 'config + model', () => runStep(work, 'model', { config: CONFIG }), false));
+  const model = await maybe('model', () => repeat(bench, runs, 'config + model', () => runStep(work, 'model', { config: CONFIG }), false));
   // Render always runs once at least: it counts the resources every ratio is about.
-  const render = repeat(want('render') ? runs : 1, 'render (VIPs + templates)', () => runStep(work, 'render', { config: CONFIG, out: 'tree' }), false);
+  const render = await repeat(bench, want('render') ? runs : 1, 'render (VIPs + templates)', () => runStep(work, 'render', { config: CONFIG, out: 'tree' }), false);
   const resources = render[0]!.result.resources ?? 0;
   const files = render[0]!.result.files ?? 0;
-  const policies = full ? maybe('policies', () => repeat(runs, 'policies', () => runStep(work, 'policies', { config: CONFIG, out: 'tree' }), false)) : [];
-  const schemas = full ? maybe('schemas', () => repeat(runs, 'schemas (embedded)', () => runStep(work, 'schemas', { config: CONFIG, out: 'tree' }), false)) : [];
+  const policies = full ? await maybe('policies', () => repeat(bench, runs, 'policies', () => runStep(work, 'policies', { config: CONFIG, out: 'tree' }), false)) : [];
+  const schemas = full ? await maybe('schemas', () => repeat(bench, runs, 'schemas (embedded)', () => runStep(work, 'schemas', { config: CONFIG, out: 'tree' }), false)) : [];
 
-  const generate = maybe('generate', () => repeat(
+  const generate = await maybe('generate', () => repeat(
+    bench,
     runs,
     'generate into an empty folder',
     () => {
       rmSync(join(work, 'fresh'), { recursive: true, force: true });
       settle();
-      return cli(work, ['generate', '--config', CONFIG, '--out', 'fresh']);
+      return cli(bench, work, ['generate', '--config', CONFIG, '--out', 'fresh']);
     },
     true,
   ));
   rmSync(join(work, 'fresh'), { recursive: true, force: true });
   // With the ledger present, a run records its run state (the first run above created the ledger, so it did not):
   // this untimed run is the steady state a user's no-op follows.
-  if (want('noop')) cli(work, ['generate', '--config', CONFIG, '--out', 'tree']);
-  const noop = maybe('noop', () => repeat(runs, 'no-op regenerate', () => cli(work, ['generate', '--config', CONFIG, '--out', 'tree']), true));
-  const noopUncached = full && want('noop-uncached') ? repeat(runs, 'no-op regenerate, --no-cache', () => cli(work, ['generate', '--config', CONFIG, '--out', 'tree', '--no-cache']), true) : [];
+  if (want('noop')) await cli(bench, work, ['generate', '--config', CONFIG, '--out', 'tree']);
+  const noop = await maybe('noop', () => repeat(bench, runs, 'no-op regenerate', () => cli(bench, work, ['generate', '--config', CONFIG, '--out', 'tree']), true));
+  const noopUncached = full && want('noop-uncached') ? await repeat(bench, runs, 'no-op regenerate, --no-cache', () => cli(bench, work, ['generate', '--config', CONFIG, '--out', 'tree', '--no-cache']), true) : [];
 
   let oneChange: Measured[] = [];
   if (full && want('one-change')) {
     // Alternate between the changed and the original config: every run changes one service.
     const changed = syntheticConfig(size, { variant: 'one-change' });
-    oneChange = repeat(
+    oneChange = await repeat(
+    bench,
       runs,
       'one-service change',
       (run) => {
         writeFileSync(configPath, run % 2 === 0 ? changed : base);
-        return cli(work, ['generate', '--config', CONFIG, '--out', 'tree']);
+        return cli(bench, work, ['generate', '--config', CONFIG, '--out', 'tree']);
       },
       true,
     );
     writeFileSync(configPath, base);
-    if (runs % 2 === 1) cli(work, ['generate', '--config', CONFIG, '--out', 'tree']);
+    if (runs % 2 === 1) await cli(bench, work, ['generate', '--config', CONFIG, '--out', 'tree']);
   }
 
-  const lint = maybe('lint', () => repeat(runs, 'lint of the written tree', () => cli(work, ['lint', 'tree', '--config', CONFIG, '--format', 'json'], [0, 1]), true));
-  const lintParseAll = full && want('lint-parse-all') ? repeat(runs, 'lint --parse-all', () => cli(work, ['lint', 'tree', '--config', CONFIG, '--format', 'json', '--parse-all'], [0, 1]), true) : [];
+  const lint = await maybe('lint', () => repeat(bench, runs, 'lint of the written tree', () => cli(bench, work, ['lint', 'tree', '--config', CONFIG, '--format', 'json'], [0, 1]), true));
+  const lintParseAll = full && want('lint-parse-all') ? await repeat(bench, runs, 'lint --parse-all', () => cli(bench, work, ['lint', 'tree', '--config', CONFIG, '--format', 'json', '--parse-all'], [0, 1]), true) : [];
 
   let check: Measured[] | null = null;
   if (full && want('check')) {
-    if (commandExists(work, 'check')) check = repeat(runs, 'check', () => cli(work, ['check', '--config', CONFIG, '--out', 'tree'], [0, 1]), true);
+    if (await commandExists(bench, work, 'check')) check = await repeat(bench, runs, 'check', () => cli(bench, work, ['check', '--config', CONFIG, '--out', 'tree'], [0, 1]), true);
     else say('check: no `meshforge check` command in this build; not measured');
   }
 
   let floor: Measured[] = [];
   let cdk8s: Measured[] | null = null;
   if (full && want('floor')) {
-    floor = repeat(
+    floor = await repeat(
+    bench,
       runs,
       'floor (JSON.stringify + write)',
       () => {
@@ -217,7 +249,8 @@ function benchSize(work: string, size: MeshSize, runs: number, full: boolean, wi
   }
   if (full && withCdk8s && want('cdk8s')) {
     {
-      cdk8s = repeat(
+      cdk8s = await repeat(
+    bench,
         runs,
         'cdk8s (ApiObjects + synth)',
         () => {
@@ -256,8 +289,8 @@ function benchSize(work: string, size: MeshSize, runs: number, full: boolean, wi
 
 function machine() {
   const model = cpus()[0]?.model ?? 'unknown';
-  const nproc = spawnSync('nproc', { encoding: 'utf8' }).stdout?.trim();
-  return { nproc: nproc ? Number(nproc) : cpus().length, cpu: model, node: process.version, platform: `${process.platform} ${process.arch}` };
+  // What nproc prints: the CPUs this process may run on.
+  return { nproc: availableParallelism(), cpu: model, node: process.version, platform: `${process.platform} ${process.arch}` };
 }
 
 /** A size or flag the bench cannot run (exit 2); commander's own parse errors are printed by commander. */
@@ -265,7 +298,22 @@ class BenchUsageError extends Error {}
 
 const ratio = (a: number | null | undefined, b: number | null | undefined) => (a && b ? round(a / b, 3) : null);
 
-async function main(argv: readonly string[]): Promise<void> {
+/** The bench: flags in, progress and the figures out; resolves to the exit code (2 for a size it cannot run). */
+export async function runBench(argv: readonly string[], io: BenchIO): Promise<number> {
+  try {
+    await bench(argv, io);
+    return 0;
+  } catch (error: unknown) {
+    const err = error as { code?: string; message?: string; exitCode?: number };
+    // Commander has printed its own message (or the help, exit 0).
+    if (err.code?.startsWith('commander.')) return err.exitCode === 0 ? 0 : 2;
+    io.stderr.write(`bench: ${err.message ?? String(error)}\n`);
+    return error instanceof BenchUsageError ? 2 : 1;
+  }
+}
+
+async function bench(argv: readonly string[], io: BenchIO): Promise<void> {
+  const run = runner(io);
   const program = new Command()
     .name('npm run bench --')
     .description('benchmark meshforge on a synthetic mesh against the JSON.stringify floor and cdk8s')
@@ -279,7 +327,8 @@ async function main(argv: readonly string[]): Promise<void> {
     .option('--no-cdk8s', 'skip the cdk8s baseline')
     .option('--keep', 'keep the temporary work folder')
     .option('--only <steps>', `run only these steps (comma-separated: ${STEP_KEYS.join(',')})`, stepList)
-    .exitOverride();
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) });
   program.parse([...argv], { from: 'user' });
   const flags = program.opts<BenchFlags>();
   const size: MeshSize = { clusters: flags.clusters, services: flags.services, fanout: flags.fanout };
@@ -291,19 +340,20 @@ async function main(argv: readonly string[]): Promise<void> {
     mkdirSync(flags.writeConfig, { recursive: true });
     const file = join(flags.writeConfig, CONFIG);
     writeFileSync(file, syntheticConfig(size));
-    say(`wrote ${file}`);
+    run.say(`wrote ${file}`);
     return;
   }
 
   const work = flags.out !== undefined ? resolve(flags.out) : mkdtempSync(join(tmpdir(), 'meshforge-bench-'));
   const started = performance.now();
   try {
-    const main = benchSize(join(work, 'main'), size, flags.runs, true, flags.cdk8s, flags.only);
+    const main = await benchSize(run, join(work, 'main'), size, flags.runs, true, flags.cdk8s, flags.only);
     let scaling: Record<string, unknown> | undefined;
     if (flags.scaling) {
-      const smaller = [Math.max(1, Math.round(size.services / 4)), Math.max(1, Math.round(size.services / 2))].map((services) =>
-        benchSize(join(work, `scale-${services}`), { ...size, services }, flags.runs, false, false, flags.only),
-      );
+      const smaller: SizeFigures[] = [];
+      for (const services of [Math.max(1, Math.round(size.services / 4)), Math.max(1, Math.round(size.services / 2))]) {
+        smaller.push(await benchSize(run, join(work, `scale-${services}`), { ...size, services }, flags.runs, false, false, flags.only));
+      }
       const points = [...smaller, main];
       const fit = (key: 'generate_ms' | 'noop_ms' | 'lint_ms' | 'model_ms' | 'render_ms') => round(fitExponent(points.map((p) => ({ size: p.resources, value: p[key] }))), 2);
       scaling = {
@@ -326,19 +376,14 @@ async function main(argv: readonly string[]): Promise<void> {
       peak_rss_within_1_5_gib: main.peak_rss_mb <= 1536,
       ...(scaling ? { linear_growth: (scaling.exponent as { generate: number }).generate <= 1.15 } : {}),
     };
-    say(`done in ${round((performance.now() - started) / 1000, 1)} s`);
-    process.stdout.write(`${JSON.stringify({ ...main, runs: flags.runs, ...ratios, targets, ...(scaling ? { scaling } : {}), machine: machine() })}\n`);
+    run.say(`done in ${round((performance.now() - started) / 1000, 1)} s`);
+    io.stdout.write(`${JSON.stringify({ ...main, runs: flags.runs, ...ratios, targets, ...(scaling ? { scaling } : {}), machine: machine() })}\n`);
   } finally {
     if (flags.out === undefined && !flags.keep) rmSync(work, { recursive: true, force: true });
   }
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => {
-  const err = error as { code?: string; message?: string; exitCode?: number };
-  if (err.code?.startsWith('commander.')) {
-    process.exitCode = err.exitCode === 0 ? 0 : 2;
-    return;
-  }
-  process.stderr.write(`bench: ${err.message ?? String(error)}\n`);
-  process.exitCode = error instanceof BenchUsageError ? 2 : 1;
-});
+// `npm run bench` runs this file; tests import runBench.
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  process.exitCode = await runBench(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, steps: 'process' });
+}

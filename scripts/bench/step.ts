@@ -3,10 +3,11 @@
  *   node dist/scripts/bench/step.js <step> <json options>
  * The result (in-process milliseconds of the measured part, peak RSS of the whole process) is written as JSON to the
  * file named by MESHFORGE_BENCH_RESULT. Setup that is not part of a step (planning the files the floor writes, say)
- * happens before the clock starts.
+ * happens before the clock starts. `measureStep` runs a step in the calling process (tests of the bench itself).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { loadConfigFile } from '../../generator/model/load.js';
 import { SourceRegistry } from '../../generator/diagnostics/sources.js';
 import { allocateVips } from '../../generator/ledger/ledger.js';
@@ -24,6 +25,7 @@ export interface StepOptions {
   readonly out?: string;
   /** For `cli`: the meshforge arguments. */
   readonly args?: readonly string[];
+  /** The work folder `config`, `out` and the `cli` arguments are relative to; default: the working folder. */
   readonly cwd?: string;
 }
 
@@ -103,7 +105,16 @@ function quietIO(cwd: string): CliIO {
   return { stdout: discard, stderr: { write: (text: string) => process.stderr.write(text) }, cwd, env: process.env, readStdin: async () => Buffer.alloc(0) };
 }
 
-async function run(step: StepName, options: StepOptions): Promise<StepResult> {
+/** Runs one step here and returns its figures; CPU time is this process's so far. */
+export async function measureStep(step: StepName, options: StepOptions): Promise<StepResult> {
+  // Paths are relative to the work folder: the step process's working folder, or options.cwd.
+  const cwd = options.cwd ?? process.cwd();
+  const result = await run(step, { ...options, config: resolve(cwd, options.config), ...(options.out !== undefined ? { out: resolve(cwd, options.out) } : {}), cwd });
+  const cpu = process.cpuUsage();
+  return { ...result, cpuMs: Math.round((cpu.user + cpu.system) / 1000) };
+}
+
+async function run(step: StepName, options: StepOptions & { readonly cwd: string }): Promise<StepResult> {
   switch (step) {
     case 'model': {
       const { ms, value } = timed(() => loadConfigFile(options.config, new SourceRegistry()));
@@ -150,7 +161,7 @@ async function run(step: StepName, options: StepOptions): Promise<StepResult> {
     case 'cli': {
       const { runCli } = await import('../../generator/cli/main.js');
       const start = performance.now();
-      const exitCode = await runCli(options.args ?? [], quietIO(options.cwd ?? process.cwd()));
+      const exitCode = await runCli(options.args ?? [], quietIO(options.cwd));
       return { step, ms: performance.now() - start, peakRssMb: peakRssMb(), exitCode };
     }
   }
@@ -164,9 +175,9 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const result = await run(step as StepName, JSON.parse(json) as StepOptions);
-  const cpu = process.cpuUsage();
-  writeFileSync(resultFile, `${JSON.stringify({ ...result, cpuMs: Math.round((cpu.user + cpu.system) / 1000) })}\n`);
+  const result = await measureStep(step as StepName, JSON.parse(json) as StepOptions);
+  writeFileSync(resultFile, `${JSON.stringify(result)}\n`);
 }
 
-await main();
+// A step process when run as a script; a module when run.ts or a test imports it.
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();
