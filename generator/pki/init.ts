@@ -18,6 +18,8 @@ export interface PkiWriteOptions {
   readonly caKeyBits?: RsaBits;
   /** Folders keys must never be written into (the generated GitOps tree). */
   readonly generatedTrees?: readonly string[];
+  /** The environment git runs with when key paths are checked (the caller's, not the process's). */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 export interface PkiWriteResult {
@@ -56,7 +58,7 @@ export function loadCa(certPath: string, keyPath: string): LoadedCa | undefined 
 /** Refuses (before anything is written) key paths inside the generated tree or visible to git. */
 export async function guardKeyPaths(paths: readonly string[], options: PkiWriteOptions): Promise<void> {
   if (paths.length === 0) return;
-  const problems = await checkKeyPaths(paths, options.generatedTrees ?? []);
+  const problems = await checkKeyPaths(paths, options.generatedTrees ?? [], options.env);
   if (problems.length > 0) {
     throw new PkiError(
       'invalid-input',
