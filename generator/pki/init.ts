@@ -6,7 +6,7 @@ import { buildCertificate, subjectKeyIdHex, type CertificateKind, type Issuer } 
 import { CA_KEY_BITS, generateRsaKeyPair, LEAF_KEY_BITS, type KeyPairPem, type RsaBits } from './keys.js';
 import { CLUSTER_FILES, pkiLayout, type PkiLayout } from './layout.js';
 import { ingressCredentials, pkiProfile, type PkiProfile } from './profile.js';
-import { ensurePrivateDir, fileExists, readIfExists, writeCertFile, writeKeyFile } from './store.js';
+import { checkPrivateDir, ensurePrivateDir, fileExists, readIfExists, writeCertFile, writeKeyFile } from './store.js';
 
 export interface PkiWriteOptions {
   /** Start of validity of what is issued now (tests pass a fixed or a past date). */
@@ -113,6 +113,8 @@ export function writeClusterFiles(layout: PkiLayout, cluster: string, ca: { cert
  * missing (a new cluster gets an intermediate from the same root).
  */
 export async function initPki(model: MeshModel, dir: string, options: PkiWriteOptions = {}): Promise<PkiWriteResult> {
+  // A shared or foreign folder is refused before anything in it is read: its files could be planted.
+  checkPrivateDir(dir);
   const now = options.now ?? new Date();
   const profile = pkiProfile(model);
   const layout = pkiLayout(dir);
