@@ -5,7 +5,7 @@ import { buildCertificate } from './issue.js';
 import { generateRsaKeyPair, LEAF_KEY_BITS } from './keys.js';
 import { pkiLayout } from './layout.js';
 import { pkiProfile } from './profile.js';
-import { ensurePrivateDir, fileExists, writeCertFile, writeKeyFile } from './store.js';
+import { checkPrivateDir, ensurePrivateDir, fileExists, writeCertFile, writeKeyFile } from './store.js';
 
 /** A client name becomes a folder and the certificate's CN: keep it to DNS-label characters. */
 export const CLIENT_NAME = /^[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?$/;
@@ -26,6 +26,7 @@ export async function issueClientCertificate(model: MeshModel, dir: string, name
   }
   const days = options.days ?? pkiProfile(model).ingressDays;
   if (!Number.isInteger(days) || days < 1 || days > 36500) throw new PkiError('invalid-input', `--days must be a whole number from 1 to 36500, got ${String(options.days)}`);
+  checkPrivateDir(dir);
   const layout = pkiLayout(dir);
   const paths = layout.client(name);
   if (fileExists(paths.cert) || fileExists(paths.key)) return { created: [], kept: [paths.cert, paths.key].filter(fileExists) };

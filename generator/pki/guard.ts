@@ -31,15 +31,20 @@ function nearestExistingDir(path: string): string {
   return dir;
 }
 
-async function gitTopLevel(dir: string): Promise<string | undefined> {
+/** execa's environment options: the caller's variables only, when given. */
+function gitEnv(env: NodeJS.ProcessEnv | undefined): { env?: NodeJS.ProcessEnv; extendEnv?: boolean } {
+  return env ? { env, extendEnv: false } : {};
+}
+
+async function gitTopLevel(dir: string, env: NodeJS.ProcessEnv | undefined): Promise<string | undefined> {
   // Outside a git work tree (or with no git binary) only the generated-tree check applies.
-  const result = await execa('git', ['rev-parse', '--show-toplevel'], { cwd: dir, reject: false });
+  const result = await execa('git', ['rev-parse', '--show-toplevel'], { cwd: dir, reject: false, ...gitEnv(env) });
   return result.exitCode === 0 && typeof result.stdout === 'string' && result.stdout !== '' ? realpathSync(result.stdout.trim()) : undefined;
 }
 
 /** The paths (relative to `top`) git lists in the output of a command given them, one a line. */
-async function gitListed(top: string, args: readonly string[], paths: readonly string[]): Promise<Set<string>> {
-  const result = await execa('git', [...args, '--', ...paths], { cwd: top, reject: false });
+async function gitListed(top: string, args: readonly string[], paths: readonly string[], env: NodeJS.ProcessEnv | undefined): Promise<Set<string>> {
+  const result = await execa('git', [...args, '--', ...paths], { cwd: top, reject: false, ...gitEnv(env) });
   if (result.exitCode !== 0 && result.exitCode !== 1) {
     throw new Error(`git ${args.join(' ')} failed in ${top}: ${String(result.stderr).trim()}`);
   }
@@ -49,9 +54,9 @@ async function gitListed(top: string, args: readonly string[], paths: readonly s
 /**
  * Checks that private keys (and files that embed them) may be written at these paths: never inside the
  * generated GitOps tree, never at a path git tracks, and never where `git status` would show them
- * (inside a work tree the path must be git-ignored).
+ * (inside a work tree the path must be git-ignored). `env`: the environment git runs with (the process's when omitted).
  */
-export async function checkKeyPaths(paths: readonly string[], generatedTrees: readonly string[]): Promise<KeyPathProblem[]> {
+export async function checkKeyPaths(paths: readonly string[], generatedTrees: readonly string[], env?: NodeJS.ProcessEnv): Promise<KeyPathProblem[]> {
   const problems: KeyPathProblem[] = [];
   const trees = generatedTrees.map(realPathOf);
   const byRepo = new Map<string, { path: string; rel: string }[]>();
@@ -62,7 +67,7 @@ export async function checkKeyPaths(paths: readonly string[], generatedTrees: re
       problems.push({ path, reason: 'generated-tree', message: `${path} is inside the generated tree ${tree}` });
       continue;
     }
-    const top = await gitTopLevel(nearestExistingDir(dirname(real)));
+    const top = await gitTopLevel(nearestExistingDir(dirname(real)), env);
     if (top === undefined) continue;
     const entries = byRepo.get(top) ?? [];
     entries.push({ path, rel: relative(top, real).split(sep).join('/') });
@@ -70,8 +75,8 @@ export async function checkKeyPaths(paths: readonly string[], generatedTrees: re
   }
   for (const [top, entries] of byRepo) {
     const rels = entries.map((e) => e.rel);
-    const tracked = await gitListed(top, ['ls-files', '--full-name'], rels);
-    const ignored = await gitListed(top, ['check-ignore'], rels);
+    const tracked = await gitListed(top, ['ls-files', '--full-name'], rels, env);
+    const ignored = await gitListed(top, ['check-ignore'], rels, env);
     for (const entry of entries) {
       if (tracked.has(entry.rel)) problems.push({ path: entry.path, reason: 'git-tracked', message: `${entry.path} is tracked by git (${top})` });
       else if (!ignored.has(entry.rel)) problems.push({ path: entry.path, reason: 'git-not-ignored', message: `${entry.path} is inside the git work tree ${top} and not ignored: git status would show it` });

@@ -6,7 +6,7 @@ import { buildCertificate, subjectKeyIdHex, type CertificateKind, type Issuer } 
 import { CA_KEY_BITS, generateRsaKeyPair, LEAF_KEY_BITS, type KeyPairPem, type RsaBits } from './keys.js';
 import { CLUSTER_FILES, pkiLayout, type PkiLayout } from './layout.js';
 import { ingressCredentials, pkiProfile, type PkiProfile } from './profile.js';
-import { ensurePrivateDir, fileExists, readIfExists, writeCertFile, writeKeyFile } from './store.js';
+import { checkPrivateDir, ensurePrivateDir, fileExists, readIfExists, writeCertFile, writeKeyFile } from './store.js';
 
 export interface PkiWriteOptions {
   /** Start of validity of what is issued now (tests pass a fixed or a past date). */
@@ -18,6 +18,8 @@ export interface PkiWriteOptions {
   readonly caKeyBits?: RsaBits;
   /** Folders keys must never be written into (the generated GitOps tree). */
   readonly generatedTrees?: readonly string[];
+  /** The environment git runs with when key paths are checked (the caller's, not the process's). */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 export interface PkiWriteResult {
@@ -56,7 +58,7 @@ export function loadCa(certPath: string, keyPath: string): LoadedCa | undefined 
 /** Refuses (before anything is written) key paths inside the generated tree or visible to git. */
 export async function guardKeyPaths(paths: readonly string[], options: PkiWriteOptions): Promise<void> {
   if (paths.length === 0) return;
-  const problems = await checkKeyPaths(paths, options.generatedTrees ?? []);
+  const problems = await checkKeyPaths(paths, options.generatedTrees ?? [], options.env);
   if (problems.length > 0) {
     throw new PkiError(
       'invalid-input',
@@ -111,6 +113,8 @@ export function writeClusterFiles(layout: PkiLayout, cluster: string, ca: { cert
  * missing (a new cluster gets an intermediate from the same root).
  */
 export async function initPki(model: MeshModel, dir: string, options: PkiWriteOptions = {}): Promise<PkiWriteResult> {
+  // A shared or foreign folder is refused before anything in it is read: its files could be planted.
+  checkPrivateDir(dir);
   const now = options.now ?? new Date();
   const profile = pkiProfile(model);
   const layout = pkiLayout(dir);

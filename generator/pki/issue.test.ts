@@ -1,10 +1,12 @@
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { openssl, opensslText, tempDir } from '../../test/pki/helpers.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openssl, opensslText, removeTempDirs, tempDir } from '../../test/pki/helpers.js';
 import { inspectCertificate, isIssuedBy, keyMatchesCertificate } from './inspect.js';
 import { buildCertificate, serialHex, subjectKeyIdHex, type Issuer } from './issue.js';
 import { generateRsaKeyPair, publicKeyOf, type KeyPairPem } from './keys.js';
+
+afterAll(removeTempDirs);
 
 const NOW = new Date('2030-01-01T00:00:00Z');
 

@@ -5,7 +5,7 @@ import { guardKeyPaths, issueIntermediate, loadCa, writeClusterFiles, type PkiWr
 import { CA_KEY_BITS, generateRsaKeyPair } from './keys.js';
 import { CLUSTER_FILES, pkiLayout } from './layout.js';
 import { pkiProfile } from './profile.js';
-import { fileExists, moveFile, removeDir } from './store.js';
+import { checkPrivateDir, fileExists, moveFile, removeDir } from './store.js';
 
 export interface RotationResult {
   readonly cluster: string;
@@ -26,6 +26,7 @@ function knownCluster(model: MeshModel, cluster: string): void {
  * files move to DIR/<cluster>/previous/ and stay there until `--confirm`, so a rollout can be undone.
  */
 export async function rotateIntermediate(model: MeshModel, dir: string, cluster: string, options: PkiWriteOptions = {}): Promise<RotationResult> {
+  checkPrivateDir(dir);
   knownCluster(model, cluster);
   const layout = pkiLayout(dir);
   const paths = layout.cluster(cluster);

@@ -3,7 +3,7 @@ import type { MeshModel } from '../model/types.js';
 import { PkiError } from './errors.js';
 import { CLUSTER_FILES, INGRESS_CA_CERT, pkiLayout, TLS_CERT, TLS_KEY } from './layout.js';
 import { ingressCredentials, type IngressCredential } from './profile.js';
-import { readIfExists } from './store.js';
+import { checkPrivateDir, readIfExists } from './store.js';
 
 /** The Secret istiod reads its plugin CA from (name and namespace are fixed by Istio). */
 export const CACERTS_SECRET = { name: 'cacerts', namespace: 'istio-system' } as const;
@@ -31,6 +31,8 @@ export interface ClusterSecrets {
 
 /** Reads the files every cluster's Secrets are made of. Throws PkiError('invalid-input') when `certs init` has not run. */
 export function collectSecrets(model: MeshModel, pkiDir: string, only?: string): ClusterSecrets[] {
+  // Keys read from a shared or foreign folder could be planted ones, and would be delivered to every cluster.
+  checkPrivateDir(pkiDir);
   const layout = pkiLayout(pkiDir);
   const read = (path: string): string => {
     const content = readIfExists(path);

@@ -1,4 +1,5 @@
 import { readdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Diagnostic, Severity } from '../diagnostics/types.js';
 import type { MeshModel } from '../model/types.js';
 import { formatSubject, inspectCertificate, isIssuedBy, keyMatchesCertificate, splitPemCertificates, type CertificateFacts } from './inspect.js';
@@ -33,6 +34,11 @@ export interface VerifyOptions {
   readonly now: Date;
   /** Warn when a certificate expires within this many days; mesh.ca.expiryWarningDays when omitted. */
   readonly warningDays?: number;
+  /**
+   * The folder a relative `pkiDir` is read from (the caller's working folder). Findings keep naming files as given,
+   * so a relative `pkiDir` gives findings the user reads as typed. When omitted, paths are used as they are.
+   */
+  readonly base?: string;
 }
 
 const DAY_MS = 86_400_000;
@@ -40,8 +46,25 @@ const INIT_HINT = 'Run `meshforge certs init` to create what is missing.';
 
 type CertRole = 'root' | 'intermediate' | 'ingress-ca' | 'server' | 'client';
 
+/** The findings of one run, and the files they are about, read from `base`. */
 class Findings {
   readonly list: Diagnostic[] = [];
+  constructor(private readonly base: string | undefined) {}
+  private at(path: string): string {
+    return this.base === undefined ? path : resolve(this.base, path);
+  }
+  read(path: string): string | undefined {
+    return readIfExists(this.at(path));
+  }
+  exists(path: string): boolean {
+    return fileExists(this.at(path));
+  }
+  mode(path: string): number | undefined {
+    return fileMode(this.at(path));
+  }
+  names(dir: string): string[] {
+    return readdirSync(this.at(dir));
+  }
   add(rule: PkiRule, severity: Severity, file: string, message: string, hint?: string, cluster?: string): void {
     this.list.push({ rule, severity, message, ...(hint !== undefined ? { hint } : {}), location: { file }, ...(cluster !== undefined ? { cluster } : {}) });
   }
@@ -49,7 +72,7 @@ class Findings {
 
 /** Reads and parses one certificate file; records pki-missing / pki-parse and returns undefined on failure. */
 function readCert(findings: Findings, path: string, cluster?: string): CertificateFacts | undefined {
-  const text = readIfExists(path);
+  const text = findings.read(path);
   if (text === undefined) {
     findings.add('pki-missing', 'error', path, 'the certificate file is missing', INIT_HINT, cluster);
     return undefined;
@@ -68,7 +91,7 @@ function readCert(findings: Findings, path: string, cluster?: string): Certifica
 }
 
 function checkKey(findings: Findings, cert: CertificateFacts, keyPath: string, cluster?: string): void {
-  const key = readIfExists(keyPath);
+  const key = findings.read(keyPath);
   if (key === undefined) {
     findings.add('pki-missing', 'error', keyPath, 'the private key file is missing', 'Restore it from your backup; without it the certificate cannot be used.', cluster);
     return;
@@ -76,7 +99,7 @@ function checkKey(findings: Findings, cert: CertificateFacts, keyPath: string, c
   if (!keyMatchesCertificate(cert, key)) {
     findings.add('pki-key-mismatch', 'error', keyPath, 'the private key does not belong to its certificate (their public keys differ)', 'Restore the matching key, or reissue the pair (certs rotate for a cluster intermediate).', cluster);
   }
-  const mode = fileMode(keyPath);
+  const mode = findings.mode(keyPath);
   if (process.platform !== 'win32' && mode !== undefined && (mode & 0o077) !== 0) {
     findings.add('pki-key-permissions', 'warning', keyPath, `the private key is readable by others (mode ${mode.toString(8).padStart(4, '0')})`, `Run: chmod 600 ${keyPath}`, cluster);
   }
@@ -143,7 +166,7 @@ function sameBytes(a: string, b: string): boolean {
 
 function checkCredential(findings: Findings, paths: CredentialPaths, role: 'server' | 'client', ca: { facts: CertificateFacts; text: string; path: string } | undefined, hosts: readonly string[], options: { now: Date; warningDays: number }): void {
   const cert = readCert(findings, paths.cert);
-  const caText = readIfExists(paths.ca);
+  const caText = findings.read(paths.ca);
   if (caText === undefined) findings.add('pki-missing', 'error', paths.ca, 'ca.crt is missing from the credential', INIT_HINT);
   else if (ca && !sameBytes(caText, ca.text)) findings.add('pki-chain', 'error', paths.ca, `ca.crt is not the ingress CA (${ca.path}): clients and the gateway would trust another CA`, `Copy ${ca.path} over it.`);
   if (!cert) return;
@@ -158,12 +181,12 @@ function checkCredential(findings: Findings, paths: CredentialPaths, role: 'serv
  * validate, keys that match, Istio's profile, validity. Reads files only; writes nothing.
  */
 export function verifyPki(model: MeshModel, pkiDir: string, options: VerifyOptions): Diagnostic[] {
-  const findings = new Findings();
+  const findings = new Findings(options.base);
   const profile = pkiProfile(model);
   const layout = pkiLayout(pkiDir);
   const validity = { now: options.now, warningDays: options.warningDays ?? profile.expiryWarningDays };
 
-  const rootText = readIfExists(layout.rootCert);
+  const rootText = findings.read(layout.rootCert);
   const root = readCert(findings, layout.rootCert);
   if (root) {
     checkKey(findings, root, layout.rootKey);
@@ -175,11 +198,11 @@ export function verifyPki(model: MeshModel, pkiDir: string, options: VerifyOptio
 
   for (const { name: cluster } of model.clusters) {
     const paths = layout.cluster(cluster);
-    if (!fileExists(paths.dir)) {
+    if (!findings.exists(paths.dir)) {
       findings.add('pki-missing', 'error', paths.dir, `cluster ${cluster} has no intermediate CA folder`, INIT_HINT, cluster);
       continue;
     }
-    const clusterRootText = readIfExists(paths.rootCert);
+    const clusterRootText = findings.read(paths.rootCert);
     if (clusterRootText === undefined) findings.add('pki-missing', 'error', paths.rootCert, 'the root-cert.pem of the cacerts Secret is missing', INIT_HINT, cluster);
     else if (rootText !== undefined && !sameBytes(clusterRootText, rootText)) {
       findings.add('pki-root-mismatch', 'error', paths.rootCert, `root-cert.pem of ${cluster} is not byte-identical to ${layout.rootCert}: workloads of this cluster would not trust the other clusters`, `Copy ${layout.rootCert} over it (and into cert-chain.pem), or run \`meshforge certs rotate --cluster ${cluster}\`.`, cluster);
@@ -192,7 +215,7 @@ export function verifyPki(model: MeshModel, pkiDir: string, options: VerifyOptio
     checkSubject(findings, paths.caCert, ca, profile.intermediate(cluster), cluster);
     checkValidity(findings, paths.caCert, ca, validity, cluster);
 
-    const chainText = readIfExists(paths.certChain);
+    const chainText = findings.read(paths.certChain);
     if (chainText === undefined) findings.add('pki-missing', 'error', paths.certChain, 'cert-chain.pem is missing', INIT_HINT, cluster);
     else {
       const chain = splitPemCertificates(chainText);
@@ -207,16 +230,16 @@ export function verifyPki(model: MeshModel, pkiDir: string, options: VerifyOptio
       const matches = ders.length === 2 && ders[0]?.equals(ca.der) === true && (root ? ders[1]?.equals(root.der) === true : true);
       if (!matches) findings.add('pki-chain', 'error', paths.certChain, `cert-chain.pem must hold ${expected.join(' then ')} (found ${chain.length} certificate${chain.length === 1 ? '' : 's'} that differ)`, `Rebuild it: cat ${expected.join(' ')} > ${paths.certChain}`, cluster);
     }
-    if (fileExists(paths.previousDir)) {
+    if (findings.exists(paths.previousDir)) {
       findings.add('pki-rotation-pending', 'info', paths.previousDir, `a rotation of ${cluster} is waiting for confirmation; the previous intermediate is kept`, `After istiod and the workloads run with the new intermediate: meshforge certs rotate --cluster ${cluster} --confirm`, cluster);
     }
   }
 
   const credentials = ingressCredentials(model);
-  const clientNames = fileExists(layout.clientsDir) ? readdirSync(layout.clientsDir).filter((n) => !n.startsWith('.')).sort() : [];
-  if (credentials.length > 0 || fileExists(layout.ingressCaCert) || clientNames.length > 0) {
+  const clientNames = findings.exists(layout.clientsDir) ? findings.names(layout.clientsDir).filter((n) => !n.startsWith('.')).sort() : [];
+  if (credentials.length > 0 || findings.exists(layout.ingressCaCert) || clientNames.length > 0) {
     const caFacts = readCert(findings, layout.ingressCaCert);
-    const caText = readIfExists(layout.ingressCaCert);
+    const caText = findings.read(layout.ingressCaCert);
     let ingressCa: { facts: CertificateFacts; text: string; path: string } | undefined;
     if (caFacts && caText !== undefined) {
       ingressCa = { facts: caFacts, text: caText, path: layout.ingressCaCert };
@@ -228,7 +251,7 @@ export function verifyPki(model: MeshModel, pkiDir: string, options: VerifyOptio
     }
     for (const credential of credentials) {
       const paths = layout.credential(credential.credentialName);
-      if (!fileExists(paths.dir)) {
+      if (!findings.exists(paths.dir)) {
         findings.add('pki-missing', 'error', paths.dir, `the ingress credential ${credential.credentialName} (${credential.hosts.join(', ')}) has not been issued`, INIT_HINT);
         continue;
       }

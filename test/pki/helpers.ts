@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -47,8 +47,18 @@ export function modelOf(text: string, file = 'mesh.config.yaml'): MeshModel {
   return loaded.value.model;
 }
 
+const created: string[] = [];
+
+/** A new temporary folder, removed by removeTempDirs() (each test file calls it in afterAll). */
 export function tempDir(prefix = 'mf-pki-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  created.push(dir);
+  return dir;
+}
+
+/** Removes every folder tempDir() made. */
+export function removeTempDirs(): void {
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
 /** Runs the real openssl binary. */

@@ -3,7 +3,8 @@ import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, statS
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { parseAllDocuments } from 'yaml';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCertsClient, runCertsInit, runCertsRotate, runCertsSecrets, runCertsVerify } from '../../generator/app/certs.js';
 import { issueClientCertificate } from '../../generator/pki/client.js';
 import { PkiError } from '../../generator/pki/errors.js';
 import { initPki, type PkiWriteOptions } from '../../generator/pki/init.js';
@@ -14,7 +15,7 @@ import { generatedTrees, ingressCredentials } from '../../generator/pki/profile.
 import { confirmRotation, rotateIntermediate } from '../../generator/pki/rotate.js';
 import { collectSecrets, kubectlCommand, renderClusterManifests } from '../../generator/pki/secrets.js';
 import { verifyPki } from '../../generator/pki/verify.js';
-import { configText, modelOf, openssl, opensslText, publicKeys, read, tempDir, write } from './helpers.js';
+import { configText, modelOf, openssl, opensslText, publicKeys, read, removeTempDirs, tempDir, write } from './helpers.js';
 
 // 2048-bit CA keys keep this suite fast; the 4096 path is covered by issue.test.ts and cli.test.ts.
 const FAST: PkiWriteOptions = { caKeyBits: 2048 };
@@ -44,6 +45,8 @@ async function freshPki(options: PkiWriteOptions = {}, text = configText()) {
   const result = await initPki(model, dir, { ...FAST, ...options });
   return { dir, model, result, layout: pkiLayout(dir) };
 }
+
+afterAll(removeTempDirs);
 
 let template: Awaited<ReturnType<typeof freshPki>>;
 let foreign: Awaited<ReturnType<typeof freshPki>>;
@@ -395,5 +398,60 @@ describe('certs secrets', () => {
   it('refuses when certs init has not run', () => {
     const empty = join(tempDir(), 'pki');
     expect(() => collectSecrets(pki.model, empty)).toThrow(/does not exist/);
+  });
+});
+
+describe('the certs services (app/certs.ts), in-process', () => {
+  /** A project folder away from the test runner's working folder: every path must resolve from the context's cwd. */
+  function project() {
+    const cwd = tempDir('mf-pki-app-');
+    write(join(cwd, 'mesh.config.yaml'), configText());
+    cpSync(template.dir, join(cwd, 'pki'), { recursive: true });
+    return { cwd, context: { cwd, env: process.env } };
+  }
+
+  it('verify reads the folder from the caller and names files as the caller reads them', async () => {
+    const { cwd, context } = project();
+    const clean = await runCertsVerify({ pkiDir: 'pki' }, context);
+    expect(clean).toMatchObject({ status: 'ok', pkiDir: join(cwd, 'pki'), statusText: 'PKI pki is valid: one root, 2 cluster intermediates\n' });
+    copyFileSync(foreign.layout.rootCert, join(cwd, 'pki', 'west', 'root-cert.pem'));
+    const broken = await runCertsVerify({ pkiDir: 'pki' }, context);
+    expect(broken.status).toBe('findings');
+    expect(broken.report?.diagnostics.map((d) => [d.rule, d.file])).toEqual([['pki-root-mismatch', 'pki/west/root-cert.pem']]);
+    expect(broken.report?.diagnostics[0]!.hint).toContain('Copy pki/root-cert.pem over it');
+    await expect(runCertsVerify({ pkiDir: 'nowhere' }, context)).rejects.toMatchObject({ kind: 'invalid-input', message: 'there is no PKI folder at nowhere' });
+  });
+
+  it('an invalid config ends with its report (positions relative to the caller) and writes nothing', async () => {
+    const { cwd, context } = project();
+    write(join(cwd, 'bad.yaml'), 'apiVersion: meshforge.io/v1alpha1\nmesh: { id: 1 }\n');
+    const result = await runCertsInit({ configFile: 'bad.yaml', pkiDir: 'fresh' }, context);
+    expect(result.status).toBe('invalid-input');
+    expect('configProblem' in result && result.configProblem.message).toBe('bad.yaml is not valid; nothing was written');
+    expect(result.report?.diagnostics.length).toBeGreaterThan(0);
+    expect(result.report?.diagnostics.every((d) => d.file === 'bad.yaml')).toBe(true);
+    expect(existsSync(join(cwd, 'fresh'))).toBe(false);
+  });
+
+  it('client, secrets --out and rotate write under the caller folder and say so relative to it', async () => {
+    const { cwd, context } = project();
+    const client = await runCertsClient({ pkiDir: 'pki', name: 'app.example.com', days: 30 }, context);
+    expect(client).toMatchObject({ status: 'ok', created: [join(cwd, 'pki/ingress/clients/app.example.com/tls.crt'), join(cwd, 'pki/ingress/clients/app.example.com/tls.key'), join(cwd, 'pki/ingress/clients/app.example.com/ca.crt')] });
+    expect(client.statusText).toBe('client app.example.com issued:\n  created pki/ingress/clients/app.example.com/tls.crt\n  created pki/ingress/clients/app.example.com/tls.key\n  created pki/ingress/clients/app.example.com/ca.crt\n');
+    expect((await openssl(['verify', '-CAfile', join(cwd, 'pki/ingress/ca.crt'), join(cwd, 'pki/ingress/clients/app.example.com/tls.crt')])).exitCode).toBe(0);
+
+    const secrets = await runCertsSecrets({ pkiDir: 'pki', cluster: 'west', out: 'delivery' }, context);
+    expect(secrets.status).toBe('ok');
+    expect('written' in secrets && secrets.written).toEqual([join(cwd, 'delivery/west/secrets.yaml'), join(cwd, 'delivery/west/create-secrets.sh')]);
+    expect(statSync(join(cwd, 'delivery/west/secrets.yaml')).mode & 0o777).toBe(0o600);
+    expect(read(join(cwd, 'delivery/west/create-secrets.sh'))).toContain('--from-file=ca-key.pem=pki/west/ca-key.pem');
+
+    const rotated = await runCertsRotate({ pkiDir: 'pki', cluster: 'east', caKeyBits: 2048 }, context);
+    expect(rotated).toMatchObject({ status: 'ok', action: 'rotated', previousDir: join(cwd, 'pki/east/previous') });
+    expect(rotated.statusText).toContain('the previous one is kept in pki/east/previous\n');
+    expect(rotated.statusText).toContain('meshforge certs secrets --cluster east --pki pki | kubectl');
+    const confirmed = await runCertsRotate({ pkiDir: 'pki', cluster: 'east', confirm: true }, context);
+    expect(confirmed).toMatchObject({ status: 'ok', action: 'confirmed', statusText: 'rotation of east confirmed: removed pki/east/previous\n' });
+    expect(existsSync(join(cwd, 'pki/east/previous'))).toBe(false);
   });
 });
