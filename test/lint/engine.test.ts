@@ -3,6 +3,7 @@ import { SourceRegistry } from '../../generator/diagnostics/sources.js';
 import { runPolicies } from '../../generator/lint/engine.js';
 import { manifestsFromText } from '../../generator/discover/manifests.js';
 import type { Rule } from '../../policies/utils/rule.js';
+import type { PolicyRuleId } from '../../generator/diagnostics/policy-rules.js';
 import type { ManifestResource } from '../../generator/manifest/types.js';
 import type { PolicyException } from '../../generator/model/types.js';
 import strictMtls from '../../policies/strict-mtls.js';
@@ -85,7 +86,7 @@ describe('runPolicies', () => {
 
   it('ignores kustomization files and keeps running other rules when one crashes', () => {
     const crashing: Rule = {
-      meta: { id: 'crashing', defaultSeverity: 'error', description: 'throws on purpose', kinds: ['PeerAuthentication'], docs: 'policies/crashing.md', messages: { m: { message: 'm', hint: 'h' } } },
+      meta: { id: 'crashing' as PolicyRuleId, defaultSeverity: 'error', description: 'throws on purpose', kinds: ['PeerAuthentication'], docs: 'policies/crashing.md', messages: { m: { message: 'm', hint: 'h' } } },
       check() {
         throw new Error('boom');
       },

@@ -12,6 +12,7 @@ import { ENGINE_CHECKS } from '../../generator/lint/engine-checks.js';
 import { loadManifests } from '../../generator/discover/manifests.js';
 import { UndeclaredKindError, type LintResource, type Rule } from '../../policies/utils/rule.js';
 import { RULES } from '../../policies/index.js';
+import type { PolicyRuleId } from '../../generator/diagnostics/policy-rules.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const policiesDir = join(root, 'policies');
@@ -65,7 +66,7 @@ describe('policy registry', () => {
 describe('declared kinds', () => {
   it('the context refuses a kind the rule did not declare', () => {
     const sneaky: Rule = {
-      meta: { id: 'sneaky', defaultSeverity: 'error', description: 'reads more than it says', kinds: ['Service'], docs: 'policies/sneaky.md', messages: { m: { message: 'm', hint: 'h' } } },
+      meta: { id: 'sneaky' as PolicyRuleId, defaultSeverity: 'error', description: 'reads more than it says', kinds: ['Service'], docs: 'policies/sneaky.md', messages: { m: { message: 'm', hint: 'h' } } },
       check(context) {
         context.resources('Secret');
       },
@@ -76,7 +77,7 @@ describe('declared kinds', () => {
   it('a rule sees only its declared kinds when it asks for all of them', () => {
     const seen: string[] = [];
     const rule: Rule = {
-      meta: { id: 'probe', defaultSeverity: 'error', description: 'lists what it sees', kinds: ['Service'], docs: 'policies/probe.md', messages: { m: { message: 'm', hint: 'h' } } },
+      meta: { id: 'probe' as PolicyRuleId, defaultSeverity: 'error', description: 'lists what it sees', kinds: ['Service'], docs: 'policies/probe.md', messages: { m: { message: 'm', hint: 'h' } } },
       check(context) {
         for (const r of context.resources()) seen.push(r.kind);
       },
