@@ -6,6 +6,7 @@ import gatewayConflict from './gateway-conflict.js';
 import gatewayCredentialConflict from './gateway-credential-conflict.js';
 import gatewayHostMismatch from './gateway-host-mismatch.js';
 import gatewayNotFound from './gateway-not-found.js';
+import ingressRouteSubsets from './ingress-route-subsets.js';
 import istioMutual from './istio-mutual.js';
 import multiclusterServiceMismatch from './multicluster-service-mismatch.js';
 import noPrivateKeys from './no-private-keys.js';
@@ -51,6 +52,7 @@ export const RULES: readonly Rule[] = [
   sidecarSelectorOverlap,
   deprecatedApi,
   servicePortName,
+  ingressRouteSubsets,
 ];
 
 export function findRule(id: string): Rule | undefined {
