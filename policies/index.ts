@@ -2,6 +2,7 @@ import type { Rule } from './utils/rule.js';
 import deprecatedApi from './deprecated-api.js';
 import destinationHostNotFound from './destination-host-not-found.js';
 import destinationPortMissing from './destination-port-missing.js';
+import envoyFilterOperation from './envoy-filter-operation.js';
 import gatewayConflict from './gateway-conflict.js';
 import gatewayCredentialConflict from './gateway-credential-conflict.js';
 import gatewayHostMismatch from './gateway-host-mismatch.js';
@@ -53,6 +54,7 @@ export const RULES: readonly Rule[] = [
   deprecatedApi,
   servicePortName,
   ingressRouteSubsets,
+  envoyFilterOperation,
 ];
 
 export function findRule(id: string): Rule | undefined {
