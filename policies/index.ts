@@ -10,6 +10,8 @@ import gatewayNotFound from './gateway-not-found.js';
 import ingressRouteSubsets from './ingress-route-subsets.js';
 import istioMutual from './istio-mutual.js';
 import multiclusterServiceMismatch from './multicluster-service-mismatch.js';
+import namespaceInjectionLabels from './namespace-injection-labels.js';
+import namespaceNotInjected from './namespace-not-injected.js';
 import noPrivateKeys from './no-private-keys.js';
 import registryOnly from './registry-only.js';
 import routeWeights from './route-weights.js';
@@ -55,6 +57,8 @@ export const RULES: readonly Rule[] = [
   servicePortName,
   ingressRouteSubsets,
   envoyFilterOperation,
+  namespaceNotInjected,
+  namespaceInjectionLabels,
 ];
 
 export function findRule(id: string): Rule | undefined {
