@@ -7,6 +7,7 @@ import gatewayConflict from './gateway-conflict.js';
 import gatewayCredentialConflict from './gateway-credential-conflict.js';
 import gatewayHostMismatch from './gateway-host-mismatch.js';
 import gatewayNotFound from './gateway-not-found.js';
+import gatewayServicePort from './gateway-service-port.js';
 import ingressRouteSubsets from './ingress-route-subsets.js';
 import istioMutual from './istio-mutual.js';
 import multiclusterServiceMismatch from './multicluster-service-mismatch.js';
@@ -59,6 +60,7 @@ export const RULES: readonly Rule[] = [
   envoyFilterOperation,
   namespaceNotInjected,
   namespaceInjectionLabels,
+  gatewayServicePort,
 ];
 
 export function findRule(id: string): Rule | undefined {
