@@ -24,6 +24,7 @@ import strictMtls from './strict-mtls.js';
 import subsetNotFound from './subset-not-found.js';
 import tlsNoCaCertificates from './tls-no-ca-certificates.js';
 import uniqueVips from './unique-vips.js';
+import unknownAnnotation from './unknown-annotation.js';
 import unreachableMatch from './unreachable-match.js';
 import vipRange from './vip-range.js';
 import virtualServiceHostConflict from './virtual-service-host-conflict.js';
@@ -61,6 +62,7 @@ export const RULES: readonly Rule[] = [
   namespaceNotInjected,
   namespaceInjectionLabels,
   gatewayServicePort,
+  unknownAnnotation,
 ];
 
 export function findRule(id: string): Rule | undefined {
