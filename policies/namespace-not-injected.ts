@@ -21,9 +21,11 @@ const rule: Rule = {
   },
   check(context) {
     // sidecarInjectorWebhook.enableNamespacesByDefault injects every namespace that does not opt out.
-    const injectsByDefault = (cluster: string) =>
-      context.resources('HelmValues').some((v) => v.cluster === cluster && get(v.object, 'sidecarInjectorWebhook', 'enableNamespacesByDefault') === true) ||
-      context.resources('IstioOperator').some((o) => o.cluster === cluster && get(o.object, 'spec', 'values', 'sidecarInjectorWebhook', 'enableNamespacesByDefault') === true);
+    const injectingClusters = new Set([
+      ...context.resources('HelmValues').filter((v) => get(v.object, 'sidecarInjectorWebhook', 'enableNamespacesByDefault') === true).map((v) => v.cluster),
+      ...context.resources('IstioOperator').filter((o) => get(o.object, 'spec', 'values', 'sidecarInjectorWebhook', 'enableNamespacesByDefault') === true).map((o) => o.cluster),
+    ]);
+    const injectsByDefault = (cluster: string) => injectingClusters.has(cluster);
     for (const namespace of context.resources('Namespace')) {
       if (SYSTEM_NAMESPACES.has(namespace.name)) continue;
       if (!isRecord(namespace.object.metadata)) continue;

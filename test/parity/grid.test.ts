@@ -174,6 +174,21 @@ const GRID: Readonly<Record<string, readonly GridCase[]>> = {
     },
     { name: 'gateway pods not in the input', inputs: gw('ingress', 'web', '  selector: { istio: edge }\n  servers: [{ port: { number: 9090, name: http-admin, protocol: HTTP }, hosts: ["*"] }]'), expected: [] },
   ],
+  // IST0110 / IST0111: Sidecars competing for the same workloads; every party is reported.
+  'sidecar-selector-overlap': [
+    { name: 'two namespace-wide Sidecars', inputs: net('Sidecar', 'shop', 'a', '  egress: [{ hosts: ["./*"] }]') + net('Sidecar', 'shop', 'b', '  egress: [{ hosts: ["./*"] }]'), expected: [{ rule: 'sidecar-selector-overlap', resource: 'Sidecar shop/a' }, { rule: 'sidecar-selector-overlap', resource: 'Sidecar shop/b' }] },
+    {
+      name: 'two selectors matching one Deployment',
+      inputs: net('Sidecar', 'shop', 'by-app', '  workloadSelector: { labels: { app: cart } }\n  egress: [{ hosts: ["./*"] }]') + net('Sidecar', 'shop', 'by-tier', '  workloadSelector: { labels: { tier: backend } }\n  egress: [{ hosts: ["./*"] }]') + doc('apps/v1', 'Deployment', 'shop', 'cart', 'spec:\n  template:\n    metadata: { labels: { app: cart, tier: backend } }'),
+      expected: [{ rule: 'sidecar-selector-overlap', resource: 'Sidecar shop/by-app' }, { rule: 'sidecar-selector-overlap', resource: 'Sidecar shop/by-tier' }],
+    },
+    { name: 'one namespace-wide Sidecar per namespace', inputs: net('Sidecar', 'shop', 'default', '  egress: [{ hosts: ["./*"] }]') + net('Sidecar', 'billing', 'default', '  egress: [{ hosts: ["./*"] }]'), expected: [] },
+  ],
+  // IST0108: annotations Istio does not define.
+  'unknown-annotation': [
+    { name: 'a misspelled sidecar annotation', inputs: doc('v1', 'Pod', 'shop', 'cart', 'spec: { containers: [{ name: cart, image: cart }] }').replace('name: cart, namespace: shop', 'name: cart, namespace: shop, annotations: { sidecar.istio.io/proxyMem: 1Gi }'), expected: [{ rule: 'unknown-annotation', resource: 'Pod shop/cart' }] },
+    { name: 'known annotations', inputs: doc('v1', 'Pod', 'shop', 'cart', 'spec: { containers: [{ name: cart, image: cart }] }').replace('name: cart, namespace: shop', 'name: cart, namespace: shop, annotations: { sidecar.istio.io/proxyMemory: 1Gi, sidecar.istio.io/status: "{}" }'), expected: [] },
+  ],
 };
 
 function describeFinding(e: Expected): string {
