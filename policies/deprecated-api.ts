@@ -33,11 +33,15 @@ function replacementFor(apiVersion: string, kind: string): string | undefined {
   return KUBERNETES.find((entry) => entry.apiVersion === apiVersion && (!entry.kinds || entry.kinds.includes(kind)))?.replacement;
 }
 
+/** Istio's RBAC kinds, removed in 1.6 in favour of AuthorizationPolicy. */
+const REMOVED_ISTIO_GROUP = 'rbac.istio.io';
+const REMOVED_ISTIO_KINDS = new Set(['ClusterRbacConfig', 'RbacConfig', 'ServiceRole', 'ServiceRoleBinding']);
+
 const rule: Rule = {
   meta: {
     id: 'deprecated-api',
     defaultSeverity: 'warning',
-    description: 'No deprecated or removed API versions and fields (Istio v1alpha3/v1beta1 where v1 is served, old Kubernetes betas, mirror_percent, topologyKeys).',
+    description: 'No deprecated or removed API versions, kinds and fields (Istio v1alpha3/v1beta1 where v1 is served, rbac.istio.io, old Kubernetes betas, mirror_percent, fault.delay.percent, egressProxy, topologyKeys).',
     kinds: ['*'],
     docs: 'policies/deprecated-api.md',
     messages: {
@@ -48,6 +52,14 @@ const rule: Rule = {
       field: {
         message: '{{field}} is deprecated: use {{replacement}}',
         hint: 'Replace {{field}} with {{replacement}}.',
+      },
+      ignored: {
+        message: '{{field}} is deprecated and ignored: it has no effect',
+        hint: 'Remove {{field}}.',
+      },
+      removedKind: {
+        message: '{{group}} {{kind}} was removed from Istio: nothing reads it',
+        hint: 'Delete it; replace RBAC ServiceRole/ServiceRoleBinding/(Cluster)RbacConfig with security.istio.io AuthorizationPolicy.',
       },
     },
   },
@@ -61,6 +73,24 @@ const rule: Rule = {
             if (field in route) context.report({ resource, path: ['spec', 'http', i, field], messageId: 'field', data: { field, replacement: 'mirrorPercentage: { value: N }' } });
           }
         }
+      }
+      if (resource.kind === 'VirtualService' && resource.apiVersion.startsWith('networking.istio.io/')) {
+        for (const [i, route] of recordItems(get(resource.object, 'spec', 'http'))) {
+          // An integer percent of 0 is what protobuf reads as unset: only a positive one takes effect, and is deprecated.
+          const percent = get(route, 'fault', 'delay', 'percent');
+          if (typeof percent === 'number' && percent > 0) context.report({ resource, path: ['spec', 'http', i, 'fault', 'delay', 'percent'], messageId: 'field', data: { field: 'fault.delay.percent', replacement: 'fault.delay.percentage: { value: N }' } });
+        }
+      }
+      if (resource.kind === 'Sidecar' && resource.apiVersion.startsWith('networking.istio.io/') && get(resource.object, 'spec', 'outboundTrafficPolicy', 'egressProxy') !== undefined) {
+        context.report({ resource, path: ['spec', 'outboundTrafficPolicy', 'egressProxy'], messageId: 'ignored', data: { field: 'outboundTrafficPolicy.egressProxy' } });
+      }
+      if (resource.kind === 'CustomResourceDefinition') {
+        const group = get(resource.object, 'spec', 'group');
+        const kind = get(resource.object, 'spec', 'names', 'kind');
+        if (group === REMOVED_ISTIO_GROUP && typeof kind === 'string' && REMOVED_ISTIO_KINDS.has(kind)) context.report({ resource, path: ['spec', 'names', 'kind'], messageId: 'removedKind', data: { group, kind } });
+      }
+      if (resource.apiVersion.startsWith(`${REMOVED_ISTIO_GROUP}/`) && REMOVED_ISTIO_KINDS.has(resource.kind)) {
+        context.report({ resource, path: ['apiVersion'], messageId: 'removedKind', data: { group: REMOVED_ISTIO_GROUP, kind: resource.kind } });
       }
       if (resource.kind === 'Service' && resource.apiVersion === 'v1' && 'topologyKeys' in asRecord(resource.object.spec)) {
         context.report({ resource, path: ['spec', 'topologyKeys'], messageId: 'field', data: { field: 'spec.topologyKeys', replacement: 'spec.trafficDistribution or topology-aware routing' } });

@@ -9,8 +9,18 @@ runRuleTests(rule, {
   valid: [
     { name: 'namespace/name, mesh, and a name in the VirtualService namespace', clusters: { cluster1: gw('ingress', 'istio-system') + gw('local', 'shop') + vs('shop', '[istio-system/ingress, mesh, local]') } },
     { name: 'gateway named in a match', clusters: { cluster1: gw('ingress', 'istio-system') + vs('shop', '[istio-system/ingress]', 'match: [{ gateways: [istio-system/ingress] }]\n      ') } },
+    {
+      name: 'FQDN and ./name forms of the gateway reference',
+      clusters: { cluster1: gw('ingress', 'istio-system') + gw('local', 'shop') + vs('shop', '[ingress.istio-system.svc.cluster.local, ingress.istio-system, ./local]') },
+    },
+    { name: 'a Gateway that names no cluster serves every cluster', clusters: { '': gw('ingress', 'istio-system'), cluster2: vs('shop', '[istio-system/ingress]') } },
   ],
   invalid: [
+    {
+      name: 'FQDN form names the namespace in its second label',
+      clusters: { cluster1: gw('ingress', 'istio-system') + vs('shop', '[ingress.shop.svc.cluster.local]') },
+      errors: [{ messageId: 'notFound', resource: 'VirtualService shop/web', cluster: 'cluster1', path: 'spec.gateways[0]', data: { gateway: 'ingress.shop.svc.cluster.local', namespace: 'shop', name: 'ingress' } }],
+    },
     {
       name: 'short name resolves in the VirtualService namespace, not istio-system',
       clusters: { cluster1: gw('ingress', 'istio-system') + vs('shop', '[ingress]') },

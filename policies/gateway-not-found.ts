@@ -1,4 +1,4 @@
-import { findGateway, gatewayRefsOf } from './utils/gateways.js';
+import { findGateway, gatewayRefsOf, gatewaysFor } from './utils/gateways.js';
 import type { Rule } from './utils/rule.js';
 import { byCluster } from './utils/traffic.js';
 
@@ -12,14 +12,14 @@ const rule: Rule = {
     messages: {
       notFound: {
         message: 'gateway {{gateway}} does not exist in this cluster (looked for Gateway {{namespace}}/{{name}}): the routes are never applied',
-        hint: 'Fix the reference (namespace/name, or a name in this namespace) or add the Gateway to this cluster.',
+        hint: 'Fix the reference (namespace/name, a name in this namespace, or name.namespace.svc.cluster.local) or add the Gateway to this cluster.',
       },
     },
   },
   check(context) {
     const gatewaysByCluster = byCluster(context.resources('Gateway'));
     for (const [cluster, services] of byCluster(context.resources('VirtualService'))) {
-      const gateways = gatewaysByCluster.get(cluster) ?? [];
+      const gateways = gatewaysFor(gatewaysByCluster, cluster);
       for (const service of services) {
         for (const ref of gatewayRefsOf(service)) {
           if (!findGateway(gateways, ref)) context.report({ resource: service, path: ref.path, messageId: 'notFound', data: { gateway: ref.written, namespace: ref.namespace, name: ref.name } });

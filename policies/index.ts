@@ -2,12 +2,17 @@ import type { Rule } from './utils/rule.js';
 import deprecatedApi from './deprecated-api.js';
 import destinationHostNotFound from './destination-host-not-found.js';
 import destinationPortMissing from './destination-port-missing.js';
+import envoyFilterOperation from './envoy-filter-operation.js';
 import gatewayConflict from './gateway-conflict.js';
 import gatewayCredentialConflict from './gateway-credential-conflict.js';
 import gatewayHostMismatch from './gateway-host-mismatch.js';
 import gatewayNotFound from './gateway-not-found.js';
+import gatewayServicePort from './gateway-service-port.js';
+import ingressRouteSubsets from './ingress-route-subsets.js';
 import istioMutual from './istio-mutual.js';
 import multiclusterServiceMismatch from './multicluster-service-mismatch.js';
+import namespaceInjectionLabels from './namespace-injection-labels.js';
+import namespaceNotInjected from './namespace-not-injected.js';
 import noPrivateKeys from './no-private-keys.js';
 import registryOnly from './registry-only.js';
 import routeWeights from './route-weights.js';
@@ -19,6 +24,7 @@ import strictMtls from './strict-mtls.js';
 import subsetNotFound from './subset-not-found.js';
 import tlsNoCaCertificates from './tls-no-ca-certificates.js';
 import uniqueVips from './unique-vips.js';
+import unknownAnnotation from './unknown-annotation.js';
 import unreachableMatch from './unreachable-match.js';
 import vipRange from './vip-range.js';
 import virtualServiceHostConflict from './virtual-service-host-conflict.js';
@@ -51,6 +57,12 @@ export const RULES: readonly Rule[] = [
   sidecarSelectorOverlap,
   deprecatedApi,
   servicePortName,
+  ingressRouteSubsets,
+  envoyFilterOperation,
+  namespaceNotInjected,
+  namespaceInjectionLabels,
+  gatewayServicePort,
+  unknownAnnotation,
 ];
 
 export function findRule(id: string): Rule | undefined {

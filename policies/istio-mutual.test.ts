@@ -9,6 +9,13 @@ spec:
   host: ${host}
 ${policy}
 `;
+const svc = (name: string, namespace: string) => `---
+apiVersion: v1
+kind: Service
+metadata: { name: ${name}, namespace: ${namespace} }
+spec:
+  ports: [{ name: http, port: 80 }]
+`;
 const remoteEntry = `---
 apiVersion: networking.istio.io/v1
 kind: ServiceEntry
@@ -44,11 +51,26 @@ runRuleTests(rule, {
       },
     },
     { name: 'subsets without tls rely on auto mTLS', clusters: { cluster2: dr('tcp-echo', 'tcp-echo', 'tcp-echo', '  subsets: [{ name: v1, labels: { version: v1 } }]') } },
+    {
+      name: 'SIMPLE to a cluster-local name that no Service, ServiceEntry or mesh config declares',
+      clusters: { '': dr('ledger-tls', 'billing', 'ledger.finance.svc.cluster.local', '  trafficPolicy: { tls: { mode: SIMPLE } }') + dr('short', 'billing', 'audit', '  trafficPolicy: { tls: { mode: DISABLE } }') },
+    },
   ],
   invalid: [
     {
+      name: 'a Service in another cluster makes the host internal; a mesh-suffix wildcard is internal',
+      clusters: {
+        cluster2: `---\napiVersion: v1\nkind: Service\nmetadata: { name: ledger, namespace: finance }\nspec:\n  ports: [{ name: https, port: 443 }]\n`,
+        cluster1: dr('ledger-tls', 'billing', 'ledger.finance.svc.cluster.local', '  trafficPolicy: { tls: { mode: SIMPLE } }') + dr('all', 'istio-system', '"*.local"', '  trafficPolicy: { tls: { mode: DISABLE } }'),
+      },
+      errors: [
+        { messageId: 'notIstioMutual', resource: 'DestinationRule billing/ledger-tls', cluster: 'cluster1', path: 'spec.trafficPolicy.tls.mode' },
+        { messageId: 'notIstioMutual', resource: 'DestinationRule istio-system/all', cluster: 'cluster1', path: 'spec.trafficPolicy.tls.mode' },
+      ],
+    },
+    {
       name: 'DISABLE and SIMPLE for in-cluster hosts (short name and FQDN)',
-      clusters: { cluster1: dr('a', 'foo', 'sleep', '  trafficPolicy: { tls: { mode: DISABLE } }') + dr('b', 'sample', 'helloworld.sample.svc.cluster.local', '  subsets:\n    - name: v1\n      trafficPolicy:\n        portLevelSettings: [{ port: { number: 5000 }, tls: { mode: SIMPLE } }]') },
+      clusters: { cluster1: svc('sleep', 'foo') + svc('helloworld', 'sample') + dr('a', 'foo', 'sleep', '  trafficPolicy: { tls: { mode: DISABLE } }') + dr('b', 'sample', 'helloworld.sample.svc.cluster.local', '  subsets:\n    - name: v1\n      trafficPolicy:\n        portLevelSettings: [{ port: { number: 5000 }, tls: { mode: SIMPLE } }]') },
       errors: [
         { messageId: 'notIstioMutual', resource: 'DestinationRule foo/a', cluster: 'cluster1', path: 'spec.trafficPolicy.tls.mode', data: { mode: 'DISABLE', host: 'sleep' } },
         { messageId: 'notIstioMutual', resource: 'DestinationRule sample/b', cluster: 'cluster1', path: 'spec.subsets[0].trafficPolicy.portLevelSettings[0].tls.mode', data: { mode: 'SIMPLE', host: 'helloworld.sample.svc.cluster.local' } },

@@ -1,14 +1,14 @@
 import { asString, get } from '../generator/manifest/access.js';
-import { HostRegistry, NO_SERVICES, hostCandidates, isClusterLocal, namespaceOf } from './utils/hosts.js';
+import { HostRegistry, hostCandidates, namespaceOf } from './utils/hosts.js';
 import type { Rule } from './utils/rule.js';
 import { tlsSettingsOf } from './utils/traffic.js';
 
 /**
- * Names Istio only ever resolves inside the mesh. Not every *.local name: corporate directories often use .local
- * domains for external hosts (ldap.corp.local); those are internal only when a MESH_INTERNAL ServiceEntry says so.
+ * Wildcards over the mesh's own suffix: a DestinationRule for them covers in-cluster Services by definition. Not
+ * every *.local name: corporate directories often use .local domains for external hosts (ldap.corp.local).
  */
-function isInternalName(host: string): boolean {
-  return isClusterLocal(host) || host === '*.local' || host === '*.svc.cluster.local';
+function isMeshSuffix(host: string): boolean {
+  return host === '*.local' || host === '*.cluster.local' || /^\*\.([a-z0-9-]+\.)?svc\.cluster\.local$/.test(host);
 }
 
 const rule: Rule = {
@@ -16,7 +16,7 @@ const rule: Rule = {
     id: 'istio-mutual',
     defaultSeverity: 'error',
     description: 'Every DestinationRule for a mesh-internal host uses tls.mode ISTIO_MUTUAL.',
-    kinds: ['DestinationRule', 'ServiceEntry'],
+    kinds: ['DestinationRule', 'ServiceEntry', 'Service'],
     docs: 'policies/istio-mutual.md',
     messages: {
       notIstioMutual: {
@@ -26,15 +26,17 @@ const rule: Rule = {
     },
   },
   check(context) {
-    const registry = HostRegistry.of(NO_SERVICES, context.resources('ServiceEntry'), context.model);
+    const registry = HostRegistry.of(context.resources('Service'), context.resources('ServiceEntry'), context.model);
     for (const rule of context.resources('DestinationRule')) {
       const host = asString(get(rule.object, 'spec', 'host'));
       if (host === undefined) continue;
       const namespace = namespaceOf(rule);
+      // Internal only when something says so: a Service, a MESH_INTERNAL ServiceEntry or the mesh config (in any
+      // cluster), or a wildcard over the mesh suffix. A host nothing declares may well be outside the mesh.
       const internal =
-        hostCandidates(host, namespace).some(isInternalName) ||
+        hostCandidates(host, namespace).some(isMeshSuffix) ||
         // Indexed lookup: scanning every definition for every DestinationRule is quadratic in fleet size.
-        registry.matching(host, namespace).some((d) => d.internal && (d.source === 'ServiceEntry' || d.source === 'mesh.config'));
+        registry.matching(host, namespace).some((d) => d.internal);
       if (!internal) continue;
       for (const { tls, path } of tlsSettingsOf(rule)) {
         const mode = asString(tls.mode);

@@ -4,13 +4,14 @@ import type { Rule } from './utils/rule.js';
 /** Keys of a match entry that do not narrow it: a name is a label only. */
 const LABEL_KEYS = new Set(['name']);
 
-/** Whether a match entry matches every request: no condition, or a URI prefix '/' / regex '.*' alone. */
+/** Whether a match entry matches every request: no condition, or a URI prefix '/' or '' / regex '.*' alone. */
 function matchesEverything(match: Json): boolean {
   const keys = Object.keys(match).filter((k) => !LABEL_KEYS.has(k));
   if (keys.length === 0) return true;
   if (keys.length !== 1 || keys[0] !== 'uri') return false;
   const uri = asRecord(match.uri);
-  return uri.prefix === '/' || uri.regex === '.*' || uri.regex === '.+' || uri.regex === '/.*';
+  // Every path starts with '' and, in HTTP, with '/'.
+  return uri.prefix === '/' || uri.prefix === '' || uri.regex === '.*' || uri.regex === '.+' || uri.regex === '/.*';
 }
 
 function isCatchAll(route: Json): boolean {

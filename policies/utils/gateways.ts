@@ -11,15 +11,29 @@ export interface GatewayRef {
   readonly path: DocPath;
 }
 
-/** `ns/name` or `name` (in the VirtualService's namespace); 'mesh' means the sidecars, not a Gateway. */
+/**
+ * The Gateway a reference names, as Istio resolves it: `ns/name`, `./name` (this namespace), `name` (this namespace),
+ * or the legacy FQDN form `name.ns.svc.cluster.local` (also `name.ns`), which reads the namespace from the second label.
+ */
+export function resolveGatewayRef(written: string, namespace: string): { namespace: string; name: string } {
+  const slash = written.indexOf('/');
+  if (slash !== -1) {
+    const ns = written.slice(0, slash);
+    return { namespace: ns === '.' ? namespace : ns, name: written.slice(slash + 1) };
+  }
+  const labels = written.split('.');
+  if (labels.length > 1) return { namespace: labels[1]!, name: labels[0]! };
+  return { namespace, name: written };
+}
+
+/** Every Gateway reference of a VirtualService (top-level and per match); 'mesh' means the sidecars, not a Gateway. */
 export function gatewayRefsOf(service: LintResource): GatewayRef[] {
   const namespace = namespaceOf(service);
   const out: GatewayRef[] = [];
   const add = (value: unknown, path: DocPath) => {
     for (const [index, written] of stringItems(value)) {
       if (written === 'mesh') continue;
-      const slash = written.indexOf('/');
-      out.push({ namespace: slash === -1 ? namespace : written.slice(0, slash), name: slash === -1 ? written : written.slice(slash + 1), written, path: [...path, index] });
+      out.push({ ...resolveGatewayRef(written, namespace), written, path: [...path, index] });
     }
   };
   const spec = asRecord(service.object.spec);
@@ -32,6 +46,25 @@ export function gatewayRefsOf(service: LintResource): GatewayRef[] {
 
 export function findGateway(gateways: readonly LintResource[], ref: { namespace: string; name: string }): LintResource | undefined {
   return gateways.find((g) => g.name === ref.name && namespaceOf(g) === ref.namespace);
+}
+
+/**
+ * The Gateways a resource of `cluster` can bind to: those of its own cluster, and those that name no cluster (a
+ * hand-written set linted without cluster folders). Gateway config is per cluster: another cluster's does not apply.
+ */
+export function gatewaysFor(byClusterGateways: ReadonlyMap<string, readonly LintResource[]>, cluster: string): readonly LintResource[] {
+  const own = byClusterGateways.get(cluster) ?? [];
+  if (cluster === '') return own;
+  const unclustered = byClusterGateways.get('') ?? [];
+  return unclustered.length === 0 ? own : [...own, ...unclustered];
+}
+
+/**
+ * Server hosts of a Gateway that a VirtualService in `namespace` may bind: `*\/host` and `host` for every namespace,
+ * `ns/host` only for `ns`, `./host` only for the Gateway's own namespace.
+ */
+export function hostsVisibleTo(gateway: LintResource, namespace: string): ServerHost[] {
+  return serversOf(gateway).flatMap((server) => server.hosts.filter((h) => h.namespace === '*' || h.namespace === namespace || (h.namespace === '.' && namespaceOf(gateway) === namespace)));
 }
 
 /** One server host of a Gateway, with its optional `namespace/` part split off. */

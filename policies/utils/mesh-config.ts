@@ -1,0 +1,167 @@
+import { parse } from 'yaml';
+import type { DocPath } from '../../generator/diagnostics/types.js';
+import { parseIstioVersion } from '../../generator/core/istio-version.js';
+import { asRecord, asString, get, isRecord, recordItems, type Json } from '../../generator/manifest/access.js';
+import type { LintResource, RuleContext } from './rule.js';
+
+/**
+ * Where a cluster's mesh config (and the istiod settings next to it) is written in a manifest set: the `istio`
+ * ConfigMap's data.mesh, an IstioOperator's spec.meshConfig, istiod's Helm values, or those values inside a Flux
+ * HelmRelease or an Argo CD Application. Rules that depend on mesh settings read them from here, so they agree.
+ */
+
+/** The kinds `meshConfigSources` reads: a rule using it declares these in meta.kinds. */
+export const MESH_CONFIG_KINDS = ['ConfigMap', 'IstioOperator', 'HelmValues', 'HelmRelease', 'Application'] as const;
+
+/** One place a cluster's mesh config is written, and the path of its meshConfig mapping. */
+export interface MeshConfigSource {
+  readonly resource: LintResource;
+  /** The meshConfig mapping, or undefined when the source has none (Istio's defaults then apply). */
+  readonly meshConfig: Json | undefined;
+  /** Path of the meshConfig mapping (or of the object that should hold it). */
+  readonly path: DocPath;
+  /** ConfigMap `mesh` keys are YAML inside a string: findings point at the key, not inside it. */
+  readonly opaque: boolean;
+  /** The Istio version this source installs, when it says (chart version, image tag). */
+  readonly version?: string;
+  /** istiod's environment as written in the same source (Helm values pilot.env, IstioOperator pilot env). */
+  readonly pilotEnv: Readonly<Record<string, string>>;
+}
+
+function parseYaml(text: string): unknown {
+  try {
+    return parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function isIstiodChart(chart: unknown): boolean {
+  return typeof chart === 'string' && /(^|\/)istiod$/.test(chart);
+}
+
+/** `1.29.0`, `1.29.0-distroless`, `v1.29.0` -> `1.29.0`; undefined for anything else (a digest, `latest`). */
+function versionFrom(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const m = /^v?(\d+\.\d+\.\d+)/.exec(value.trim());
+  return m ? m[1] : undefined;
+}
+
+function envRecord(value: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (isRecord(value)) for (const [name, v] of Object.entries(value)) out[name] = String(v);
+  // Kubernetes-style env lists (IstioOperator components.pilot.k8s.env).
+  for (const [, item] of recordItems(value)) if (typeof item.name === 'string' && item.value !== undefined) out[item.name] = String(item.value);
+  return out;
+}
+
+function fromValues(resource: LintResource, values: unknown, path: DocPath, chartVersion?: unknown): MeshConfigSource {
+  const meshConfig = get(values, 'meshConfig');
+  const version = versionFrom(chartVersion) ?? versionFrom(get(values, 'global', 'tag')) ?? versionFrom(get(values, 'pilot', 'tag'));
+  const common = { resource, opaque: false, pilotEnv: envRecord(get(values, 'pilot', 'env')), ...(version ? { version } : {}) };
+  return isRecord(meshConfig) ? { ...common, meshConfig, path: [...path, 'meshConfig'] } : { ...common, meshConfig: undefined, path };
+}
+
+/** Every mesh config source in the input, in every cluster. */
+export function meshConfigSources(context: RuleContext): MeshConfigSource[] {
+  const out: MeshConfigSource[] = [];
+  for (const map of context.resources('ConfigMap')) {
+    if (!/^istio(-[a-z0-9-]+)?$/.test(map.name)) continue;
+    const text = asString(get(map.object, 'data', 'mesh'));
+    if (text === undefined) continue;
+    const parsed = parseYaml(text);
+    out.push({ resource: map, meshConfig: isRecord(parsed) ? parsed : {}, path: ['data', 'mesh'], opaque: true, pilotEnv: {} });
+  }
+  for (const operator of context.resources('IstioOperator')) {
+    const spec = asRecord(operator.object.spec);
+    const meshConfig = spec.meshConfig;
+    const version = versionFrom(spec.tag) ?? versionFrom(get(spec, 'values', 'global', 'tag'));
+    const pilotEnv = { ...envRecord(get(spec, 'values', 'pilot', 'env')), ...envRecord(get(spec, 'components', 'pilot', 'k8s', 'env')) };
+    const common = { resource: operator, opaque: false, pilotEnv, ...(version ? { version } : {}) };
+    out.push(isRecord(meshConfig) ? { ...common, meshConfig, path: ['spec', 'meshConfig'] } : { ...common, meshConfig: undefined, path: ['spec'] });
+  }
+  for (const values of context.resources('HelmValues')) {
+    // Only istiod's values carry meshConfig; base and gateway values have nothing to read.
+    if (values.name === 'istiod' || isRecord(values.object.meshConfig)) out.push(fromValues(values, values.object, []));
+  }
+  for (const release of context.resources('HelmRelease')) {
+    const chart = get(release.object, 'spec', 'chart', 'spec', 'chart') ?? get(release.object, 'spec', 'chartRef', 'name');
+    if (isIstiodChart(chart)) out.push(fromValues(release, get(release.object, 'spec', 'values'), ['spec', 'values'], get(release.object, 'spec', 'chart', 'spec', 'version')));
+  }
+  for (const application of context.resources('Application')) {
+    const spec = asRecord(application.object.spec);
+    const candidates: [Json, DocPath][] = [];
+    if (isRecord(spec.source)) candidates.push([spec.source, ['spec', 'source']]);
+    for (const [i, source] of recordItems(spec.sources)) candidates.push([source, ['spec', 'sources', i]]);
+    for (const [source, path] of candidates) {
+      if (!isIstiodChart(source.chart)) continue;
+      const helm = asRecord(source.helm);
+      if (isRecord(helm.valuesObject)) out.push(fromValues(application, helm.valuesObject, [...path, 'helm', 'valuesObject'], source.targetRevision));
+      else if (typeof helm.values === 'string') {
+        const parsed = fromValues(application, parseYaml(helm.values), [...path, 'helm', 'values'], source.targetRevision);
+        out.push({ ...parsed, path: [...path, 'helm', 'values'], opaque: true });
+      } else out.push({ ...fromValues(application, {}, [...path, 'helm'], source.targetRevision), meshConfig: undefined });
+    }
+  }
+  return out;
+}
+
+/** The mesh settings rules need, for one cluster. */
+export interface MeshSettings {
+  /** Whether the sidecars' DNS proxy answers for ServiceEntry hosts (ISTIO_META_DNS_CAPTURE). */
+  readonly dnsCapture: boolean;
+  /**
+   * Whether ServiceEntries without addresses get one anyway: the DNS proxy's own allocation
+   * (ISTIO_META_DNS_AUTO_ALLOCATE), or istiod's IP auto-allocation controller (v2), on by default from Istio 1.25
+   * and switched by PILOT_ENABLE_IP_AUTOALLOCATE. Either is only useful with DNS capture on.
+   */
+  readonly autoAllocation: boolean;
+  /** outboundTrafficPolicy.mode; undefined when no source sets it (Istio's default is ALLOW_ANY). */
+  readonly outboundTrafficPolicy?: string;
+}
+
+const AUTO_ALLOCATE_V2_SINCE = { major: 1, minor: 25 } as const;
+
+function allocatesByDefault(version: string | undefined): boolean {
+  const v = version === undefined ? undefined : parseIstioVersion(version);
+  if (!v) return false;
+  return v.major > AUTO_ALLOCATE_V2_SINCE.major || (v.major === AUTO_ALLOCATE_V2_SINCE.major && v.minor >= AUTO_ALLOCATE_V2_SINCE.minor);
+}
+
+function settingsOf(sources: readonly MeshConfigSource[], fallbackVersion: string | undefined): MeshSettings {
+  let dnsCapture = false;
+  let autoAllocation = false;
+  let outboundTrafficPolicy: string | undefined;
+  const version = sources.map((s) => s.version).find((v) => v !== undefined) ?? fallbackVersion;
+  for (const source of sources) {
+    const metadata = asRecord(get(source.meshConfig, 'defaultConfig', 'proxyMetadata'));
+    if (String(metadata.ISTIO_META_DNS_CAPTURE) === 'true') dnsCapture = true;
+    if (String(metadata.ISTIO_META_DNS_AUTO_ALLOCATE) === 'true') autoAllocation = true;
+    const controller = source.pilotEnv.PILOT_ENABLE_IP_AUTOALLOCATE ?? (metadata.PILOT_ENABLE_IP_AUTOALLOCATE !== undefined ? String(metadata.PILOT_ENABLE_IP_AUTOALLOCATE) : undefined);
+    if (controller === 'true' || (controller === undefined && allocatesByDefault(version))) autoAllocation = true;
+    outboundTrafficPolicy ??= asString(get(source.meshConfig, 'outboundTrafficPolicy', 'mode'));
+  }
+  return { dnsCapture, autoAllocation: dnsCapture && autoAllocation, ...(outboundTrafficPolicy !== undefined ? { outboundTrafficPolicy } : {}) };
+}
+
+/**
+ * Mesh settings per cluster. A cluster whose input holds no mesh config uses the settings of sources that name no
+ * cluster (a hand-written manifest set), else undefined: the rule then cannot know them.
+ */
+export function meshSettingsByCluster(context: RuleContext): (cluster: string) => MeshSettings | undefined {
+  const byCluster = new Map<string, MeshConfigSource[]>();
+  for (const source of meshConfigSources(context)) {
+    const list = byCluster.get(source.resource.cluster);
+    if (list) list.push(source);
+    else byCluster.set(source.resource.cluster, [source]);
+  }
+  const fallbackVersion = context.model?.mesh.istio.version;
+  const cache = new Map<string, MeshSettings | undefined>();
+  return (cluster) => {
+    if (!cache.has(cluster)) {
+      const sources = byCluster.get(cluster) ?? byCluster.get('');
+      cache.set(cluster, sources ? settingsOf(sources, fallbackVersion) : undefined);
+    }
+    return cache.get(cluster);
+  };
+}
