@@ -5,8 +5,14 @@ import { isSupportedIstio, SUPPORTED_ISTIO_RANGE } from '../core/istio-version.j
 import { nearest } from './suggest.js';
 import type { DestinationInput, MeshConfigInput, ServiceInput } from './types.js';
 
+/** The namespace of Istio's control plane and east-west gateway. */
+export const ISTIO_NAMESPACE = 'istio-system';
+
+/** The gateway port of AUTO_PASSTHROUGH (mTLS SNI) traffic between clusters, fixed by Istio's multi-cluster setup. */
+export const CROSS_NETWORK_PORT = 15443;
+
 /** Namespaces that exist in every Istio cluster and need no entry under `namespaces`. */
-export const SYSTEM_NAMESPACES: ReadonlySet<string> = new Set(['istio-system', 'istio-ingress', 'default']);
+export const SYSTEM_NAMESPACES: ReadonlySet<string> = new Set([ISTIO_NAMESPACE, 'istio-ingress', 'default']);
 
 export function serviceKey(namespace: string, name: string): string {
   return `${namespace}/${name}`;
@@ -99,7 +105,7 @@ export function checkSemantics(config: MeshConfigInput, file: string): Diagnosti
       c.error('config-missing-exception', path, `cluster '${cluster.name}' allows any outbound traffic (ALLOW_ANY) without a recorded exception`, `Use REGISTRY_ONLY, or add under policies.exceptions: {rule: registry-only, cluster: ${cluster.name}, reason: "why"}.`);
     }
     const ports = cluster.ingressGateway.ports;
-    if (ports) c.unique(`port name on ${cluster.name}'s ingress gateway`, ports.map((p, pi) => ({ key: p.name, path: ['clusters', i, 'ingressGateway', 'ports', pi, 'name'] })));
+    c.unique(`port name on ${cluster.name}'s ingress gateway`, ports.map((p, pi) => ({ key: p.name, path: ['clusters', i, 'ingressGateway', 'ports', pi, 'name'] })));
   });
 
   config.namespaces.forEach((ns, i) => clusterList(ns.clusters, ['namespaces', i, 'clusters']));
@@ -152,7 +158,7 @@ export function checkSemantics(config: MeshConfigInput, file: string): Diagnosti
     if (!gateway.address) {
       c.error('config-missing-key', ['clusters', ci, 'ingressGateway'], `cluster '${name}' exports services (see ${edgePath.join('.')}) but its ingressGateway has no address`, `Set clusters[${ci}].ingressGateway.address to the IP or DNS name other clusters reach the gateway on.`);
     }
-    if (gateway.ports && !gateway.ports.some((p) => p.port === 15443)) {
+    if (!gateway.ports.some((p) => p.port === CROSS_NETWORK_PORT)) {
       c.error('config-missing-key', ['clusters', ci, 'ingressGateway', 'ports'], `cluster '${name}' exports services but its ingress gateway has no port 15443`, 'Add {name: tls, port: 15443} (with a nodePort if clients reach it through nodes).');
     }
   }
