@@ -248,19 +248,53 @@ export function checkSemantics(config: MeshConfigInput, file: string): Diagnosti
     ...config.clusters.map((cluster, i) => ({ url: cluster.destination?.server, path: ['clusters', i, 'destination', 'server'] as DocPath })),
   ];
   for (const { url, path } of urls) {
-    if (url !== undefined && hasCredentials(url)) {
-      c.error('config-credentials', path, 'this URL carries credentials, which would be written into the generated tree and committed', 'Remove the user:token@ part: the CI token is given to meshforge by GITHUB_TOKEN, and Argo CD / Flux read repository credentials from their own Secrets.');
+    const found = url === undefined ? undefined : urlCredentials(url);
+    if (found === 'userinfo') {
+      c.error('config-credentials', path, 'this URL carries credentials (a user:token@ part), which would be written into the generated tree and committed', 'Remove the user:token@ part: the CI token is given to meshforge by GITHUB_TOKEN, and Argo CD / Flux read repository and cluster credentials from their own Secrets.');
+    } else if (found !== undefined) {
+      c.error('config-credentials', path, `this URL carries a credential (${found}), which would be written into the generated tree and committed`, 'Remove the token from the URL: Argo CD reads cluster credentials from its cluster Secret, Flux from a secretRef, and meshforge takes the GitHub token from GITHUB_TOKEN.');
     }
   }
 
   return c.diagnostics;
 }
 
-/** A user:password@ part (any user@ for http/https, where it can only be a token) or a GitHub token shape. */
-export function hasCredentials(url: string): boolean {
+/** Query or fragment parameter names that carry a secret (token=, access_token=, X-Amz-Signature=, sig=, password=, ...). */
+const SECRET_PARAMETER = /(^|[-_.])(token|access[-_]?token|id[-_]?token|auth|authorization|bearer|jwt|secret|client[-_]?secret|password|passwd|pwd|pass|api[-_]?key|apikey|key|sig|signature|credential|credentials|session)$/i;
+
+/** Values that are tokens whatever their parameter is called: a JWT, GitHub, GitLab and Slack tokens, AWS keys. */
+const TOKEN_SHAPE = /\b(eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+|gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|glpat-[A-Za-z0-9_-]{20,}|xox[abposr]-[A-Za-z0-9-]{10,}|AKIA[0-9A-Z]{16})/;
+
+/**
+ * Why a URL must not go into the generated tree: 'userinfo' for a user:password@ part (any user@ for http/https,
+ * where it can only be a token), a description of the query/fragment parameter or token found, or undefined.
+ */
+export function urlCredentials(url: string): string | undefined {
   const userinfo = /^([a-z][a-z0-9+.-]*):\/\/([^/?#@\s]*)@/i.exec(url);
-  if (userinfo && (userinfo[2]!.includes(':') || /^https?$/i.test(userinfo[1]!))) return true;
-  return /\b(gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})\b/.test(url);
+  if (userinfo && (userinfo[2]!.includes(':') || /^https?$/i.test(userinfo[1]!))) return 'userinfo';
+  const queryStart = url.search(/[?#]/);
+  if (queryStart !== -1) {
+    for (const part of url.slice(queryStart + 1).split(/[?#&;]/)) {
+      const [rawName = '', ...rest] = part.split('=');
+      const name = safeDecode(rawName);
+      if (rest.length > 0 && rest.join('=') !== '' && SECRET_PARAMETER.test(name)) return `the query parameter '${name}'`;
+    }
+  }
+  const token = TOKEN_SHAPE.exec(safeDecode(url));
+  return token ? `a token starting '${token[0].slice(0, 4)}…'` : undefined;
+}
+
+/** A user:password@ part, a secret query parameter or a token shape: see urlCredentials. */
+export function hasCredentials(url: string): boolean {
+  return urlCredentials(url) !== undefined;
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 /** The generated values, charts keys and env follow the Istio release: only releases they were checked against pass. */
