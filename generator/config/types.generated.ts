@@ -137,11 +137,11 @@ export interface Mesh {
      */
     root: {
       /**
-       * Organization (O) of the certificate subject.
+       * Organization (O) of the certificate subject. One line: no line breaks or control characters.
        */
       org: string;
       /**
-       * Common name (CN) of the certificate subject.
+       * Common name (CN) of the certificate subject. One line: no line breaks or control characters.
        */
       cn: string;
       /**
@@ -154,11 +154,11 @@ export interface Mesh {
      */
     intermediate: {
       /**
-       * Organization (O).
+       * Organization (O). One line: no line breaks or control characters.
        */
       org: string;
       /**
-       * Common name (CN).
+       * Common name (CN). One line: no line breaks or control characters.
        */
       cn: string;
       /**
@@ -172,11 +172,11 @@ export interface Mesh {
      */
     ingress: {
       /**
-       * Organization (O) of the certificate subject.
+       * Organization (O) of the certificate subject. One line: no line breaks or control characters.
        */
       org: string;
       /**
-       * Common name (CN) of the certificate subject.
+       * Common name (CN) of the certificate subject. One line: no line breaks or control characters.
        */
       cn: string;
       /**
@@ -185,7 +185,7 @@ export interface Mesh {
       days: number;
     };
     /**
-     * Folder (relative to mesh.config.yaml) where keys and certificates are kept. Must not be tracked by git.
+     * Folder (relative to mesh.config.yaml) where keys and certificates are kept. Must not be tracked by git. One line: no line breaks or control characters.
      */
     pkiDir: string;
     /**
@@ -450,7 +450,7 @@ export interface Route {
  */
 export interface HttpRoute {
   /**
-   * Route name, shown in Envoy stats.
+   * Route name, shown in Envoy stats. One line: no line breaks or control characters.
    */
   name?: string;
   /**
@@ -487,15 +487,15 @@ export interface HttpRoute {
  */
 export interface StringMatch {
   /**
-   * Exact match.
+   * Exact match. One line: no line breaks or control characters.
    */
   exact?: string;
   /**
-   * Prefix match.
+   * Prefix match. One line: no line breaks or control characters.
    */
   prefix?: string;
   /**
-   * RE2 regular expression.
+   * RE2 regular expression. One line: no line breaks or control characters.
    */
   regex?: string;
 }
@@ -682,23 +682,23 @@ export interface Policies {
      */
     rule: string;
     /**
-     * Why this is accepted (at least 10 characters). Shown in reports.
+     * Why this is accepted (at least 10 characters). Shown in reports. One line: no line breaks or control characters.
      */
     reason: string;
     /**
-     * Only in this cluster ('*' or omitted: every cluster).
+     * Only in this cluster ('*' or omitted: every cluster). One line: no line breaks or control characters.
      */
     cluster?: string;
     /**
-     * Only resources of this kind.
+     * Only resources of this kind. One line: no line breaks or control characters.
      */
     kind?: string;
     /**
-     * Only in this namespace.
+     * Only in this namespace. One line: no line breaks or control characters.
      */
     namespace?: string;
     /**
-     * Only this resource name; '*' at the end matches a prefix.
+     * Only this resource name; '*' at the end matches a prefix. One line: no line breaks or control characters.
      */
     name?: string;
   }[];
