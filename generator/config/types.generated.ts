@@ -54,7 +54,7 @@ export type AbsolutePath = string;
  */
 export type GitUrl = string;
 /**
- * A git branch name as `git check-ref-format --branch` accepts it: no spaces or control characters, none of ~ ^ : ? * [ \ { }, no '..', '//' or '@{', no part starting with '.' or ending with '.lock', not starting or ending with '/' or ending with '.', e.g. main or release/1.2.
+ * A git branch name as `git check-ref-format --branch` accepts it: no spaces or control characters, none of ~ ^ : ? * [ \ { }, no '..', '//' or '@{', no part starting with '.' or ending with '.lock', not starting with '-' or '/', not ending with '/' or ending with '.', e.g. main or release/1.2.
  */
 export type GitRef = string;
 /**
