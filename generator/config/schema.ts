@@ -77,6 +77,18 @@ function diagnosticFor(error: ErrorObject, file: string, data: unknown): Diagnos
   const path = toPath(error.instancePath, data);
   const parent = deref(error.parentSchema as JsonSchema | undefined);
   const at = (p: DocPath, target: 'key' | 'value' = 'value') => ({ file, path: p, target });
+  // A key refused by propertyNames (a label key, a header name): point at the key itself.
+  const propertyName = (error as ErrorObject & { propertyName?: string }).propertyName;
+  if (propertyName !== undefined) {
+    const keyPath = [...path, propertyName];
+    return {
+      rule: 'config-invalid-value',
+      severity: 'error',
+      message: `${where(keyPath)}: the key ${describeType(propertyName).replace(/^the string /, '')} is not valid${parent?.description ? ` (${firstSentence(parent.description)})` : ''}`,
+      hint: parent?.description ?? 'Rename the key.',
+      location: at(keyPath, 'key'),
+    };
+  }
   switch (error.keyword) {
     case 'additionalProperties': {
       const key = (error.params as { additionalProperty: string }).additionalProperty;
@@ -145,9 +157,10 @@ function relevantErrors(errors: readonly ErrorObject[]): ErrorObject[] {
   const alternatives = errors.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf').map((e) => e.schemaPath + '/');
   const seen = new Set<string>();
   return errors.filter((error) => {
-    if (error.keyword === 'not' || error.keyword === 'if') return false;
+    // propertyNames restates the error of the key's own schema, which says what is wrong.
+    if (error.keyword === 'not' || error.keyword === 'if' || error.keyword === 'propertyNames') return false;
     if (alternatives.some((prefix) => error.schemaPath.startsWith(prefix))) return false;
-    const key = `${error.instancePath}|${error.keyword}|${JSON.stringify(error.params)}`;
+    const key = `${error.instancePath}|${(error as ErrorObject & { propertyName?: string }).propertyName ?? ''}|${error.keyword}|${JSON.stringify(error.params)}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

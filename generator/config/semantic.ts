@@ -5,8 +5,14 @@ import { isSupportedIstio, SUPPORTED_ISTIO_RANGE } from '../core/istio-version.j
 import { nearest } from './suggest.js';
 import type { DestinationInput, MeshConfigInput, ServiceInput } from './types.js';
 
+/** The namespace of Istio's control plane and east-west gateway. */
+export const ISTIO_NAMESPACE = 'istio-system';
+
+/** The gateway port of AUTO_PASSTHROUGH (mTLS SNI) traffic between clusters, fixed by Istio's multi-cluster setup. */
+export const CROSS_NETWORK_PORT = 15443;
+
 /** Namespaces that exist in every Istio cluster and need no entry under `namespaces`. */
-export const SYSTEM_NAMESPACES: ReadonlySet<string> = new Set(['istio-system', 'istio-ingress', 'default']);
+export const SYSTEM_NAMESPACES: ReadonlySet<string> = new Set([ISTIO_NAMESPACE, 'istio-ingress', 'default']);
 
 export function serviceKey(namespace: string, name: string): string {
   return `${namespace}/${name}`;
@@ -99,7 +105,7 @@ export function checkSemantics(config: MeshConfigInput, file: string): Diagnosti
       c.error('config-missing-exception', path, `cluster '${cluster.name}' allows any outbound traffic (ALLOW_ANY) without a recorded exception`, `Use REGISTRY_ONLY, or add under policies.exceptions: {rule: registry-only, cluster: ${cluster.name}, reason: "why"}.`);
     }
     const ports = cluster.ingressGateway.ports;
-    if (ports) c.unique(`port name on ${cluster.name}'s ingress gateway`, ports.map((p, pi) => ({ key: p.name, path: ['clusters', i, 'ingressGateway', 'ports', pi, 'name'] })));
+    c.unique(`port name on ${cluster.name}'s ingress gateway`, ports.map((p, pi) => ({ key: p.name, path: ['clusters', i, 'ingressGateway', 'ports', pi, 'name'] })));
   });
 
   config.namespaces.forEach((ns, i) => clusterList(ns.clusters, ['namespaces', i, 'clusters']));
@@ -152,7 +158,7 @@ export function checkSemantics(config: MeshConfigInput, file: string): Diagnosti
     if (!gateway.address) {
       c.error('config-missing-key', ['clusters', ci, 'ingressGateway'], `cluster '${name}' exports services (see ${edgePath.join('.')}) but its ingressGateway has no address`, `Set clusters[${ci}].ingressGateway.address to the IP or DNS name other clusters reach the gateway on.`);
     }
-    if (gateway.ports && !gateway.ports.some((p) => p.port === 15443)) {
+    if (!gateway.ports.some((p) => p.port === CROSS_NETWORK_PORT)) {
       c.error('config-missing-key', ['clusters', ci, 'ingressGateway', 'ports'], `cluster '${name}' exports services but its ingress gateway has no port 15443`, 'Add {name: tls, port: 15443} (with a nodePort if clients reach it through nodes).');
     }
   }
@@ -242,19 +248,53 @@ export function checkSemantics(config: MeshConfigInput, file: string): Diagnosti
     ...config.clusters.map((cluster, i) => ({ url: cluster.destination?.server, path: ['clusters', i, 'destination', 'server'] as DocPath })),
   ];
   for (const { url, path } of urls) {
-    if (url !== undefined && hasCredentials(url)) {
-      c.error('config-credentials', path, 'this URL carries credentials, which would be written into the generated tree and committed', 'Remove the user:token@ part: the CI token is given to meshforge by GITHUB_TOKEN, and Argo CD / Flux read repository credentials from their own Secrets.');
+    const found = url === undefined ? undefined : urlCredentials(url);
+    if (found === 'userinfo') {
+      c.error('config-credentials', path, 'this URL carries credentials (a user:token@ part), which would be written into the generated tree and committed', 'Remove the user:token@ part: the CI token is given to meshforge by GITHUB_TOKEN, and Argo CD / Flux read repository and cluster credentials from their own Secrets.');
+    } else if (found !== undefined) {
+      c.error('config-credentials', path, `this URL carries a credential (${found}), which would be written into the generated tree and committed`, 'Remove the token from the URL: Argo CD reads cluster credentials from its cluster Secret, Flux from a secretRef, and meshforge takes the GitHub token from GITHUB_TOKEN.');
     }
   }
 
   return c.diagnostics;
 }
 
-/** A user:password@ part (any user@ for http/https, where it can only be a token) or a GitHub token shape. */
-export function hasCredentials(url: string): boolean {
+/** Query or fragment parameter names that carry a secret (token=, access_token=, X-Amz-Signature=, sig=, password=, ...). */
+const SECRET_PARAMETER = /(^|[-_.])(token|access[-_]?token|id[-_]?token|auth|authorization|bearer|jwt|secret|client[-_]?secret|password|passwd|pwd|pass|api[-_]?key|apikey|key|sig|signature|credential|credentials|session)$/i;
+
+/** Values that are tokens whatever their parameter is called: a JWT, GitHub, GitLab and Slack tokens, AWS keys. */
+const TOKEN_SHAPE = /\b(eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+|gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|glpat-[A-Za-z0-9_-]{20,}|xox[abposr]-[A-Za-z0-9-]{10,}|AKIA[0-9A-Z]{16})/;
+
+/**
+ * Why a URL must not go into the generated tree: 'userinfo' for a user:password@ part (any user@ for http/https,
+ * where it can only be a token), a description of the query/fragment parameter or token found, or undefined.
+ */
+export function urlCredentials(url: string): string | undefined {
   const userinfo = /^([a-z][a-z0-9+.-]*):\/\/([^/?#@\s]*)@/i.exec(url);
-  if (userinfo && (userinfo[2]!.includes(':') || /^https?$/i.test(userinfo[1]!))) return true;
-  return /\b(gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})\b/.test(url);
+  if (userinfo && (userinfo[2]!.includes(':') || /^https?$/i.test(userinfo[1]!))) return 'userinfo';
+  const queryStart = url.search(/[?#]/);
+  if (queryStart !== -1) {
+    for (const part of url.slice(queryStart + 1).split(/[?#&;]/)) {
+      const [rawName = '', ...rest] = part.split('=');
+      const name = safeDecode(rawName);
+      if (rest.length > 0 && rest.join('=') !== '' && SECRET_PARAMETER.test(name)) return `the query parameter '${name}'`;
+    }
+  }
+  const token = TOKEN_SHAPE.exec(safeDecode(url));
+  return token ? `a token starting '${token[0].slice(0, 4)}…'` : undefined;
+}
+
+/** A user:password@ part, a secret query parameter or a token shape: see urlCredentials. */
+export function hasCredentials(url: string): boolean {
+  return urlCredentials(url) !== undefined;
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 /** The generated values, charts keys and env follow the Istio release: only releases they were checked against pass. */

@@ -39,6 +39,8 @@ export const CATALOGUE = {
   'yaml-alias-limit': { defaultSeverity: 'error', description: 'YAML aliases expand beyond the input limit (an alias bomb).', stage: 'load', docs: page('yaml-alias-limit') },
   'yaml-undefined-alias': { defaultSeverity: 'error', description: 'A YAML alias (*name) refers to an anchor (&name) that is not defined before it.', stage: 'load', docs: page('yaml-undefined-alias') },
   'yaml-duplicate-key': { defaultSeverity: 'error', description: 'A YAML mapping has the same key twice; one value would silently win.', stage: 'load', docs: page('yaml-duplicate-key') },
+  'yaml-non-string-key': { defaultSeverity: 'error', description: 'A mapping key is not plain text (a list, a mapping or null).', stage: 'load', docs: page('yaml-non-string-key') },
+  'yaml-warning': { defaultSeverity: 'warning', description: 'The YAML parser read the text, but maybe not as meant.', stage: 'load', docs: page('yaml-warning') },
   // model (loading mesh.config.yaml) and config: its shape, schema and meaning
   'yaml-multiple-documents': { defaultSeverity: 'error', description: "mesh.config.yaml holds more than one YAML document ('---').", stage: 'model', docs: page('yaml-multiple-documents') },
   'config-empty': { defaultSeverity: 'error', description: 'mesh.config.yaml is empty.', stage: 'model', docs: page('config-empty') },

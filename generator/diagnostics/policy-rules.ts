@@ -28,6 +28,12 @@ export const POLICY_RULE_IDS = [
   'sidecar-selector-overlap',
   'deprecated-api',
   'service-port-name',
+  'envoy-filter-operation',
+  'gateway-service-port',
+  'ingress-route-subsets',
+  'namespace-injection-labels',
+  'namespace-not-injected',
+  'unknown-annotation',
 ] as const;
 
 export type PolicyRuleId = (typeof POLICY_RULE_IDS)[number];

@@ -4,14 +4,19 @@ export interface InputLimits {
   readonly maxBytes: number;
   /** Deepest nesting of mappings and sequences. */
   readonly maxDepth: number;
-  /** Most alias expansions in one document (yaml's resource-exhaustion guard). */
-  readonly maxAliasCount: number;
+  /**
+   * Most nodes that aliases may add to one document when expanded (an alias of a 3-node list adds 3). This bounds
+   * what an alias bomb costs later stages, which walk the expanded tree, while ordinary anchors stay free to use.
+   */
+  readonly maxAliasNodes: number;
+  /** Most characters of scalar text that aliases may add to one document when expanded. */
+  readonly maxAliasBytes: number;
 }
 
-export const CONFIG_LIMITS: InputLimits = { maxBytes: 4 * 1024 * 1024, maxDepth: 64, maxAliasCount: 100 };
+export const CONFIG_LIMITS: InputLimits = { maxBytes: 4 * 1024 * 1024, maxDepth: 64, maxAliasNodes: 100_000, maxAliasBytes: 4 * 1024 * 1024 };
 
 /** Manifests given to `lint` may be large generated bundles. */
-export const MANIFEST_LIMITS: InputLimits = { maxBytes: 64 * 1024 * 1024, maxDepth: 128, maxAliasCount: 1000 };
+export const MANIFEST_LIMITS: InputLimits = { maxBytes: 64 * 1024 * 1024, maxDepth: 128, maxAliasNodes: 1_000_000, maxAliasBytes: 64 * 1024 * 1024 };
 
 export function formatBytes(bytes: number): string {
   if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(bytes % (1024 * 1024) === 0 ? 0 : 1)} MiB`;

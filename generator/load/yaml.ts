@@ -1,9 +1,9 @@
-import { isAlias, isCollection, isMap, isScalar, parseAllDocuments, visit, type Document, type Node } from 'yaml';
+import { isAlias, isCollection, isMap, isPair, isScalar, parseAllDocuments, type Alias, type Document } from 'yaml';
 import type { Diagnostic, DiagnosticId } from '../diagnostics/types.js';
 import { fail, ok, type StageResult } from '../diagnostics/result.js';
 import type { SourceRegistry } from '../diagnostics/sources.js';
 import { findExcessiveNesting } from './depth.js';
-import type { InputLimits } from './limits.js';
+import { formatBytes, type InputLimits } from './limits.js';
 import type { SourceText } from './source.js';
 
 /** One YAML document: its node tree (for positions) and its plain value. */
@@ -43,7 +43,8 @@ export function parseYaml(source: SourceText, options: ParseOptions): StageResul
   }
   let documents: Document.Parsed[];
   try {
-    documents = parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false, strict: true }) as Document.Parsed[];
+    // logLevel 'error': the library's own warnings would go to process.emitWarning (stderr); they are reported below.
+    documents = parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false, strict: true, logLevel: 'error' }) as Document.Parsed[];
   } catch (error) {
     // The parser recurses per nesting level; a pathological file can still overflow the stack.
     return fail([{ rule: 'yaml-too-deep', severity: 'error', message: `cannot parse: ${(error as Error).message}`, hint: `Keep nesting under ${options.limits.maxDepth} levels.`, location: at(file, 0, 0) }]);
@@ -61,36 +62,107 @@ export function parseYaml(source: SourceText, options: ParseOptions): StageResul
         : 'Fix the YAML syntax at this position (check indentation, quotes and brackets).';
       diagnostics.push({ rule, severity: 'error', message, hint, location: at(file, error.pos[0], docIndex) });
     }
-    if (doc.errors.length === 0) diagnostics.push(...structuralProblems(doc, docIndex, file, (offset) => registered.lineCounter.linePos(offset), options.limits));
+    for (const warning of doc.warnings) {
+      diagnostics.push({ rule: 'yaml-warning', severity: 'warning', message: warning.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''), hint: 'Check the YAML at this position: the parser read it, but maybe not as meant.', location: at(file, warning.pos[0], docIndex) });
+    }
+    if (doc.errors.length > 0) return;
+    const structural = structuralProblems(doc, docIndex, file, (offset) => registered.lineCounter.linePos(offset), options.limits);
+    diagnostics.push(...structural);
+    if (structural.length === 0) diagnostics.push(...aliasExpansionProblems(doc, docIndex, file, options.limits));
   });
   if (diagnostics.some((d) => d.severity === 'error')) return fail(diagnostics);
 
   const parsed: ParsedDocument[] = [];
   for (const [index, document] of documents.entries()) {
     try {
-      parsed.push({ index, document, value: document.toJS({ maxAliasCount: options.limits.maxAliasCount }) });
+      // The expanded size is bounded above, so the library's count of alias uses need not refuse ordinary anchors.
+      parsed.push({ index, document, value: document.toJS({ maxAliasCount: -1 }) });
     } catch (error) {
-      const firstAlias = findFirst(document, (node) => isAlias(node));
-      const offset = firstAlias?.range?.[0] ?? 0;
-      const message = /alias/i.test((error as Error).message)
-        ? `aliases expand to too many nodes (more than ${options.limits.maxAliasCount} alias expansions): this looks like an alias bomb`
-        : `cannot read document: ${(error as Error).message}`;
-      return fail([{ rule: 'yaml-alias-limit', severity: 'error', message, hint: 'Write the values out instead of nesting aliases of aliases.', location: at(file, offset, index) }]);
+      return fail([{ rule: 'yaml-syntax', severity: 'error', message: `cannot read document: ${(error as Error).message}`, hint: 'Fix the YAML at this position.', location: at(file, document.contents?.range?.[0] ?? 0, index) }]);
     }
   }
   return ok({ file, documents: parsed }, diagnostics);
 }
 
-function findFirst(doc: Document, predicate: (node: unknown) => boolean): Node | undefined {
-  let found: Node | undefined;
-  visit(doc, (_key, node) => {
-    if (predicate(node)) {
-      found = node as Node;
-      return visit.BREAK;
+interface ExpandedSize {
+  readonly nodes: number;
+  readonly bytes: number;
+}
+
+/**
+ * What the document's aliases add when expanded, the size later stages walk: the nodes and scalar characters of the
+ * fully expanded tree minus those of the text itself. Linear in the text (each anchored node is sized once), so a
+ * billion-laughs file is measured, not expanded. An alias inside the node it names would expand forever: refused.
+ */
+function aliasExpansionProblems(doc: Document.Parsed, docIndex: number, file: string, limits: InputLimits): Diagnostic[] {
+  const memo = new Map<unknown, ExpandedSize>();
+  const open = new Set<unknown>();
+  const literal = { nodes: 0, bytes: 0 };
+  let firstAlias: Alias | undefined;
+  let cycle: Alias | undefined;
+  const scalarBytes = (value: unknown) => (typeof value === 'string' ? value.length : String(value).length);
+  // Expanded size of a node. Recursion is bounded: structuralProblems refused nesting deeper than limits.maxDepth,
+  // and an alias names a node that ends before it (already sized, from memo) unless it is an ancestor (a cycle).
+  const expanded = (node: unknown, inText: boolean): ExpandedSize => {
+    if (isAlias(node)) {
+      firstAlias ??= node;
+      if (inText) literal.nodes++;
+      const target = node.resolve(doc);
+      if (target === undefined) return { nodes: 1, bytes: 0 };
+      if (open.has(target)) {
+        cycle ??= node;
+        return { nodes: 1, bytes: 0 };
+      }
+      return memo.get(target) ?? expanded(target, false);
     }
-    return undefined;
-  });
-  return found;
+    if (!inText && memo.has(node)) return memo.get(node)!;
+    let result: ExpandedSize = { nodes: 0, bytes: 0 };
+    if (isScalar(node)) {
+      result = { nodes: 1, bytes: scalarBytes(node.value) };
+      if (inText) {
+        literal.nodes++;
+        literal.bytes += result.bytes;
+      }
+    } else if (isCollection(node)) {
+      if (inText) literal.nodes++;
+      open.add(node);
+      let nodes = 1;
+      let bytes = 0;
+      for (const item of node.items) {
+        for (const part of isPair(item) ? [item.key, item.value] : [item]) {
+          const child = expanded(part, inText);
+          nodes += child.nodes;
+          bytes += child.bytes;
+        }
+      }
+      open.delete(node);
+      result = { nodes, bytes };
+    }
+    memo.set(node, result);
+    return result;
+  };
+  const total = expanded(doc.contents, true);
+  if (cycle) {
+    const alias: Alias = cycle;
+    return [{ rule: 'yaml-alias-limit', severity: 'error', message: `alias *${alias.source} refers to a node that contains it, so it would expand forever`, hint: `Move &${alias.source} to a node that does not contain this alias, or write the value out.`, location: at(file, alias.range?.[0] ?? 0, docIndex) }];
+  }
+  const addedNodes = total.nodes - literal.nodes;
+  const addedBytes = total.bytes - literal.bytes;
+  if (addedNodes <= limits.maxAliasNodes && addedBytes <= limits.maxAliasBytes) return [];
+  const what = addedNodes > limits.maxAliasNodes ? `${formatCount(addedNodes)} nodes (the limit is ${formatCount(limits.maxAliasNodes)})` : `${formatBytes(addedBytes)} of text (the limit is ${formatBytes(limits.maxAliasBytes)})`;
+  return [
+    {
+      rule: 'yaml-alias-limit',
+      severity: 'error',
+      message: `aliases expand this document by ${what}: this looks like an alias bomb`,
+      hint: 'Anchors and aliases are fine, but not aliases of aliases that multiply: write the repeated values out, or alias smaller nodes.',
+      location: at(file, firstAlias?.range?.[0] ?? 0, docIndex),
+    },
+  ];
+}
+
+function formatCount(n: number): string {
+  return n >= 1e15 ? n.toExponential(1) : Math.round(n).toLocaleString('en-US');
 }
 
 /** Duplicate keys, undefined aliases and excessive depth: problems the parser lets through. */
@@ -130,6 +202,18 @@ function structuralProblems(
     if (isMap(node)) {
       const seen = new Map<string, number>();
       for (const pair of node.items) {
+        const keyProblem = nonStringKey(pair.key, doc);
+        if (keyProblem !== undefined) {
+          // Reported here, at the key: after toJS the key is a string such as "[ a, b ]" that no line holds.
+          const offset = (pair.key as { range?: [number, number, number] } | null)?.range?.[0] ?? (pair.value as { range?: [number, number, number] } | null)?.range?.[0] ?? node.range?.[0] ?? 0;
+          out.push({
+            rule: 'yaml-non-string-key',
+            severity: 'error',
+            message: `this key is ${keyProblem}: keys must be plain text`,
+            hint: "Write the key as text (e.g. name:), and quote it if it starts with '[', '{', '?' or '~'.",
+            location: at(file, offset, docIndex),
+          });
+        }
         if (isScalar(pair.key)) {
           const name = String(pair.key.value);
           const start = pair.key.range?.[0] ?? 0;
@@ -153,4 +237,14 @@ function structuralProblems(
     }
   }
   return out.sort((a, b) => (a.location?.offset ?? 0) - (b.location?.offset ?? 0));
+}
+
+/** Why a mapping key cannot become a JSON object key as written, or undefined for a scalar key. */
+function nonStringKey(key: unknown, doc: Document.Parsed): string | undefined {
+  const node = isAlias(key) ? key.resolve(doc) : key;
+  if (node === null || node === undefined) return 'empty (null)';
+  if (isMap(node)) return 'a mapping';
+  if (isCollection(node)) return 'a list';
+  if (isScalar(node) && node.value === null) return 'null';
+  return undefined;
 }

@@ -1,22 +1,8 @@
 import type { DocPath } from '../diagnostics/types.js';
 import type { DestinationInput, GatewayPortInput, MeshConfigInput, ServicePortInput } from '../config/types.js';
-import { exportEdges, resolveServiceRef, serviceClusters, serviceKey } from '../config/semantic.js';
+import { CROSS_NETWORK_PORT, exportEdges, ISTIO_NAMESPACE, resolveServiceRef, serviceClusters, serviceKey } from '../config/semantic.js';
 import { parseCidr } from '../core/cidr.js';
 import type { ClusterModel, DestinationModel, GatewayPort, MeshModel, NamespaceModel, ServicePortModel } from './types.js';
-
-const DEFAULT_INGRESS_PORTS: readonly GatewayPortInput[] = [
-  { name: 'status-port', port: 15021 },
-  { name: 'http2', port: 80, targetPort: 8080 },
-  { name: 'https', port: 443, targetPort: 8443 },
-  { name: 'tls', port: 15443 },
-];
-
-const DEFAULT_EASTWEST_PORTS: readonly GatewayPortInput[] = [
-  { name: 'status-port', port: 15021 },
-  { name: 'tls', port: 15443 },
-  { name: 'tls-istiod', port: 15012 },
-  { name: 'tls-webhook', port: 15017 },
-];
 
 function gatewayPorts(ports: readonly GatewayPortInput[]): GatewayPort[] {
   return ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.targetPort ?? p.port, ...(p.nodePort !== undefined ? { nodePort: p.nodePort } : {}) }));
@@ -56,8 +42,8 @@ export function buildModel(config: MeshConfigInput, configFile: string): MeshMod
   const m = config.mesh;
   const clusters: ClusterModel[] = config.clusters.map((c, i) => {
     const ig = c.ingressGateway;
-    const igPorts = gatewayPorts(ig.ports ?? DEFAULT_INGRESS_PORTS);
-    const crossPort = igPorts.find((p) => p.port === 15443);
+    const igPorts = gatewayPorts(ig.ports);
+    const crossPort = igPorts.find((p) => p.port === CROSS_NETWORK_PORT);
     const ew = c.eastWestGateway;
     return {
       name: c.name,
@@ -73,7 +59,7 @@ export function buildModel(config: MeshConfigInput, configFile: string): MeshMod
         externalIPs: ig.externalIPs,
         routerMode: ig.routerMode,
         ports: igPorts,
-        crossClusterPort: crossPort?.nodePort ?? 15443,
+        crossClusterPort: crossPort?.nodePort ?? CROSS_NETWORK_PORT,
         ...(ig.serverHeader ? { serverHeader: ig.serverHeader.value } : {}),
         selector: { istio: ig.name === 'istio-ingressgateway' ? 'ingressgateway' : ig.name },
         origin: ['clusters', i, 'ingressGateway'],
@@ -82,10 +68,10 @@ export function buildModel(config: MeshConfigInput, configFile: string): MeshMod
         ? {
             eastWestGateway: {
               name: ew.name,
-              namespace: 'istio-system' as const,
+              namespace: ISTIO_NAMESPACE,
               ...(ew.address !== undefined ? { address: ew.address } : {}),
               serviceType: ew.serviceType,
-              ports: gatewayPorts(ew.ports ?? DEFAULT_EASTWEST_PORTS),
+              ports: gatewayPorts(ew.ports),
               selector: { istio: 'eastwestgateway' },
               origin: ['clusters', i, 'eastWestGateway'],
             },
@@ -134,14 +120,14 @@ export function buildModel(config: MeshConfigInput, configFile: string): MeshMod
     for (const s of services) if (s.namespace === ns.name) s.clusters.forEach((c) => used.add(c));
     // Importing clusters mirror the namespace: the client-side ServiceEntry lives there.
     for (const e of exports) if (e.service.startsWith(`${ns.name}/`)) used.add(e.to);
-    for (const r of config.routes) if (r.namespace === ns.name) (r.clusters ?? []).forEach((c) => used.add(c));
+    for (const r of config.routes) if (r.namespace === ns.name) r.clusters?.forEach((c) => used.add(c));
     // External services and ingress resources are generated in their namespace: it must exist in their clusters too.
     for (const e of config.externalServices) if (e.namespace === ns.name) (e.clusters ?? allClusters).forEach((c) => used.add(c));
     for (const g of config.ingress) {
       const gNamespace = g.namespace ?? (g.to.service?.includes('/') ? g.to.service.split('/')[0]! : undefined);
       if (gNamespace !== ns.name) continue;
       const target = g.to.service ? serviceByKey.get(resolveServiceRef(g.to.service, gNamespace)) : undefined;
-      (g.clusters ?? target?.clusters ?? []).forEach((c) => used.add(c));
+      (g.clusters ?? target?.clusters)?.forEach((c) => used.add(c));
     }
     const targets = ns.clusters ?? (used.size > 0 ? allClusters.filter((c) => used.has(c)) : allClusters);
     for (const cluster of targets) namespaces.push({ name: ns.name, cluster, injection: ns.injection ?? m.defaults.injection, labels: ns.labels, origin: ['namespaces', i] });
@@ -159,7 +145,7 @@ export function buildModel(config: MeshConfigInput, configFile: string): MeshMod
       host: service ? service.fqdn : r.host,
       http: (r.http ?? []).map((h, hi) => ({
         ...(h.name !== undefined ? { name: h.name } : {}),
-        match: h.match ?? [],
+        match: h.match,
         to: h.to.map((d, di) => destination(d, r.namespace, ['routes', i, 'http', hi, 'to', di])),
         ...(h.timeout !== undefined ? { timeout: h.timeout } : {}),
         ...(h.retries !== undefined ? { retries: h.retries } : {}),
@@ -181,7 +167,7 @@ export function buildModel(config: MeshConfigInput, configFile: string): MeshMod
     hosts: e.hosts,
     ports: servicePorts(e.ports),
     resolution: e.resolution,
-    addresses: e.addresses ?? [],
+    addresses: e.addresses,
     endpoints: e.endpoints,
     ...(e.tls
       ? { tls: { mode: e.tls.mode, ...(e.tls.port !== undefined ? { port: e.tls.port } : {}), sni: e.tls.sni ?? e.hosts[0]!, caCertificates: e.tls.caCertificates, ...(e.tls.credentialName ? { credentialName: e.tls.credentialName } : {}) } }
@@ -191,7 +177,7 @@ export function buildModel(config: MeshConfigInput, configFile: string): MeshMod
 
   const ingress = config.ingress.map((g, i) => {
     const protocol = g.protocol ?? (g.tls ? 'HTTPS' : 'HTTP');
-    const namespace = g.namespace ?? (g.to.service?.includes('/') ? g.to.service.split('/')[0]! : 'istio-system');
+    const namespace = g.namespace ?? (g.to.service?.includes('/') ? g.to.service.split('/')[0]! : ISTIO_NAMESPACE);
     const target = g.to.service ? serviceByKey.get(resolveServiceRef(g.to.service, namespace)) : undefined;
     return {
       name: g.name,
@@ -201,14 +187,12 @@ export function buildModel(config: MeshConfigInput, configFile: string): MeshMod
       protocol,
       port: g.port ?? (protocol === 'HTTP' ? 80 : 443),
       ...(g.tls ? { tls: { mode: g.tls.mode, credentialName: g.tls.credentialName ?? `${g.name}-credential` } } : {}),
-      paths: g.paths ?? [],
+      paths: g.paths,
       to: destination(g.to, namespace, ['ingress', i, 'to']),
       origin: ['ingress', i] as DocPath,
     };
   });
 
-  const root = m.ca.root ?? {};
-  const ingressCa = m.ca.ingress ?? {};
   return {
     configFile,
     mesh: {
@@ -216,9 +200,9 @@ export function buildModel(config: MeshConfigInput, configFile: string): MeshMod
       trustDomain: m.trustDomain,
       istio: { ...m.istio },
       ca: {
-        root: { org: root.org ?? 'Istio', cn: root.cn ?? 'Root CA', days: root.days ?? 3650 },
+        root: { ...m.ca.root },
         intermediate: { ...m.ca.intermediate },
-        ingress: { org: ingressCa.org ?? 'meshforge', cn: ingressCa.cn ?? 'Ingress CA', days: ingressCa.days ?? 3650 },
+        ingress: { ...m.ca.ingress },
         pkiDir: m.ca.pkiDir,
         expiryWarningDays: m.ca.expiryWarningDays,
       },

@@ -41,7 +41,7 @@ export const validConfig: fc.Arbitrary<ConfigObject> = fc
     return fc.record({
       clusters: fc.constant(clusters),
       clusterShapes: fc.array(fc.record({ method: fc.constantFrom('helm', 'istioctl'), eastWest: fc.boolean(), serviceType: fc.constantFrom('LoadBalancer', 'NodePort'), region: fc.option(fc.constantFrom('eu-1', 'us-2'), { nil: undefined }) }), { minLength: clusterCount, maxLength: clusterCount }),
-      namespaces: fc.uniqueArray(fc.record({ name: fc.constantFrom(...NAMESPACES), injection: fc.option(fc.boolean(), { nil: undefined }), label: fc.option(fc.constantFrom('yes', 'on', '0755', 'a: b', '{{x}}', '# c', 'team-a'), { nil: undefined }) }), { selector: (n) => n.name, maxLength: NAMESPACES.length }),
+      namespaces: fc.uniqueArray(fc.record({ name: fc.constantFrom(...NAMESPACES), injection: fc.option(fc.boolean(), { nil: undefined }), label: fc.option(fc.constantFrom('yes', 'on', '0755', 'null', '1e3', 'true', '', 'team-a', 'a.b_c'), { nil: undefined }) }), { selector: (n) => n.name, maxLength: NAMESPACES.length }),
       services: fc.uniqueArray(serviceSketch(clusters), { selector: (s) => `${s.namespace}/${s.name}`, maxLength: 6 }),
       externals: fc.uniqueArray(
         fc.record({ name: fc.constantFrom('mysql', 'partner', 'payments'), host: fc.constantFrom('db.example.com', 'api.partner.io', 'pay.example.org'), static: fc.boolean(), auto: fc.boolean(), port: fc.integer({ min: 1, max: 65535 }), protocol: fc.constantFrom('HTTP', 'TCP', 'TLS', 'HTTPS') }),

@@ -8,6 +8,7 @@ import { runPolicies } from '../../generator/lint/engine.js';
 import { manifestsFromText } from '../../generator/discover/manifests.js';
 import type { RenderedFile } from '../../generator/manifest/types.js';
 import { renderMesh } from '../../generator/render/render.js';
+import { renderGitops } from '../../generator/gitops/index.js';
 import { resolveDiagnostics } from '../../generator/report/resolve.js';
 import { mutate, mutation, validConfig, type ConfigObject } from './arbitraries.js';
 
@@ -177,3 +178,162 @@ describe('lint properties', () => {
     );
   });
 });
+
+// ---- issue 17 #14: free-text fields, checked against the target APIs' own syntax rules ----
+// These checks are written from the targets' rules (Kubernetes apimachinery validation, git check-ref-format,
+// the distribution/reference grammar, Istio host validation), not from the schema, so the schema is checked by them.
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const isDnsSubdomain = (s: string) => s.length >= 1 && s.length <= 253 && s.split('.').every((l) => l.length <= 63 && DNS_LABEL.test(l));
+/** apimachinery IsQualifiedName: [prefix/]name, prefix a DNS subdomain, name at most 63 of [-A-Za-z0-9_.] with alphanumeric ends. */
+function isLabelKey(key: string): boolean {
+  const parts = key.split('/');
+  if (parts.length > 2) return false;
+  if (parts.length === 2 && !isDnsSubdomain(parts[0]!)) return false;
+  const name = parts.at(-1)!;
+  return name.length >= 1 && name.length <= 63 && /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(name);
+}
+/** apimachinery IsValidLabelValue. */
+const isLabelValue = (value: string) => value.length <= 63 && /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/.test(value);
+/** git check-ref-format, applied to refs/heads/<branch> (the rules of git-check-ref-format(1), 1 to 10). */
+function isGitBranch(branch: string): boolean {
+  const ref = `refs/heads/${branch}`;
+  if (branch === '@' || branch.startsWith('-')) return false;
+  if (ref.includes('..') || ref.includes('@{') || ref.includes('//') || ref.endsWith('/') || ref.endsWith('.')) return false;
+  if ([...ref].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f || ' ~^:?*[\\'.includes(ch))) return false;
+  return ref.split('/').every((part) => part.length > 0 && !part.startsWith('.') && !part.endsWith('.lock'));
+}
+/** distribution/reference: a repository name is domain[:port]/path, path components [a-z0-9]+ joined by . _ __ or -+. */
+function isImageRepository(name: string): boolean {
+  const [first, ...rest] = name.split('/');
+  const domainOk = /^([A-Za-z0-9]|[A-Za-z0-9][-A-Za-z0-9]*[A-Za-z0-9])(\.([A-Za-z0-9]|[A-Za-z0-9][-A-Za-z0-9]*[A-Za-z0-9]))*(:[0-9]+)?$/.test(first ?? '');
+  const component = /^[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*$/;
+  return name.length <= 255 && domainOk && rest.every((c) => component.test(c));
+}
+/** Istio host (Gateway servers[].hosts, VirtualService hosts): [namespace/]host, host '*' or [*.]DNS name. */
+function isIstioHost(value: string): boolean {
+  const host = value.includes('/') ? value.slice(value.indexOf('/') + 1) : value;
+  if (host === '*') return true;
+  const name = host.startsWith('*.') ? host.slice(2) : host;
+  return name.length <= 253 && name.split('.').every((l) => l.length <= 63 && DNS_LABEL.test(l));
+}
+/** A folder inside the repository: relative, no empty, '.' or '..' parts (meshforge's own {{.x}} placeholders aside). */
+function isRepoPath(path: string): boolean {
+  const parts = path.replace(/\{\{\.[a-z.]+\}\}/gi, 'x').replace(/^\.\//, '').split('/');
+  return !path.startsWith('/') && parts.every((p) => p !== '' && p !== '.' && p !== '..' && !/[\s\u0000-\u001f\u007f]/.test(p));
+}
+/** An Argo CD cluster name as meshforge may write it: no whitespace, control characters or template braces. */
+const isArgoName = (name: string) => name.length > 0 && !/[\s\u0000-\u001f\u007f{}]/.test(name);
+
+type Violation = string;
+
+/** Every value of the rendered files that a target API parses, checked against that API's syntax. */
+function targetSyntaxViolations(files: readonly RenderedFile[]): Violation[] {
+  const out: Violation[] = [];
+  const walk = (value: unknown, key: string, parentKey: string, at: string) => {
+    if (Array.isArray(value)) {
+      if (key === 'hosts') for (const h of value) if (typeof h !== 'string' || !isIstioHost(h)) out.push(`${at}: host ${JSON.stringify(h)}`);
+      value.forEach((v, i) => walk(v, key, parentKey, `${at}[${i}]`));
+      return;
+    }
+    if (value !== null && typeof value === 'object') {
+      if (key === 'labels' || key === 'matchLabels') {
+        for (const [k, v] of Object.entries(value)) if (!isLabelKey(k) || typeof v !== 'string' || !isLabelValue(v)) out.push(`${at}: label ${JSON.stringify(k)}=${JSON.stringify(v)}`);
+      }
+      for (const [k, v] of Object.entries(value)) walk(v, k, key, `${at}.${k}`);
+      return;
+    }
+    if (typeof value !== 'string') return;
+    if (key === 'destinationName' && !isArgoName(value)) out.push(`${at}: Argo CD cluster name ${JSON.stringify(value)}`);
+    if ((key === 'targetRevision' || key === 'revision' || key === 'branch') && !isGitBranch(value)) out.push(`${at}: git ref ${JSON.stringify(value)}`);
+    if (key === 'hub' && !isImageRepository(value)) out.push(`${at}: image repository ${JSON.stringify(value)}`);
+    if (key === 'path' && parentKey !== 'uri' && !isRepoPath(value)) out.push(`${at}: repository path ${JSON.stringify(value)}`);
+    if (key === 'name' && parentKey === 'destination' && !isArgoName(value)) out.push(`${at}: Argo CD cluster name ${JSON.stringify(value)}`);
+    if (key === 'name' && parentKey === 'metadata' && !isDnsSubdomain(value)) out.push(`${at}: object name ${JSON.stringify(value)}`);
+  };
+  // An ApplicationSet template holds meshforge's own placeholders ({{.cluster}}): Argo CD fills them from the list
+  // generator's elements, whose values are checked where they are written (destinationName, labels, ...).
+  const filled = (value: unknown): unknown =>
+    typeof value === 'string' ? value.replace(/\{\{\.[A-Za-z.]+\}\}/g, 'x')
+    : Array.isArray(value) ? value.map(filled)
+    : value !== null && typeof value === 'object' ? Object.fromEntries(Object.entries(value).map(([k, v]) => [filled(k) as string, filled(v)]))
+    : value;
+  for (const file of files) {
+    for (const doc of parseAllDocuments(file.content)) {
+      const value: unknown = doc.toJS();
+      walk(file.path.includes('applicationset') ? filled(value) : value, '', '', file.path);
+    }
+  }
+  return out;
+}
+
+/** Strings a user (or an attacker) might write: valid shapes, and every character class the targets refuse. */
+const freeText = fc.oneof(
+  fc.string({ unit: fc.constantFrom(...'abcz09-._/'.split('')), minLength: 1, maxLength: 20 }),
+  fc.string({ unit: fc.constantFrom(...'aZ0-._/:@*~^?[\\{} \n\t\r'.split(''), 'е', '\u200b', '..', '.lock', '@{', '{{', '//'), maxLength: 16 }),
+  fc.integer({ min: 60, max: 70 }).map((n) => 'a'.repeat(n)),
+  fc.constantFrom('main', 'release/1.2', 'v1.0', 'envs/prod', 'example.com/team', 'docker.io/istio', 'gcr.io/istio-release', 'localhost:5000/istio', 'app.example.com', '*.example.com', '*', 'a/b/../c', '../../etc', 'x.lock', '@', '.hidden', 'a..b', 'A_b.C-1'),
+);
+
+type FreeTextField = 'labelKey' | 'labelValue' | 'versionLabelValue' | 'ingressHost' | 'hub' | 'destinationName' | 'branch' | 'path';
+const FIELDS: readonly FreeTextField[] = ['labelKey', 'labelValue', 'versionLabelValue', 'ingressHost', 'hub', 'destinationName', 'branch', 'path'];
+
+/** A small valid config with one free-text field set to `value` (written as a JSON string, so any text is possible). */
+function configWithField(field: FreeTextField, value: string): string {
+  const q = JSON.stringify(value);
+  return [
+    'mesh:',
+    '  id: mesh1',
+    `  istio: { hub: ${field === 'hub' ? q : '"docker.io/istio"'} }`,
+    'clusters:',
+    `  - { name: c1, network: n1, destination: { name: ${field === 'destinationName' ? q : '"c1"'} } }`,
+    'namespaces:',
+    `  - { name: shop, labels: { ${field === 'labelKey' ? q : 'team'}: ${field === 'labelValue' ? q : 'a'} } }`,
+    'services:',
+    `  - { name: web, namespace: shop, cluster: c1, ports: [{ number: 80, protocol: HTTP }], versions: [{ name: v1, labels: { version: ${field === 'versionLabelValue' ? q : 'v1'} } }] }`,
+    'ingress:',
+    `  - { name: web, host: ${field === 'ingressHost' ? q : 'web.example.com'}, to: { service: shop/web } }`,
+    'gitops:',
+    '  engine: both',
+    '  repoURL: https://github.com/example-org/mesh-gitops.git',
+    `  branch: ${field === 'branch' ? q : 'main'}`,
+    `  path: ${field === 'path' ? q : 'clusters'}`,
+    '',
+  ].join('\n');
+}
+
+describe('free-text fields (issue 17 #14)', () => {
+  it('the fixed config renders clean, and the checks catch what they should', () => {
+    const text = configWithField('branch', 'main');
+    const outcome = generate(text);
+    if (!outcome.ok) throw new Error('base config refused');
+    const files = outcome.files.concat(renderGitopsOf(text, outcome.files));
+    expect(files.some((f) => f.path.includes('applicationset'))).toBe(true);
+    expect(targetSyntaxViolations(files)).toEqual([]);
+    // The checkers themselves: each refuses the reported attack values.
+    expect([isLabelKey('a/b/../c'), isLabelValue('a\nb'), isLabelValue('a'.repeat(64)), isIstioHost('wеb.example.com'), isImageRepository('docker.io/istio\nx'), isGitBranch('main\nx'), isRepoPath('../../etc'), isArgoName('a\nb')]).toEqual([false, false, false, false, false, false, false, false]);
+  });
+
+  it('every value the schema accepts renders to manifests whose target APIs accept it', () => {
+    const accepted = new Map<FreeTextField, number>(FIELDS.map((f) => [f, 0]));
+    fc.assert(
+      fc.property(fc.constantFrom(...FIELDS), freeText, (field, value) => {
+        const outcome = generate(configWithField(field, value));
+        if (!outcome.ok) return; // refused with positioned diagnostics (checked in generate)
+        accepted.set(field, accepted.get(field)! + 1);
+        const files = outcome.files.concat(renderGitopsOf(configWithField(field, value), outcome.files));
+        expect(targetSyntaxViolations(files), `${field} = ${JSON.stringify(value)}`).toEqual([]);
+      }),
+      { ...RUNS, numRuns: 160 },
+    );
+    // Not vacuous: every field had values the schema accepted and that were then rendered and checked.
+    for (const [field, count] of accepted) expect(count, field).toBeGreaterThan(0);
+  });
+});
+
+/** The Argo CD and Flux objects for a config (they are rendered from the model next to the cluster trees). */
+function renderGitopsOf(text: string, rendered: readonly RenderedFile[]): RenderedFile[] {
+  const loaded = loadConfigString(text, FILE, new SourceRegistry());
+  if (!loaded.ok) throw new Error('config refused');
+  return renderGitops(loaded.value.model, rendered);
+}
