@@ -38,7 +38,7 @@ export interface PrOptions {
   /** How to validate the generated resources for the pull request body (as `check` takes them). */
   readonly validator?: ValidatorFlags;
   /** Tuning of the GitHub client (timeouts, retries): tests shorten them. */
-  readonly githubClient?: Pick<GitHubClientOptions, 'retryBaseMs' | 'retries'>;
+  readonly githubClient?: Pick<GitHubClientOptions, 'retryBaseMs' | 'retries' | 'requestTimeoutMs' | 'totalTimeoutMs'>;
 }
 
 export interface PrResult extends ServiceResult {
