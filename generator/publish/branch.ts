@@ -82,6 +82,8 @@ export async function prepareBranch(input: BranchInput): Promise<PreparedBranch>
   // git work, and a dry run never prints it either. Read once, so the checked bytes are the committed bytes.
   const newConfig = readFileSync(resolve(input.cwd, input.configFile), 'utf8');
   refuseSecrets(input.configFile, newConfig);
+  // The ledger is generated from the config, but it is committed beside it: the same rule, no way around it.
+  refuseSecrets(input.lockFile, input.lockContent);
   await checkBranchName(git, input.branch);
   await assertCleanOutside(git, paths);
 

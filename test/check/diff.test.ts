@@ -2,6 +2,7 @@ import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runDiff } from '../../generator/app/diff.js';
 import { packagePath } from '../../generator/core/paths.js';
 import type { ChangePlan } from '../../generator/diff/index.js';
 import { withGitops } from '../../generator/gitops/render.js';
@@ -98,6 +99,20 @@ describe('meshforge diff', () => {
     // Nothing was written: every file of the project holds the same bytes, and the change is still pending.
     expect(snapshot(dir)).toEqual(tree);
     expect((await run(dir, ['diff', '--exit-code'])).code).toBe(1);
+  });
+
+  it('the runDiff service reads every path from context.cwd, never the process folder, and returns the plan', async () => {
+    const dir = generatedProject();
+    withConfigChange(dir);
+    expect(process.cwd()).not.toBe(dir);
+    const result = await runDiff({ configFile: 'mesh.config.yaml', outDir: 'clusters/', format: 'json', exitCode: true }, { cwd: dir, env: {} });
+    expect(result.status).toBe('findings');
+    expect(result.plan?.clusters.map((c) => c.cluster)).toEqual(['cluster3']);
+    expect(JSON.parse(result.document)).toEqual(result.plan);
+    const invalid = await runDiff({ configFile: 'missing.yaml', outDir: 'clusters', format: 'json' }, { cwd: dir, env: {} });
+    expect(invalid.status).toBe('invalid-input');
+    expect(invalid.report?.summary.errors).toBeGreaterThan(0);
+    expect(invalid.document).toBe('');
   });
 
   it('--cluster limits the plan to that cluster', async () => {

@@ -5,7 +5,8 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, wr
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EXIT_FOR_KIND } from '../../generator/cli/exit.js';
-import { GitHubPullRequests, PublishError, type PullRequestContent } from '../../generator/publish/index.js';
+import { GitHubPullRequests, PublishError, runPullRequest, type PullRequestContent } from '../../generator/publish/index.js';
+import { compareTree, writeTree } from '../../generator/write/tree.js';
 import { startFakeGitHub, type FakeGitHub } from './fake-github.js';
 import { bareRemote, BIN, branchSha, checkout, git, meshforgeInProcess, REPO_ROOT, sandbox, type Sandbox } from './helpers.js';
 
@@ -56,6 +57,32 @@ describe('finding 3: secrets in mesh.config.yaml comments are never committed, p
       expect((await git(work, box.env, ['worktree', 'list'])).split('\n')).toHaveLength(1);
     });
   }
+
+  it('the ledger passes the same check: a token in mesh.lock.yaml is refused before any git work', async () => {
+    writeFileSync(join(work, 'clean.yaml'), EXAMPLE_CONFIG);
+    const error = await failureOf(
+      runPullRequest({
+        cwd: work,
+        env: box.env,
+        configFile: 'clean.yaml',
+        outDir: 'clusters',
+        lockFile: 'mesh.lock.yaml',
+        lockContent: `vips:\n  # ${GH_TOKEN}\n  a.bar.global: 240.1.0.2\n`,
+        files: [],
+        remote: 'origin',
+        base: 'main',
+        branch: 'meshforge/main',
+        provider: 'git',
+        dryRun: true,
+        tree: { compare: (dir, files) => compareTree(dir, files), write: (dir, files) => writeTree(dir, files) },
+        version: '0.0.0-test',
+      }),
+    );
+    rmSync(join(work, 'clean.yaml'));
+    expect(EXIT_FOR_KIND[error.kind]).toBe(2);
+    expect(error.message).toBe('refusing to commit mesh.lock.yaml: mesh.lock.yaml:2: what looks like a GitHub token');
+    expect(`${error.message}${error.hint}`).not.toContain(GH_TOKEN);
+  });
 });
 
 describe('finding 18: a malformed GitHub answer is an error (exit 3), never acted on', () => {
