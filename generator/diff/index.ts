@@ -8,3 +8,4 @@ export { resourcesInYaml, resourceIdOf, resourceKey, qualifiedName, compareResou
 export { summarizeDiagnostics } from './checks.js';
 export { renderMarkdown, PR_MARKER, GITHUB_BODY_LIMIT, DEFAULT_MAX_LENGTH, type MarkdownOptions, type MarkdownResult, type Truncation, type DiffCut } from './markdown.js';
 export { renderCommitMessage, summaryLines } from './text.js';
+export { planTreeChanges, renderDiffText, type DiffInput } from './tree.js';

@@ -1,11 +1,12 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { planChanges } from '../diff/plan.js';
 import type { ChangePlan } from '../diff/types.js';
 import type { RenderedFile } from '../manifest/types.js';
 import { PublishError } from './errors.js';
 import { Git } from './git.js';
+import { addScratchWorktree, pruneStaleWorktrees } from './scratch.js';
+import { refuseSecrets } from './secrets.js';
 
 /** The generator's tree writer (generator/write/tree.ts), injected so publishing uses exactly its prune and foreign-file rules. */
 export interface TreeWriter {
@@ -77,6 +78,12 @@ export async function prepareBranch(input: BranchInput): Promise<PreparedBranch>
     configFile: repoPath(repoRoot, input.cwd, input.configFile, '--config'),
   };
   if (paths.outDir === '') throw new PublishError('usage', 'the output folder is the repository root', 'Generate into a folder such as clusters/ (--out).');
+  // The config is committed and pushed as it is, comments included: it passes the tree's secret check before any
+  // git work, and a dry run never prints it either. Read once, so the checked bytes are the committed bytes.
+  const newConfig = readFileSync(resolve(input.cwd, input.configFile), 'utf8');
+  refuseSecrets(input.configFile, newConfig);
+  // The ledger is generated from the config, but it is committed beside it: the same rule, no way around it.
+  refuseSecrets(input.lockFile, input.lockContent);
   await checkBranchName(git, input.branch);
   await assertCleanOutside(git, paths);
 
@@ -96,12 +103,13 @@ export async function prepareBranch(input: BranchInput): Promise<PreparedBranch>
     }
   }
 
-  const scratch = mkdtempSync(join(tmpdir(), 'meshforge-pr-'));
-  const worktree = join(scratch, 'tree');
+  // A run killed earlier (SIGKILL) may have left its worktree registered: remove it before adding ours.
+  await pruneStaleWorktrees(git);
+  const scratch = await addScratchWorktree(git, input.env, baseSha);
+  const worktree = scratch.path;
   let treeSha: string;
   let plan: ChangePlan;
   try {
-    await git.run(['worktree', 'add', '--detach', '--no-checkout', '--quiet', worktree, baseSha], { what: 'creating a temporary worktree' });
     const wt = new Git(worktree, input.env, withSecret(input.secret));
     // reset --hard fills the worktree from the base commit without running checkout hooks.
     await wt.run(['reset', '--hard', '--quiet', baseSha], { what: 'checking out the base branch in the temporary worktree' });
@@ -119,7 +127,6 @@ export async function prepareBranch(input: BranchInput): Promise<PreparedBranch>
     }
     const oldLock = readIfFile(join(worktree, paths.lockFile));
     const oldConfig = readIfFile(join(worktree, paths.configFile));
-    const newConfig = readFileSync(resolve(input.cwd, input.configFile), 'utf8');
 
     treeStep(() => input.tree.write(outAbs, files));
     writeFile(join(worktree, paths.lockFile), input.lockContent);
@@ -136,9 +143,7 @@ export async function prepareBranch(input: BranchInput): Promise<PreparedBranch>
       extraFiles: [{ path: paths.configFile, before: oldConfig, after: newConfig }],
     });
   } finally {
-    await git.tryRun(['worktree', 'remove', '--force', worktree]);
-    rmSync(scratch, { recursive: true, force: true });
-    await git.tryRun(['worktree', 'prune']);
+    await scratch.remove();
   }
 
   const baseTree = (await git.run(['rev-parse', `${baseSha}^{tree}`])).trim();
@@ -262,7 +267,7 @@ async function requireRepository(git: Git): Promise<string> {
 async function resolveRemote(git: Git, remote: string): Promise<string> {
   const names = (await git.run(['remote'], { what: 'listing remotes' })).split('\n').map((n) => n.trim()).filter(Boolean);
   if (names.includes(remote)) return (await git.run(['remote', 'get-url', '--push', remote], { what: `reading the URL of remote ${remote}` })).trim();
-  if (/^[\w.-]+$/.test(remote) && !existsSync(remote)) {
+  if (/^[\w.-]+$/.test(remote) && !existsSync(resolve(git.dir, remote))) {
     throw new PublishError('usage', `no remote named '${remote}'`, `Known remotes: ${names.join(', ') || 'none'}. Pass --remote NAME or a URL/path.`);
   }
   return remote;

@@ -14,6 +14,7 @@ export type PublishFailure =
   | 'not-found'
   | 'validation'
   | 'network'
+  | 'rate-limit'
   | 'github';
 
 export class PublishError extends MeshforgeError {

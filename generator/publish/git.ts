@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { PublishError, scrub } from './errors.js';
 
@@ -32,6 +33,7 @@ const NETWORK_SILENCE_MS = 120_000;
 export class Git {
   readonly #git: SimpleGit;
   readonly #secret: string | undefined;
+  readonly #env: Readonly<Record<string, string>>;
 
   constructor(
     readonly dir: string,
@@ -54,6 +56,7 @@ export class Git {
     childEnv.GIT_TERMINAL_PROMPT = '0';
     for (const [key, value] of Object.entries(options.extraEnv ?? {})) childEnv[key] = value;
     allowed.push(...Object.keys(childEnv).filter((key) => key.toLowerCase().startsWith('git_')));
+    this.#env = childEnv;
     this.#git = simpleGit({
       baseDir: dir,
       maxConcurrentProcesses: 1,
@@ -79,6 +82,19 @@ export class Git {
       return await this.#git.raw([...args]);
     } catch {
       return undefined;
+    }
+  }
+
+  /**
+   * Runs git synchronously and ignores its outcome: for cleanup from a signal handler, where nothing asynchronous
+   * runs any more. The same environment as every other command.
+   */
+  runSyncQuietly(args: readonly string[]): boolean {
+    try {
+      execFileSync('git', [...args], { cwd: this.dir, env: this.#env, stdio: 'ignore', timeout: 10_000 });
+      return true;
+    } catch {
+      return false;
     }
   }
 

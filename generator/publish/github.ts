@@ -42,12 +42,35 @@ export interface GitHubClientOptions {
   readonly retries?: number;
   /** Receives warnings (rate limits, retries), already stripped of the token. */
   readonly warn?: (message: string) => void;
+  /** Milliseconds one HTTP request may take before it is abandoned (and retried). Default 30 s. */
+  readonly requestTimeoutMs?: number;
+  /** Milliseconds all API calls of this client may take together, retries and their waits included. Default 120 s. */
+  readonly totalTimeoutMs?: number;
+  /** The clock the rate-limit reset time is read against (tests pass a fixed one). */
+  readonly now?: () => Date;
 }
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+export const DEFAULT_TOTAL_TIMEOUT_MS = 120_000;
 
 interface HttpFailure {
   readonly status: number;
   readonly message: string;
-  readonly response?: { readonly data?: unknown };
+  readonly cause?: unknown;
+  readonly response?: { readonly data?: unknown; readonly headers?: Readonly<Record<string, string | number | undefined>> };
+}
+
+/** Thrown when a call runs past the client's total budget. */
+class BudgetExceeded extends Error {}
+
+/** The pull request fields meshforge uses, from an answer that must hold them (GitHub's answer is not trusted blindly). */
+interface PullRef {
+  readonly number: number;
+  readonly html_url: string;
+}
+
+function isPullNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
 }
 
 /**
@@ -59,27 +82,47 @@ export class GitHubPullRequests {
   readonly #octokit: InstanceType<typeof MeshOctokit>;
   readonly #target: GitHubRepository;
   readonly #baseUrl: string;
+  readonly #requestTimeoutMs: number;
+  readonly #totalTimeoutMs: number;
+  readonly #now: () => Date;
+  /** Time spent in API calls so far, against the total budget. */
+  #spentMs = 0;
+  /** Set once the total budget is spent: no request leaves after that, not even a retry already scheduled. */
+  #expired = false;
 
   constructor(target: GitHubRepository, token: string, options: GitHubClientOptions = {}) {
     this.#token = token;
     this.#target = target;
     this.#baseUrl = (options.baseUrl ?? GITHUB_API_URL).replace(/\/+$/, '');
+    this.#requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    this.#totalTimeoutMs = options.totalTimeoutMs ?? DEFAULT_TOTAL_TIMEOUT_MS;
+    this.#now = options.now ?? (() => new Date());
     const warn = (message: string) => options.warn?.(scrub(message, this.#token));
+    // Node's fetch waits about 5 minutes for a silent server: every request gets its own, shorter timeout.
+    const timedFetch = (url: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
+      if (this.#expired) return Promise.reject(new BudgetExceeded('the total time budget for GitHub is spent'));
+      const timeout = AbortSignal.timeout(this.#requestTimeoutMs);
+      return fetch(url, { ...init, signal: init.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
+    };
     this.#octokit = new MeshOctokit({
       auth: token,
       baseUrl: this.#baseUrl,
       userAgent: options.userAgent ?? 'meshforge',
       log: { debug: () => {}, info: () => {}, warn, error: warn },
+      request: { fetch: timedFetch },
       retry: { retries: options.retries ?? 3, ...(options.retryBaseMs !== undefined ? { retryAfterBaseValue: options.retryBaseMs } : {}) },
       throttle: {
-        // Wait out a primary rate limit twice at most, and never for more than a minute: a CI job should fail clearly.
+        // Wait out a primary rate limit twice at most, and never for more than a minute: a CI job should fail clearly
+        // (the error then says until when GitHub refuses). Only a wait that happens is announced.
         onRateLimit: (retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number) => {
-          warn(`GitHub rate limit reached; retrying in ${retryAfter}s`);
-          return retryCount < 2 && retryAfter <= 60;
+          const retry = retryCount < 2 && retryAfter <= 60;
+          if (retry) warn(`GitHub rate limit reached; retrying in ${retryAfter}s`);
+          return retry;
         },
         onSecondaryRateLimit: (retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number) => {
-          warn(`GitHub secondary rate limit reached; retrying in ${retryAfter}s`);
-          return retryCount < 1 && retryAfter <= 60;
+          const retry = retryCount < 1 && retryAfter <= 60;
+          if (retry) warn(`GitHub secondary rate limit reached; retrying in ${retryAfter}s`);
+          return retry;
         },
       },
     });
@@ -96,8 +139,34 @@ export class GitHubPullRequests {
   async findOpen(head: string, base: string): Promise<{ readonly number: number } | undefined> {
     const { owner, repo } = this.#target;
     const existing = await this.#call('find the open pull request', () => this.#octokit.rest.pulls.list({ owner, repo, state: 'open', head: `${owner}:${head}`, base, per_page: 10 }));
-    const open = existing.data[0];
-    return open ? { number: open.number } : undefined;
+    return this.#firstPull('find the open pull request', existing.data);
+  }
+
+  /** The first pull request of a list answer; the answer must be a list of pull requests with numbers. */
+  #firstPull(what: string, data: unknown): { readonly number: number } | undefined {
+    if (!Array.isArray(data)) throw this.#malformed(what, 'not a list of pull requests');
+    const first: unknown = data[0];
+    if (first === undefined) return undefined;
+    const number = typeof first === 'object' && first !== null ? (first as { number?: unknown }).number : undefined;
+    if (!isPullNumber(number)) throw this.#malformed(what, 'a pull request without a valid number');
+    return { number };
+  }
+
+  /** A pull request answer (create, update) must carry the number and the web address meshforge prints and uses. */
+  #pullRef(what: string, data: unknown): PullRef {
+    if (typeof data !== 'object' || data === null || Array.isArray(data)) throw this.#malformed(what, 'not a pull request object');
+    const { number, html_url: url } = data as { number?: unknown; html_url?: unknown };
+    if (!isPullNumber(number)) throw this.#malformed(what, 'a pull request without a valid number');
+    if (typeof url !== 'string' || !/^https?:\/\/\S+$/.test(url)) throw this.#malformed(what, `pull request #${number} without a valid html_url`);
+    return { number, html_url: url };
+  }
+
+  #malformed(what: string, found: string): PublishError {
+    return new PublishError(
+      'github',
+      `GitHub's answer to the request to ${what} on ${this.repository} at ${this.#baseUrl} is malformed: ${found}`,
+      'meshforge stopped rather than act on it. Check --github-url (a proxy or a wrong endpoint answers like this) and https://www.githubstatus.com, then run meshforge pr again.',
+    );
   }
 
   /**
@@ -107,22 +176,24 @@ export class GitHubPullRequests {
   async upsert(content: PullRequestContent, found?: { readonly open: { readonly number: number } | undefined }): Promise<PullRequestResult> {
     const { owner, repo } = this.#target;
     let action: PullRequestResult['action'];
-    let pull: { number: number; html_url: string };
+    let pull: PullRef;
     const open = found ? found.open : await this.findOpen(content.head, content.base);
     if (open) {
       action = 'updated';
-      pull = (await this.#call(`update pull request #${open.number}`, () => this.#octokit.rest.pulls.update({ owner, repo, pull_number: open.number, title: content.title, body: content.body }))).data;
+      const what = `update pull request #${open.number}`;
+      pull = this.#pullRef(what, (await this.#call(what, () => this.#octokit.rest.pulls.update({ owner, repo, pull_number: open.number, title: content.title, body: content.body }))).data);
     } else {
       try {
-        pull = (await this.#call('create the pull request', () => this.#octokit.rest.pulls.create({ owner, repo, head: content.head, base: content.base, title: content.title, body: content.body }))).data;
+        pull = this.#pullRef('create the pull request', (await this.#call('create the pull request', () => this.#octokit.rest.pulls.create({ owner, repo, head: content.head, base: content.base, title: content.title, body: content.body }))).data);
         action = 'created';
       } catch (error) {
         // Another run opened it between our list and our create: update that one instead of failing.
         if (!(error instanceof PublishError && error.failure === 'validation' && /already exists/i.test(error.message))) throw error;
         const again = await this.#call('find the open pull request', () => this.#octokit.rest.pulls.list({ owner, repo, state: 'open', head: `${owner}:${content.head}`, base: content.base, per_page: 10 }));
-        const raced = again.data[0];
+        const raced = this.#firstPull('find the open pull request', again.data);
         if (!raced) throw error;
-        pull = (await this.#call(`update pull request #${raced.number}`, () => this.#octokit.rest.pulls.update({ owner, repo, pull_number: raced.number, title: content.title, body: content.body }))).data;
+        const what = `update pull request #${raced.number}`;
+        pull = this.#pullRef(what, (await this.#call(what, () => this.#octokit.rest.pulls.update({ owner, repo, pull_number: raced.number, title: content.title, body: content.body }))).data);
         action = 'updated';
       }
     }
@@ -134,23 +205,55 @@ export class GitHubPullRequests {
 
   /** Runs one API call; turns every failure into a PublishError whose text never holds the token. */
   async #call<T>(what: string, request: () => Promise<T>): Promise<T> {
+    const remaining = this.#totalTimeoutMs - this.#spentMs;
+    const started = Date.now();
+    let timer: NodeJS.Timeout | undefined;
+    // Retries and their waits cannot be interrupted from outside Octokit: the budget races them, and once it is spent
+    // no further request leaves (timedFetch refuses).
+    const budget = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => {
+        this.#expired = true;
+        reject(new BudgetExceeded(`no answer within the total time budget of ${seconds(this.#totalTimeoutMs)}`));
+      }, Math.max(remaining, 0));
+    });
     try {
-      return await request();
+      if (remaining <= 0) throw new BudgetExceeded(`the total time budget of ${seconds(this.#totalTimeoutMs)} is spent`);
+      const pending = request();
+      // Lost to the budget, it may still fail later: that failure is already reported.
+      pending.catch(() => {});
+      return await Promise.race([pending, budget]);
     } catch (error) {
       throw this.#explain(what, error);
+    } finally {
+      clearTimeout(timer);
+      budget.catch(() => {});
+      this.#spentMs += Date.now() - started;
     }
   }
 
   #explain(what: string, error: unknown): PublishError {
     const clean = (text: string) => scrub(text, this.#token);
     const where = `${this.repository} at ${this.#baseUrl}`;
+    const retryHint = 'Check the network and https://www.githubstatus.com, then run meshforge pr again: it updates the same pull request.';
+    if (error instanceof BudgetExceeded) {
+      return new PublishError('network', `GitHub did not answer the request to ${what} on ${where}: ${error.message}`, retryHint);
+    }
     if (!isHttpFailure(error)) {
       const message = error instanceof Error ? error.message : String(error);
       return new PublishError('github', clean(`could not ${what} on ${where}: ${message}`));
     }
     const detail = clean(githubMessage(error));
     const { status } = error;
-    if (status === 401 || (status === 403 && !/rate limit/i.test(detail))) {
+    const rateLimited = rateLimitReset(error);
+    if (rateLimited !== undefined || ((status === 403 || status === 429) && /rate limit/i.test(detail))) {
+      const until = rateLimited ?? retryAfterDate(error, this.#now());
+      return new PublishError(
+        'rate-limit',
+        `GitHub rate limit reached when trying to ${what} on ${where} (HTTP ${status})${until ? `: rate limited until ${hhmm(until)} UTC` : ''}: ${detail}`,
+        'Run meshforge pr again after that time, or use a token with a higher limit (a GitHub App installation token in Actions).',
+      );
+    }
+    if (status === 401 || status === 403) {
       return new PublishError(
         'auth',
         `GitHub refused the token (HTTP ${status}) when trying to ${what} on ${where}: ${detail}`,
@@ -172,11 +275,46 @@ export class GitHubPullRequests {
         tooLong ? 'The pull request body is too long; this is a meshforge bug (it truncates bodies), please report it.' : 'Check that the base branch exists on GitHub and the branch was pushed to the same repository.',
       );
     }
-    if (status >= 500 || error.response === undefined) {
-      return new PublishError('network', `GitHub did not answer the request to ${what} on ${where} after retries: ${detail}`, 'Check the network and https://www.githubstatus.com, then run meshforge pr again: it updates the same pull request.');
+    if (error.response === undefined) {
+      const cause = error.cause as { name?: unknown } | undefined;
+      const timedOut = cause?.name === 'TimeoutError' || /due to timeout/i.test(error.message);
+      const why = timedOut ? `no answer within ${seconds(this.#requestTimeoutMs)} per request` : detail;
+      return new PublishError('network', `GitHub did not answer the request to ${what} on ${where} after retries: ${why}`, retryHint);
+    }
+    if (status >= 500) {
+      return new PublishError('network', `GitHub answered HTTP ${status} (${shortReason(detail)}) to the request to ${what} on ${where}, after retries`, retryHint);
     }
     return new PublishError('github', `GitHub refused the request to ${what} on ${where} (HTTP ${status}): ${detail}`);
   }
+}
+
+/** When a primary rate limit ends (x-ratelimit-remaining: 0 and x-ratelimit-reset, epoch seconds). */
+function rateLimitReset(error: HttpFailure): Date | undefined {
+  const headers = error.response?.headers;
+  if (!headers || String(headers['x-ratelimit-remaining']) !== '0') return undefined;
+  const reset = Number(headers['x-ratelimit-reset']);
+  return Number.isFinite(reset) && reset > 0 ? new Date(reset * 1000) : undefined;
+}
+
+/** A secondary rate limit's end, from its retry-after header (seconds). */
+function retryAfterDate(error: HttpFailure, now: Date): Date | undefined {
+  const after = Number(error.response?.headers?.['retry-after']);
+  return Number.isFinite(after) && after >= 0 ? new Date(now.getTime() + after * 1000) : undefined;
+}
+
+function hhmm(date: Date): string {
+  return date.toISOString().slice(11, 16);
+}
+
+function seconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** The first line of a reason, at most 120 characters: enough to tell a proxy's error page from GitHub's. */
+function shortReason(text: string): string {
+  const line = text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+  if (line === '') return 'no reason given';
+  return line.length > 120 ? `${line.slice(0, 117)}...` : line;
 }
 
 function isHttpFailure(error: unknown): error is HttpFailure {

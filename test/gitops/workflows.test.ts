@@ -1,13 +1,12 @@
-import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { packagePath } from '../../generator/core/paths.js';
+import { runInProcess } from '../cli/helpers.js';
 
 // GitHub Actions cannot run here: these tests read the workflows as data and check every meshforge invocation in
-// them against the built CLI's own --help (run `npm run build` first).
-const BIN = packagePath('bin', 'meshforge.js');
+// them against the CLI's own --help (in-process).
 const WORKFLOWS = packagePath('.github', 'workflows');
 
 interface Step {
@@ -28,24 +27,24 @@ const files = readdirSync(WORKFLOWS).filter((f) => /\.ya?ml$/.test(f)).sort();
 const workflows = new Map(files.map((f) => [f, parse(readFileSync(join(WORKFLOWS, f), 'utf8'), { strict: true, uniqueKeys: true }) as Workflow]));
 const steps = (w: Workflow) => Object.values(w.jobs).flatMap((job) => job.steps ?? []);
 
-function help(args: readonly string[]): { code: number | null; text: string } {
-  const result = spawnSync(process.execPath, [BIN, ...args, '--help'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+async function help(args: readonly string[]): Promise<{ code: number | null; text: string }> {
+  const result = await runInProcess([...args, '--help']);
   return { code: result.status, text: result.stdout + result.stderr };
 }
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** What is wrong with `meshforge <words>`: a command, subcommand or flag its --help does not list. */
-function problems(words: readonly string[]): string[] {
+async function problems(words: readonly string[]): Promise<string[]> {
   const [command, ...rest] = words;
   // An unknown command with --help prints the top-level help: the usage line tells them apart.
-  let text = help([command!]).text;
+  let text = (await help([command!])).text;
   if (!new RegExp(`^Usage: meshforge ${escape(command!)} `, 'm').test(text)) return [`meshforge ${command} does not exist`];
   let args = rest;
   let name = command!;
   if (/^Commands:/m.test(text) && args[0] !== undefined && !args[0].startsWith('-')) {
     name = `${command} ${args[0]}`;
-    text = help([command!, args[0]]).text;
+    text = (await help([command!, args[0]])).text;
     if (!new RegExp(`^Usage: meshforge ${escape(name)} `, 'm').test(text)) return [`meshforge ${name} does not exist`];
     args = args.slice(1);
   }
@@ -121,12 +120,12 @@ describe('.github/workflows', () => {
     expect(meshforgeInvocations('a && npx meshforge pr --base "${{ x }}" || true')).toEqual([['pr', '--base', '"${{ x }}"']]);
   });
 
-  it('the invocation check catches an unknown command, subcommand or flag', () => {
-    expect(problems(['check', '--format', 'sarif'])).toEqual([]);
-    expect(problems(['certs', 'verify', '--warning-days', '10'])).toEqual([]);
-    expect(problems(['check', '--no-such-flag'])).toEqual(['meshforge check has no --no-such-flag']);
-    expect(problems(['no-such-command'])).toEqual(['meshforge no-such-command does not exist']);
-    expect(problems(['certs', 'frobnicate'])).toEqual(['meshforge certs frobnicate does not exist']);
+  it('the invocation check catches an unknown command, subcommand or flag', async () => {
+    expect(await problems(['check', '--format', 'sarif'])).toEqual([]);
+    expect(await problems(['certs', 'verify', '--warning-days', '10'])).toEqual([]);
+    expect(await problems(['check', '--no-such-flag'])).toEqual(['meshforge check has no --no-such-flag']);
+    expect(await problems(['no-such-command'])).toEqual(['meshforge no-such-command does not exist']);
+    expect(await problems(['certs', 'frobnicate'])).toEqual(['meshforge certs frobnicate does not exist']);
   });
 
   const invocations = [...workflows.entries()].flatMap(([file, w]) => steps(w).flatMap((s) => meshforgeInvocations(s.run ?? '').map((words) => ({ file, words }))));
@@ -134,8 +133,8 @@ describe('.github/workflows', () => {
     expect(new Set(invocations.map((i) => i.words[0]))).toEqual(new Set(['check', 'pr']));
   });
   for (const { file, words } of invocations) {
-    it(`${file}: \`meshforge ${words.join(' ')}\` names a command and flags that exist`, () => {
-      expect(problems(words)).toEqual([]);
+    it(`${file}: \`meshforge ${words.join(' ')}\` names a command and flags that exist`, async () => {
+      expect(await problems(words)).toEqual([]);
     });
   }
 });

@@ -4,6 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXIT_FOR_KIND } from '../../generator/cli/exit.js';
 import type { RenderedFile } from '../../generator/manifest/types.js';
 import { commitAndPush, prepareBranch, PublishError, runPullRequest, type TreeWriter } from '../../generator/publish/index.js';
 import { compareTree, writeTree } from '../../generator/write/tree.js';
@@ -146,7 +147,7 @@ describe.each(transports)('publishing through %s', (_name, http) => {
     writeFiles(work, { 'notes/todo.txt': 'untracked\n' });
     const error = await request(['other']).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PublishError);
-    expect((error as PublishError).exitCode).toBe(2);
+    expect(EXIT_FOR_KIND[(error as PublishError).kind]).toBe(2);
     expect((error as PublishError).message).toBe('the working tree has uncommitted changes outside the generated paths: README.md, notes/todo.txt');
     expect(await branchSha(remote, box.env, 'meshforge/main')).toBe(tip);
     await git(work, box.env, ['checkout', '--', 'README.md']);
@@ -202,7 +203,7 @@ describe.each(transports)('publishing through %s', (_name, http) => {
     const error = await commitAndPush(prepared, 'meshforge: test', { cwd: work, env: box.env }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PublishError);
     expect((error as PublishError).failure).toBe('stale-lease');
-    expect((error as PublishError).exitCode).toBe(3);
+    expect(EXIT_FOR_KIND[(error as PublishError).kind]).toBe(3);
     expect((error as PublishError).message).toMatch(/^push to meshforge\/main rejected: the branch changed on origin/);
     expect(await branchSha(remote, box.env, 'meshforge/main')).toBe(theirs);
   });

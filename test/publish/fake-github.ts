@@ -67,6 +67,12 @@ export interface FakeGitHubOptions {
 export interface InjectedFailure {
   readonly status: number;
   readonly body?: unknown;
+  /** Sent as it is instead of `body` (a malformed JSON answer). */
+  readonly raw?: string;
+  /** Extra response headers (rate-limit headers). */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Hold the answer back this long (a hung server); the connection is dropped when the server closes. */
+  readonly hangMs?: number;
   /** How many requests to this operation fail before it works again. */
   times: number;
 }
@@ -147,9 +153,9 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
   const failures = new Map<OperationId, InjectedFailure>();
   let origin = '';
 
-  const send = (res: ServerResponse, status: number, data: unknown) => {
-    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'x-github-media-type': 'github.v3; format=json' });
-    res.end(JSON.stringify(data));
+  const send = (res: ServerResponse, status: number, data: unknown, extra: { readonly raw?: string; readonly headers?: Readonly<Record<string, string>> } = {}) => {
+    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'x-github-media-type': 'github.v3; format=json', ...extra.headers });
+    res.end(extra.raw ?? JSON.stringify(data));
   };
   const pullJson = (pull: FakePull) => ({
     url: `${origin}${prefix}/repos/${options.owner}/${options.repo}/pulls/${pull.number}`,
@@ -216,7 +222,9 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     const injected = failures.get(operation);
     if (injected && injected.times > 0) {
       injected.times -= 1;
-      send(res, injected.status, injected.body ?? { message: `injected HTTP ${injected.status}` });
+      if (injected.hangMs !== undefined) await new Promise((resolve) => setTimeout(resolve, injected.hangMs).unref());
+      if (res.destroyed) return;
+      send(res, injected.status, injected.body ?? { message: `injected HTTP ${injected.status}` }, { ...(injected.raw !== undefined ? { raw: injected.raw } : {}), ...(injected.headers ? { headers: injected.headers } : {}) });
       return;
     }
     if (params.owner !== options.owner || params.repo !== options.repo) {

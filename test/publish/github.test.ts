@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { EXIT_FOR_KIND } from '../../generator/cli/exit.js';
 import type { RenderedFile } from '../../generator/manifest/types.js';
 import { GitHubPullRequests, PublishError, runPullRequest, type PullRequestContent, type PullRequestRequest } from '../../generator/publish/index.js';
 import { compareTree, writeTree } from '../../generator/write/tree.js';
@@ -62,7 +63,7 @@ describe('GitHubPullRequests against the local GitHub stand-in', () => {
     const error = await client('wrong-token-value-123').upsert(content()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PublishError);
     expect((error as PublishError).failure).toBe('auth');
-    expect((error as PublishError).exitCode).toBe(3);
+    expect(EXIT_FOR_KIND[(error as PublishError).kind]).toBe(3);
     expect((error as PublishError).message).toContain('GitHub refused the token (HTTP 401)');
     expect((error as PublishError).message).toContain('Bad credentials');
     expect(github.requests).toHaveLength(1);
@@ -80,7 +81,7 @@ describe('GitHubPullRequests against the local GitHub stand-in', () => {
   it('turns 404 into a missing-repository error', async () => {
     const error = (await client(TOKEN, 'no-such-repo').upsert(content()).catch((e: unknown) => e)) as PublishError;
     expect(error.failure).toBe('not-found');
-    expect(error.exitCode).toBe(3);
+    expect(EXIT_FOR_KIND[error.kind]).toBe(3);
     expect(error.message).toMatch(/^GitHub repository example-org\/no-such-repo at http:\/\/127\.0\.0\.1:\d+\/api\/v3 not found \(HTTP 404\)/);
     expect(visibleText(error, warnings)).not.toContain(TOKEN);
   });
@@ -136,7 +137,7 @@ describe('network failure', () => {
     const error = (await client.upsert(content()).catch((e: unknown) => e)) as PublishError;
     expect(error).toBeInstanceOf(PublishError);
     expect(error.failure).toBe('network');
-    expect(error.exitCode).toBe(3);
+    expect(EXIT_FOR_KIND[error.kind]).toBe(3);
     expect(error.message).toContain('GitHub did not answer');
     expect(visibleText(error, warnings)).not.toContain(TOKEN);
   });

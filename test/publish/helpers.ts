@@ -1,6 +1,6 @@
 // Real git repositories for the publish tests: a bare "remote" and a checkout of it, with git isolated from the
 // machine's own configuration (HOME and system config) so the tests behave the same everywhere.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -100,4 +100,41 @@ export async function commitCount(repo: string, env: NodeJS.ProcessEnv, ref: str
 /** Files in a commit of a (bare) repository. */
 export async function filesAt(repo: string, env: NodeJS.ProcessEnv, ref: string): Promise<string[]> {
   return (await git(repo, env, ['ls-tree', '-r', '--name-only', ref])).split('\n').filter(Boolean);
+}
+
+export interface CliRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Runs the CLI in this process with exactly this working folder and environment (nothing of the test runner's own
+ * environment, such as a GITHUB_TOKEN, leaks in). Asynchronous git keeps the local HTTP servers answering.
+ */
+export async function meshforgeInProcess(cwd: string, env: NodeJS.ProcessEnv, args: readonly string[]): Promise<CliRun> {
+  const { runCli } = await import('../../generator/cli/main.js');
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(args, {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    cwd,
+    env,
+    readStdin: async () => Buffer.alloc(0),
+  });
+  return { code, stdout, stderr };
+}
+
+/** Runs the built CLI as a child process without blocking this process (the HTTP servers live here). Build first. */
+export function meshforgeProcess(cwd: string, env: NodeJS.ProcessEnv, args: readonly string[]): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd, env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
 }

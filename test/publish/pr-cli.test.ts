@@ -1,35 +1,16 @@
-// `meshforge pr` end to end: the built binary as a child process, in a real git checkout of the example config, with a
-// bare repository as the remote (by path, and by URL through smart HTTP served by git http-backend), and GitHub
-// replaced by a local server that follows GitHub's published OpenAPI contract (fake-github.ts). Build first.
-import { spawn } from 'node:child_process';
+// `meshforge pr` end to end: the CLI in-process (one run as the built binary, the smoke test: build first), in a real
+// git checkout of the example config, with a bare repository as the remote (by path, and by URL through smart HTTP
+// served by git http-backend), and GitHub replaced by a local server that follows GitHub's published OpenAPI
+// contract (fake-github.ts).
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeGitHub, type FakeGitHub } from './fake-github.js';
 import { startGitHttpServer, type GitHttpServer } from './git-http-server.js';
-import { bareRemote, BIN, branchSha, checkout, filesAt, git, REPO_ROOT, sandbox, type Sandbox } from './helpers.js';
+import { bareRemote, branchSha, checkout, filesAt, git, meshforgeInProcess as meshforge, meshforgeProcess, REPO_ROOT, sandbox, type Sandbox } from './helpers.js';
 
 const EXAMPLE_CONFIG = readFileSync(join(REPO_ROOT, 'mesh.config.yaml'), 'utf8');
 const TOKEN = 'cli-test-token-5d1e08a7c3f2';
-
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs the built CLI without blocking this process (the HTTP servers live here). */
-function meshforge(cwd: string, env: NodeJS.ProcessEnv, args: readonly string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-  });
-}
 
 function editConfig(work: string, from: string, to: string): void {
   const path = join(work, 'mesh.config.yaml');
@@ -51,10 +32,10 @@ describe('meshforge pr --provider git, remote by path', () => {
   });
   afterAll(() => box.cleanup());
 
-  it('first run pushes one branch whose commit holds clusters/, the ledger and the config', async () => {
+  it('first run (the built binary: the spawn smoke test) pushes one branch whose commit holds clusters/, the ledger and the config', async () => {
     const base = await branchSha(remote, box.env, 'main');
     const head = await git(work, box.env, ['rev-parse', 'HEAD']);
-    const run = await meshforge(work, box.env, GIT_PR);
+    const run = await meshforgeProcess(work, box.env, GIT_PR);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^meshforge pr: mesh\.config\.yaml -> branch meshforge\/main on origin \(.*remote\.git\), base main/);
