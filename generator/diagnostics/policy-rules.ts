@@ -28,11 +28,11 @@ export const POLICY_RULE_IDS = [
   'sidecar-selector-overlap',
   'deprecated-api',
   'service-port-name',
-  'envoy-filter-operation',
-  'gateway-service-port',
   'ingress-route-subsets',
-  'namespace-injection-labels',
+  'envoy-filter-operation',
   'namespace-not-injected',
+  'namespace-injection-labels',
+  'gateway-service-port',
   'unknown-annotation',
 ] as const;
 
