@@ -412,7 +412,7 @@ export class ClusterPlanner {
       { apiVersion: this.net, kind: 'Gateway', metadata: metadata(ing.name, ing.namespace), spec: { selector: { ...cluster.ingressGateway.selector }, servers: [server] } },
       ing.origin,
     );
-    const route = this.destinations([ing.to], cluster.name);
+    const route = this.destinations(this.ingressDestinations(ing, cluster.name), cluster.name);
     let spec: Obj;
     if (ing.protocol === 'TCP') spec = { hosts: [ing.host], gateways: [ing.name], tcp: [{ match: [{ port: ing.port }], route }] };
     else if (ing.protocol === 'TLS' && ing.tls?.mode === 'PASSTHROUGH') spec = { hosts: [ing.host], gateways: [ing.name], tls: [{ match: [{ port: ing.port, sniHosts: [ing.host] }], route }] };
@@ -422,6 +422,20 @@ export class ClusterPlanner {
     }
     const virtualService = content('virtualservice', 'VirtualService', { apiVersion: this.net, kind: 'VirtualService', metadata: metadata(`${ing.name}-ingress`, ing.namespace), spec }, ing.origin);
     return [gateway, virtualService];
+  }
+
+  /**
+   * Where an ingress entry sends traffic. A gateway applies only the VirtualServices bound to it, never the mesh ones,
+   * so an ingress to a plain service that this cluster splits with a catch-all route (weights across versions or
+   * clusters) carries that split itself: otherwise traffic from outside would ignore it (istioctl analyze IST0140).
+   */
+  private ingressDestinations(ing: IngressModel, cluster: string): readonly DestinationModel[] {
+    const to = ing.to;
+    if (ing.protocol !== 'HTTP' && ing.protocol !== 'HTTPS') return [to];
+    if (to.service === undefined || to.version !== undefined || to.cluster !== undefined) return [to];
+    const split = this.model.routes.find((r) => r.service === to.service && r.clusters.includes(cluster) && r.http.length === 1 && r.http[0]!.match.length === 0);
+    if (!split || split.http[0]!.to.length < 2) return [to];
+    return split.http[0]!.to.map((d) => ({ ...d, ...(to.port !== undefined && d.port === undefined ? { port: to.port } : {}) }));
   }
 
   // --- S6 east-west gateway: the *.local cross-network Gateway ----------------------------------------------------

@@ -2,10 +2,10 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
-import { loadConfigString } from '../../generator/config/load.js';
+import { loadConfigString } from '../../generator/model/load.js';
 import type { Diagnostic } from '../../generator/diagnostics/types.js';
 import type { RenderedFile } from '../../generator/manifest/types.js';
-import { packagePath } from '../../generator/paths.js';
+import { packagePath } from '../../generator/core/paths.js';
 import { planGenerate } from '../../generator/pipeline/generate.js';
 
 /** Temp folders made by a test file; `cleanup()` (called from afterAll/afterEach) removes them all. */

@@ -121,6 +121,18 @@ describe('finding 2: a weighted split between clusters is applied to what each d
     expect(subsetsOf(example, 'cluster1', 'helloworld.sample.svc.cluster.local').get('cluster-cluster1')).toEqual({ 'topology.istio.io/cluster': 'cluster1' });
   });
 
+  it('an ingress to a service this cluster splits carries the split itself (a gateway applies no mesh VirtualService)', () => {
+    const mesh = doc(example, 'cluster1/sample/virtualservice-helloworld.yaml');
+    const ingress = doc(example, 'cluster1/sample/virtualservice-helloworld-web-ingress.yaml');
+    expect(ingress.spec.gateways).toEqual(['helloworld-web']);
+    const withoutPort = ingress.spec.http[0].route.map((r: { destination: { port?: unknown } }) => {
+      const { port, ...destination } = r.destination;
+      expect(port).toEqual({ number: 5000 });
+      return { ...r, destination };
+    });
+    expect(withoutPort).toEqual(mesh.spec.http[0].route);
+  });
+
   it('a version that runs in several clusters is pinned to the named cluster with both labels', () => {
     const vs = doc(synth, 'alpha/shop/virtualservice-cart.yaml');
     expect(vs.spec.http[0].route[0]).toEqual({ destination: { host: 'cart.shop.svc.cluster.local', subset: 'v1-alpha' }, weight: 70 });
