@@ -11,6 +11,7 @@ import { clusterFromPath } from '../manifest/from-text.js';
 import { DEFAULT_CONFIG_FILE, loadConfigFile } from '../model/load.js';
 import type { MeshModel } from '../model/types.js';
 import type { Shard } from '../pipeline/generate.js';
+import { redactKeyMaterial } from '../report/redact.js';
 import { buildReport, resolveDiagnostics } from '../report/resolve.js';
 import type { PrintedSuppression, Report, ReportRule } from '../report/types.js';
 import type { ValidatorFlags } from '../validate/index.js';
@@ -135,7 +136,7 @@ export async function runLint(options: LintOptions, context: AppContext): Promis
         context.cwd,
       ).map((printed) => {
         const finding = suppressedFindings.find((s) => s.diagnostic === printed.diagnostic)!;
-        return { ...printed, by: finding.by, reason: finding.reason };
+        return { ...printed, by: finding.by, reason: redactKeyMaterial(finding.reason) };
       })
     : undefined;
 

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import { fail, ok, type StageResult } from '../diagnostics/result.js';
 import type { SourceRegistry } from '../diagnostics/sources.js';
@@ -22,22 +22,98 @@ function toPosix(path: string): string {
   return sep === '/' ? path : path.split(sep).join('/');
 }
 
-/** Collects *.yaml/*.yml files below a folder, and every generated tree's root (a folder with an index) on the way. */
-function walk(display: string, absolute: string, out: InputFile[], treeRoots: Set<string>): void {
-  const entries = readdirSync(absolute, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+/** Why a path could not be read, in words (never a raw errno). */
+function unreadableReason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'ENOENT':
+    case 'ENOTDIR':
+      return 'it does not exist';
+    case 'ELOOP':
+      return 'too many symbolic links (a link loop)';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    default:
+      return code ?? 'unknown error';
+  }
+}
+
+/** Whether `path` is `folder` or lies below it (both real paths). */
+function isInside(folder: string, path: string): boolean {
+  const rel = relative(folder, path);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+/**
+ * Collects *.yaml/*.yml files below a folder, and every generated tree's root (a folder with an index) on the way.
+ * Only regular files are taken; a symbolic link is followed only when its target lies inside `root` (the real path of
+ * the folder the user gave): a link out of it (creds.yaml -> ~/.aws/credentials, in a pull request) is refused
+ * unread. Folders that cannot be read are reported, not thrown.
+ */
+function walk(display: string, absolute: string, root: string, out: InputFile[], treeRoots: Set<string>, problems: Diagnostic[]): void {
+  let entries;
+  try {
+    entries = readdirSync(absolute, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  } catch (error) {
+    problems.push(unreadable(display, `cannot read the folder ${display}: ${unreadableReason(error)}`, 'Check that the folder exists and is readable.'));
+    return;
+  }
   for (const entry of entries) {
     // Hidden folders (.git, .meshforge) and dependencies are never manifests.
     if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
     const childDisplay = display === '.' ? entry.name : posix.join(display, entry.name);
     const childAbsolute = join(absolute, entry.name);
-    if (entry.isDirectory()) walk(childDisplay, childAbsolute, out, treeRoots);
-    else if (/\.ya?ml$/i.test(entry.name) && (entry.isFile() || (entry.isSymbolicLink() && statSync(childAbsolute, { throwIfNoEntry: false })?.isFile()))) out.push({ display: childDisplay, absolute: childAbsolute });
-    else if (entry.name === PROVENANCE_FILE && entry.isFile()) treeRoots.add(absolute);
+    if (entry.isDirectory()) walk(childDisplay, childAbsolute, root, out, treeRoots, problems);
+    else if (/\.ya?ml$/i.test(entry.name) && entry.isFile()) out.push({ display: childDisplay, absolute: childAbsolute });
+    else if (/\.ya?ml$/i.test(entry.name) && entry.isSymbolicLink()) {
+      let target: string;
+      try {
+        target = realpathSync(childAbsolute);
+      } catch (error) {
+        problems.push(unreadable(childDisplay, `cannot read ${childDisplay}: ${unreadableReason(error)}`, 'Fix or remove the symbolic link.'));
+        continue;
+      }
+      if (!isInside(root, target)) {
+        problems.push(unreadable(childDisplay, `${childDisplay} is a symbolic link to a file outside the folder being linted: it was not read`, 'lint never follows a link out of the folders it is given: replace the link with the file itself, or lint the target directly.'));
+        continue;
+      }
+      if (statSync(target, { throwIfNoEntry: false })?.isFile()) out.push({ display: childDisplay, absolute: childAbsolute });
+    } else if (entry.name === PROVENANCE_FILE && entry.isFile()) treeRoots.add(absolute);
   }
 }
 
 function unreadable(file: string, message: string, hint: string): Diagnostic {
   return { rule: 'file-unreadable', severity: 'error', message, hint, location: { file, offset: 0 } };
+}
+
+/**
+ * A regular file's bytes, or why it cannot be read. Opened without blocking and checked on the open descriptor, so a
+ * FIFO, socket or device (or a file swapped for one after the walk) is refused at once instead of hanging the run.
+ */
+function readRegularFile(absolute: string, display: string): { bytes: Buffer } | { problem: Diagnostic } {
+  let fd: number;
+  try {
+    fd = openSync(absolute, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  } catch (error) {
+    return { problem: unreadable(display, `cannot read ${display}: ${unreadableReason(error)}`, 'Check that the file exists and is readable.') };
+  }
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) return { problem: notRegular(display) };
+    if (stats.size > MANIFEST_LIMITS.maxBytes) {
+      return { problem: { rule: 'file-too-large', severity: 'error', message: `file is ${formatBytes(stats.size)}, over the ${formatBytes(MANIFEST_LIMITS.maxBytes)} limit`, hint: 'Split the input into smaller files.', location: { file: display, offset: 0 } } };
+    }
+    return { bytes: readFileSync(fd) };
+  } catch (error) {
+    return { problem: unreadable(display, `cannot read ${display}: ${unreadableReason(error)}`, 'Check that the file exists and is readable.') };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function notRegular(display: string): Diagnostic {
+  return unreadable(display, `${display} is not a regular file (a FIFO, socket or device): it was not read`, 'Pass regular files or folders of Kubernetes YAML (or - for standard input).');
 }
 
 /** How the files of a run were read: for `--parse-all` comparisons and tests. */
@@ -120,21 +196,30 @@ export async function loadManifests(inputs: readonly string[], options: LoadMani
       continue;
     }
     const absolute = isAbsolute(input) ? input : resolve(io.cwd, input);
-    let stats: Stats | undefined;
+    const display = toPosix(input).replace(/\/+$/, '') || '/';
+    let stats: Stats;
     try {
       stats = statSync(absolute);
-    } catch {
-      diagnostics.push(unreadable(input, `no such file or folder: ${input}`, 'Pass existing files or folders of Kubernetes YAML (or - for standard input).'));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      diagnostics.push(unreadable(input, code === 'ENOENT' || code === 'ENOTDIR' ? `no such file or folder: ${input}` : `cannot read ${input}: ${unreadableReason(error)}`, 'Pass existing files or folders of Kubernetes YAML (or - for standard input).'));
       continue;
     }
-    const display = toPosix(input).replace(/\/+$/, '') || '/';
+    // A link named on the command line may point anywhere below the caller's folder, not out of it.
+    if (lstatSync(absolute).isSymbolicLink() && !isInside(realpathSync(io.cwd), realpathSync(absolute))) {
+      diagnostics.push(unreadable(display, `${display} is a symbolic link to a path outside the working folder: it was not read`, 'lint never follows a link out of the folders it is given: lint the target directly.'));
+      continue;
+    }
     if (stats.isDirectory()) {
       const before = files.length;
+      const problems = diagnostics.length;
       folderInputs.push(resolve(absolute));
-      walk(display, absolute, files, walkedRoots);
-      if (files.length === before) diagnostics.push(unreadable(input, `no *.yaml or *.yml files under ${input}`, 'Point meshforge lint at a folder of manifests, e.g. clusters/.'));
-    } else {
+      walk(display, absolute, realpathSync(absolute), files, walkedRoots, diagnostics);
+      if (files.length === before && diagnostics.length === problems) diagnostics.push(unreadable(input, `no *.yaml or *.yml files under ${input}`, 'Point meshforge lint at a folder of manifests, e.g. clusters/.'));
+    } else if (stats.isFile()) {
       files.push({ display, absolute });
+    } else {
+      diagnostics.push(notRegular(display));
     }
   }
 
@@ -178,24 +263,12 @@ export async function loadManifests(inputs: readonly string[], options: LoadMani
     if (seen.has(file.absolute)) continue;
     seen.add(file.absolute);
     options.fileList?.push(file.display);
-    let size: number;
-    try {
-      size = statSync(file.absolute).size;
-    } catch (error) {
-      diagnostics.push(unreadable(file.display, `cannot read ${file.display} (${(error as NodeJS.ErrnoException).code ?? 'unknown error'})`, 'Check that the file exists and is readable.'));
+    const read = readRegularFile(file.absolute, file.display);
+    if ('problem' in read) {
+      diagnostics.push(read.problem);
       continue;
     }
-    if (size > MANIFEST_LIMITS.maxBytes) {
-      diagnostics.push({ rule: 'file-too-large', severity: 'error', message: `file is ${formatBytes(size)}, over the ${formatBytes(MANIFEST_LIMITS.maxBytes)} limit`, hint: 'Split the input into smaller files.', location: { file: file.display, offset: 0 } });
-      continue;
-    }
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(file.absolute);
-    } catch (error) {
-      diagnostics.push(unreadable(file.display, `cannot read ${file.display} (${(error as NodeJS.ErrnoException).code ?? 'unknown error'})`, 'Check that the file exists and is readable.'));
-      continue;
-    }
+    const bytes = read.bytes;
     accept(file.display, bytes, intendedFor(file.absolute), file.absolute);
   }
   if (stdin) accept(STDIN_NAME, await io.readStdin());

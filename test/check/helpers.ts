@@ -55,18 +55,25 @@ export async function runIn(cwd: string, args: readonly string[], env: NodeJS.Pr
 }
 
 /**
- * A temp copy of the example project with the tree `meshforge generate` writes, generated in this process by the
- * stages generate runs (plan, write the tree, write the ledger). The caller removes it (rmSync in afterAll or finally).
+ * What `meshforge generate [--out out]` writes for dir/mesh.config.yaml (the tree and mesh.lock.yaml), made in this
+ * process by the stages generate runs.
+ */
+export function generateInto(dir: string, out = 'clusters'): void {
+  const planned = planGenerate({ configFile: join(dir, 'mesh.config.yaml'), outDir: join(dir, out) });
+  if (!planned.ok) throw new Error(`the config did not plan: ${planned.diagnostics.map((d) => d.message).join('; ')}`);
+  writeTree(join(dir, out), planned.value.files);
+  writeFileAtomic(planned.value.lock.path, planned.value.lock.content);
+}
+
+/**
+ * A temp copy of the example project with the tree `meshforge generate` writes (generateInto). The caller removes it (rmSync in afterAll or finally).
  */
 export function prepareProject(prefix = 'meshforge-check-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   try {
     copyFileSync(packagePath('mesh.config.yaml'), join(dir, 'mesh.config.yaml'));
     if (existsSync(packagePath('mesh.lock.yaml'))) copyFileSync(packagePath('mesh.lock.yaml'), join(dir, 'mesh.lock.yaml'));
-    const planned = planGenerate({ configFile: join(dir, 'mesh.config.yaml'), outDir: join(dir, 'clusters') });
-    if (!planned.ok) throw new Error(`the example config did not plan: ${planned.diagnostics.map((d) => d.message).join('; ')}`);
-    writeTree(join(dir, 'clusters'), planned.value.files);
-    writeFileAtomic(planned.value.lock.path, planned.value.lock.content);
+    generateInto(dir);
     return dir;
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
