@@ -26,8 +26,10 @@ function insideKey(sources: SourceRegistry, file: string, line: number, keyRange
   if (ranges.length === 0) return false;
   const start = source.lineCounter.lineStarts[line - 1];
   if (start === undefined) return false;
-  const end = source.text.indexOf('\n', start);
-  return ranges.some(([from, to]) => from < (end === -1 ? source.text.length : end) && to > start);
+  const found = source.text.indexOf('\n', start);
+  const end = found === -1 ? source.text.length : found;
+  // A key wholly on this line (a quoted one-line value) is redacted in place; a line of a longer block is not shown.
+  return ranges.some(([from, to]) => from < end && to > start && !(from >= start && to <= end));
 }
 
 /**
