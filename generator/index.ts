@@ -65,7 +65,8 @@ export { RULES, findRule } from '../policies/index.js';
 export type { Rule, RuleMeta, RuleContext, LintResource } from '../policies/utils/rule.js';
 export { runPolicies, allRuleIds, type PolicyRunOptions, type PolicyRunResult, type SuppressedFinding } from './lint/engine.js';
 export { checkResources, type ResourceChecks } from './lint/resources.js';
-export { loadManifests, manifestsFromText, type LoadManifestsOptions } from './discover/manifests.js';
+export { loadManifests, type LoadManifestsOptions } from './discover/manifests.js';
+export { manifestsFromText } from './manifest/from-text.js';
 
 // Reports: findings with positions, in every output format.
 export { buildReport, resolveDiagnostics } from './report/resolve.js';

@@ -5,6 +5,8 @@ import { runRuleTests } from '../test/lint/rule-tester.js';
 const header = (label: string) => `-----BEGIN ${label}PRIVATE KEY-----`;
 const pem = (label: string) => `${header(label)}\n      MIIBVwIBADANBgkqhkiG9w0BAQEFAASCAUEwggE9AgEAAkEA\n      -----END ${label}PRIVATE KEY-----`;
 const b64 = (text: string) => Buffer.from(text).toString('base64');
+// A token of GitHub's classic shape, built at run time for the same reason.
+const token = `${'ghp'}_${'x7Kq2'.repeat(8)}`;
 
 runRuleTests(rule, {
   valid: [
@@ -75,6 +77,21 @@ items:
       errors: [
         { messageId: 'secretKey', resource: 'Secret foo/tls', path: 'data.server', data: { key: 'server' } },
         { messageId: 'secretKey', resource: 'Secret foo/tls', path: 'data["tls.key"]', data: { key: 'tls.key' } },
+      ],
+    },
+    {
+      name: 'base64 PEM key in a ConfigMap binaryData entry (issue 17, finding 2)',
+      clusters: { cluster1: `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: blob, namespace: foo }\nbinaryData:\n  server.bin: ${b64(`${header('RSA ')}\nabc\n`)}\n` },
+      errors: [{ messageId: 'encodedKey', resource: 'ConfigMap foo/blob', cluster: 'cluster1', path: 'binaryData["server.bin"]', data: { field: 'binaryData', key: 'server.bin', what: 'a PEM private key' } }],
+    },
+    {
+      name: 'a GitHub token in a ConfigMap value and in an annotation (issue 17, finding 2)',
+      clusters: {
+        cluster1: `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ci\n  namespace: foo\n  annotations: { ci/token: "${token}" }\ndata:\n  GITHUB_TOKEN: ${token}\n`,
+      },
+      errors: [
+        { messageId: 'tokenInValue', resource: 'ConfigMap foo/ci', cluster: 'cluster1', path: 'metadata.annotations["ci/token"]', data: { kind: 'GitHub' } },
+        { messageId: 'tokenInValue', resource: 'ConfigMap foo/ci', cluster: 'cluster1', path: 'data.GITHUB_TOKEN', data: { kind: 'GitHub' } },
       ],
     },
   ],

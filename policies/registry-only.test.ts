@@ -1,6 +1,6 @@
 import rule from './registry-only.js';
 import { runRuleTests } from '../test/lint/rule-tester.js';
-import { manifestsFromText } from '../generator/discover/manifests.js';
+import { manifestsFromText } from '../generator/manifest/from-text.js';
 import { SourceRegistry } from '../generator/diagnostics/sources.js';
 import { describe, expect, it } from 'vitest';
 

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { RULES } from '../../policies/index.js';
+import { environmentError, MeshforgeError, usageError } from '../core/errors.js';
 import { hasErrors } from '../diagnostics/result.js';
 import { SourceRegistry } from '../diagnostics/sources.js';
 import type { Diagnostic } from '../diagnostics/types.js';
@@ -9,11 +10,18 @@ import type { ManifestResource, RenderedFile } from '../manifest/types.js';
 import type { MeshModel } from '../model/types.js';
 import { planGenerate, shardClusters, type GeneratePlan, type Shard } from '../pipeline/generate.js';
 import { shardOwner } from '../discover/manifests.js';
+import { ENGINE_CHECKS } from '../lint/engine-checks.js';
+import { DEFAULT_CONFIG_FILE } from '../model/load.js';
 import { resolvePkiDir } from '../pki/profile.js';
-import { verifyPki } from '../pki/verify.js';
-import { outputLocation } from '../render/render.js';
-import type { ManifestValidator } from '../validate/types.js';
+import { PKI_RULES, verifyPki } from '../pki/verify.js';
+import { DEFAULT_OUT_DIR, outputLocation } from '../render/render.js';
+import { buildReport, displayPath } from '../report/resolve.js';
+import type { ReportRule } from '../report/types.js';
+import { SCHEMA_RULE, UNKNOWN_KIND_RULE, type ManifestValidator, type ValidatorFlags } from '../validate/index.js';
 import { compareTree, type TreeChanges } from '../write/tree.js';
+import { resolveFrom, type AppContext } from './context.js';
+import type { ServiceResult } from './result.js';
+import { validatorFromFlags } from './validator.js';
 
 /** The rule id of a drift finding: a generated file (or the VIP ledger) differs from what the config generates. */
 export const DRIFT_RULE = 'drift';
@@ -29,18 +37,19 @@ export interface CheckStage {
   readonly detail?: string;
 }
 
-export interface CheckOptions {
-  readonly configFile: string;
-  readonly outDir: string;
-  /** The schema validator to run; null skips schema validation (--no-schema). */
-  readonly validator: ManifestValidator | null;
-  /**
-   * Where to look for the PKI: `override` (--pki, relative to `cwd`) or mesh.ca.pkiDir next to the config. A folder
-   * that does not exist skips the stage. Omit to skip it always.
-   */
-  readonly pki?: { readonly cwd: string; readonly override?: string };
-  /** Moment PKI validity is checked at. */
-  readonly now: Date;
+export interface CheckOptions extends ValidatorFlags {
+  /** The mesh config, relative to the caller's folder (default mesh.config.yaml). */
+  readonly config?: string;
+  /** The generated tree to check for drift (default clusters). */
+  readonly out?: string;
+  /** The PKI folder to verify (default: mesh.ca.pkiDir next to the config; the stage is skipped when it does not exist). */
+  readonly pki?: string;
+  /** More warnings than this fail the run. */
+  readonly maxWarnings?: number;
+  /** Put a line with each stage's duration in `timingsText`. */
+  readonly timings?: boolean;
+  /** Moment PKI validity is checked at (default: now). */
+  readonly now?: Date;
   /** Monotonic clock for stage timings (tests may pass a fake). */
   readonly clock?: () => number;
   /**
@@ -51,26 +60,34 @@ export interface CheckOptions {
   readonly shard?: Shard;
 }
 
-export interface CheckResult {
+export interface CheckResult extends ServiceResult {
   /** 'invalid': the config could not be turned into a tree (exit 2); 'checked': every stage ran that could. */
   readonly outcome: 'invalid' | 'checked';
+  /** The findings as the stages made them (absolute paths); `report` holds them resolved for printing. */
   readonly diagnostics: readonly Diagnostic[];
   /** Findings silenced by annotations or policies.exceptions. */
   readonly suppressed: number;
-  readonly sources: SourceRegistry;
   readonly stages: readonly CheckStage[];
   readonly model?: MeshModel;
   /** Every file the config generates, the GitOps wrappers included. */
   readonly files: readonly RenderedFile[];
   readonly drift?: TreeChanges & { readonly lockChanged: boolean };
   readonly resources: number;
+  /** "meshforge check timings: ..." with --timings, for standard error. */
+  readonly timingsText?: string;
+  /** Lines for standard error whatever the format (the --max-warnings verdict). */
+  readonly notices: readonly string[];
 }
 
-/** A path relative to `cwd` when it lies inside it (how findings name files), absolute otherwise. */
-function displayPath(cwd: string, absolute: string): string {
-  const rel = relative(cwd, absolute);
-  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : absolute;
-}
+/** Every rule check can report, for formats that list them (SARIF). */
+export const CHECK_REPORT_RULES: readonly ReportRule[] = [
+  { id: DRIFT_RULE, description: 'A generated file or the VIP ledger differs from what mesh.config.yaml generates.', defaultSeverity: 'error', docs: 'docs/gitops.md' },
+  { id: SCHEMA_RULE, description: "A manifest does not match its kind's schema.", defaultSeverity: 'error', docs: 'docs/validation.md' },
+  { id: UNKNOWN_KIND_RULE, description: 'No schema knows this apiVersion/kind.', defaultSeverity: 'warning', docs: 'docs/validation.md' },
+  ...RULES.map((r) => ({ id: r.meta.id, description: r.meta.description, defaultSeverity: r.meta.defaultSeverity, ...(r.meta.docs ? { docs: r.meta.docs } : {}) })),
+  ...ENGINE_CHECKS.map((c) => ({ id: c.id, description: c.description, defaultSeverity: c.defaultSeverity, ...(c.docs ? { docs: c.docs } : {}) })),
+  ...PKI_RULES.map((id) => ({ id, description: `PKI check ${id} (meshforge certs verify).`, defaultSeverity: 'error' as const })),
+];
 
 /** The first line (1-based) where two texts differ, for a drift message a reviewer can act on. */
 export function firstDifferentLine(before: string, after: string): number {
@@ -91,7 +108,8 @@ function lineOffset(text: string, line: number): number {
   return offset;
 }
 
-function driftDiagnostics(outDir: string, files: readonly RenderedFile[], changes: TreeChanges, lock: { path: string; before: string | undefined; after: string }): Diagnostic[] {
+/** `shown` turns an absolute path into the one a message names (relative to the caller's folder). */
+function driftDiagnostics(outDir: string, files: readonly RenderedFile[], changes: TreeChanges, lock: { path: string; before: string | undefined; after: string }, shown: (path: string) => string): Diagnostic[] {
   const byPath = new Map(files.map((f) => [f.path, f]));
   const hint = 'Generated files are never edited by hand: change mesh.config.yaml, run `meshforge generate` and commit the result.';
   const out: Diagnostic[] = [];
@@ -107,7 +125,7 @@ function driftDiagnostics(outDir: string, files: readonly RenderedFile[], change
     out.push({
       rule: DRIFT_RULE,
       severity: 'error',
-      message: `the file differs from what ${file?.origin?.file ?? 'the config'} generates${line === undefined ? '' : ` from line ${line} on (the generated text is shown)`}`,
+      message: `the file differs from what ${file?.origin?.file !== undefined ? shown(file.origin.file) : 'the config'} generates${line === undefined ? '' : ` from line ${line} on (the generated text is shown)`}`,
       hint,
       location: { file: at(path), ...(file && line !== undefined ? { offset: lineOffset(file.content, line) } : {}) },
       ...(file?.cluster !== undefined ? { cluster: file.cluster } : {}),
@@ -127,7 +145,7 @@ function driftDiagnostics(outDir: string, files: readonly RenderedFile[], change
     out.push({
       rule: DRIFT_RULE,
       severity: 'error',
-      message: lock.before === undefined ? `${lock.path} is missing: it records the VIP of every imported host` : `${lock.path} differs from the VIP ledger the config produces`,
+      message: lock.before === undefined ? `${shown(lock.path)} is missing: it records the VIP of every imported host` : `${shown(lock.path)} differs from the VIP ledger the config produces`,
       hint: 'Run `meshforge generate` and commit mesh.lock.yaml with the tree; never edit it by hand.',
       location: { file: lock.path },
     });
@@ -136,12 +154,43 @@ function driftDiagnostics(outDir: string, files: readonly RenderedFile[], change
 }
 
 /**
- * `meshforge check` without the CLI: config validation, drift of the written tree against what the config
- * generates, schema validation and policies on the in-memory resources (never re-parsed from disk), and the PKI
- * when its folder exists. Reads the config, the tree and the PKI; writes nothing.
+ * `meshforge check`, the CI gate: config validation, drift of the written tree against what the config generates,
+ * schema validation and policies on the in-memory resources (never re-parsed from disk), and the PKI when its folder
+ * exists. Reads the config, the tree and the PKI; writes nothing.
  */
-export async function runCheck(options: CheckOptions): Promise<CheckResult> {
+export async function runCheck(options: CheckOptions, context: AppContext): Promise<CheckResult> {
   const clock = options.clock ?? (() => performance.now());
+  const started = clock();
+  if (options.pki !== undefined && !existsSync(resolveFrom(context, options.pki))) {
+    throw usageError(`there is no PKI folder at ${options.pki}`, 'Create it with `meshforge certs init`, or leave --pki out to skip the PKI stage when there is none.');
+  }
+  const validator = await validatorFromFlags(options, context);
+  const configName = options.config ?? DEFAULT_CONFIG_FILE;
+  const outDir = resolveFrom(context, (options.out ?? DEFAULT_OUT_DIR).replace(/[\\/]+$/, '') || '.');
+  try {
+    return await check({ ...options, configFile: resolveFrom(context, configName), configName, outDir, schemaValidator: validator, started, clock }, context);
+  } catch (error) {
+    if (error instanceof MeshforgeError) throw error;
+    const err = error as NodeJS.ErrnoException;
+    if (typeof err?.code === 'string' && /^E[A-Z]+$/.test(err.code)) throw environmentError(`cannot read ${displayPath(err.path ?? outDir, context.cwd)}: ${err.code}`, 'Check that the folders exist and are readable.');
+    throw error;
+  }
+}
+
+interface ResolvedCheck extends Omit<CheckOptions, 'validator'> {
+  readonly configFile: string;
+  /** The config as the user named it, for the status line. */
+  readonly configName: string;
+  readonly outDir: string;
+  /** Null with --no-schema. */
+  readonly schemaValidator: ManifestValidator | null;
+  readonly started: number;
+  readonly clock: () => number;
+}
+
+async function check(options: ResolvedCheck, context: AppContext): Promise<CheckResult> {
+  const { clock, schemaValidator: validator } = options;
+  const shown = (path: string) => displayPath(path, context.cwd);
   const sources = new SourceRegistry();
   const stages: CheckStage[] = [];
   const time = async <T>(name: CheckStageName, work: () => T | Promise<T>, detail?: string): Promise<T> => {
@@ -151,6 +200,11 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     return value;
   };
   const skip = (name: CheckStageName, detail: string) => stages.push({ name, ran: false, ms: 0, detail });
+  const timingsText = (resources: number, files: number): string | undefined => {
+    if (!options.timings) return undefined;
+    const parts = stages.map((s) => `${s.name} ${s.ran ? `${Math.round(s.ms)} ms` : 'skipped'}`);
+    return `meshforge check timings: ${parts.join(', ')}; total ${Math.round(clock() - options.started)} ms (${resources} resources, ${files} files)\n`;
+  };
 
   const shard = options.shard;
   const fleetWide = !shard || shard.index === 1;
@@ -158,7 +212,21 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   if (!planned.ok || hasErrors(planned.diagnostics)) {
     for (const name of ['drift', 'schema', 'policies', 'pki'] as const) skip(name, 'the config is invalid');
     // Config problems belong to no cluster: shard 1 reports them, every shard is invalid.
-    return { outcome: 'invalid', diagnostics: fleetWide ? planned.diagnostics : [], suppressed: 0, sources, stages, files: [], resources: 0 };
+    const diagnostics = fleetWide ? planned.diagnostics : [];
+    const timings = timingsText(0, 0);
+    return {
+      status: 'invalid-input',
+      report: { ...buildReport('check', diagnostics, sources, 0, context.cwd), rules: CHECK_REPORT_RULES },
+      statusText: '',
+      outcome: 'invalid',
+      diagnostics,
+      suppressed: 0,
+      stages,
+      files: [],
+      resources: 0,
+      ...(timings !== undefined ? { timingsText: timings } : {}),
+      notices: [],
+    };
   }
   const plan: GeneratePlan = planned.value;
   const model = plan.model;
@@ -185,14 +253,13 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     const before = existsSync(plan.lock.path) ? readFileSync(plan.lock.path, 'utf8') : undefined;
     // The ledger is fleet-wide: shard 1 checks it.
     const lockAfter = fleetWide ? plan.lock.content : before ?? plan.lock.content;
-    diagnostics.push(...driftDiagnostics(options.outDir, allFiles, changes, { path: plan.lock.path, before: fleetWide ? before : lockAfter, after: lockAfter }));
+    diagnostics.push(...driftDiagnostics(options.outDir, allFiles, changes, { path: plan.lock.path, before: fleetWide ? before : lockAfter, after: lockAfter }, shown));
     return { ...changes, lockChanged: fleetWide && before !== plan.lock.content };
   });
 
   const allResources: ManifestResource[] = allFiles.flatMap((f) => f.resources);
   const resources: ManifestResource[] = shard ? files.flatMap((f) => f.resources) : allResources;
-  if (options.validator) {
-    const validator = options.validator;
+  if (validator) {
     // Schemas are per resource: a shard validates only its own.
     diagnostics.push(...(await time('schema', () => validator.validate(resources), validator.name)));
   } else skip('schema', 'skipped (--no-schema)');
@@ -201,10 +268,38 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   diagnostics.push(...(shard ? policies.diagnostics.filter(ownsFinding) : policies.diagnostics));
   const suppressed = shard ? policies.suppressed.filter((s) => ownsFinding(s.diagnostic)) : policies.suppressed;
 
-  const pkiDir = options.pki && fleetWide ? displayPath(options.pki.cwd, resolvePkiDir(model, options.pki.cwd, options.pki.override)) : undefined;
-  if (pkiDir !== undefined && existsSync(resolve(options.pki!.cwd, pkiDir))) {
-    diagnostics.push(...(await time('pki', () => verifyPki(model, pkiDir, { now: options.now }), pkiDir)));
-  } else skip('pki', !fleetWide ? 'shard 1 verifies the PKI' : pkiDir === undefined ? 'not asked for' : `no PKI folder at ${pkiDir}`);
+  if (fleetWide) {
+    const pkiDir = resolvePkiDir(model, context.cwd, options.pki);
+    if (existsSync(pkiDir)) diagnostics.push(...(await time('pki', () => verifyPki(model, pkiDir, { now: options.now ?? new Date() }), shown(pkiDir))));
+    else skip('pki', `no PKI folder at ${shown(pkiDir)}`);
+  } else skip('pki', 'shard 1 verifies the PKI');
 
-  return { outcome: 'checked', diagnostics, suppressed: suppressed.length, sources, stages, model, files, drift, resources: resources.length };
+  const report = { ...buildReport('check', diagnostics, sources, suppressed.length, context.cwd), rules: CHECK_REPORT_RULES };
+  const { errors, warnings, infos } = report.summary;
+  const drifted = diagnostics.filter((d) => d.rule === DRIFT_RULE).length;
+  let statusText = '';
+  if (errors + warnings + infos === 0) {
+    const ran = stages.filter((s) => s.ran).map((s) => (s.name === 'schema' && validator ? `schema (${validator.name})` : s.name));
+    const shardText = shard ? ` (shard ${shard.index}/${shard.count})` : '';
+    statusText = `meshforge check: ${resources.length} resources in ${files.length} files${shardText}, no problems (${ran.join(', ')})\n`;
+  } else if (drifted > 0) {
+    statusText = `meshforge check: ${drifted} generated file${drifted === 1 ? '' : 's'} out of date with ${options.configName}: run \`meshforge generate\` and commit the result\n`;
+  }
+  const tooManyWarnings = errors === 0 && options.maxWarnings !== undefined && warnings > options.maxWarnings;
+  const timings = timingsText(resources.length, files.length);
+  return {
+    status: errors > 0 || tooManyWarnings ? 'findings' : 'ok',
+    report,
+    statusText,
+    outcome: 'checked',
+    diagnostics,
+    suppressed: suppressed.length,
+    stages,
+    model,
+    files,
+    drift,
+    resources: resources.length,
+    ...(timings !== undefined ? { timingsText: timings } : {}),
+    notices: tooManyWarnings ? [`meshforge: ${warnings} warnings, more than --max-warnings ${options.maxWarnings}\n`] : [],
+  };
 }

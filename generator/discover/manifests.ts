@@ -1,175 +1,16 @@
-import { readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import { fail, ok, type StageResult } from '../diagnostics/result.js';
-import { SourceRegistry } from '../diagnostics/sources.js';
-import type { Diagnostic, DiagnosticId, DocPath, Location } from '../diagnostics/types.js';
-import { formatBytes, MANIFEST_LIMITS, type InputLimits } from '../load/limits.js';
+import type { SourceRegistry } from '../diagnostics/sources.js';
+import type { Diagnostic } from '../diagnostics/types.js';
+import { formatBytes, MANIFEST_LIMITS } from '../load/limits.js';
 import { decodeSource } from '../load/source.js';
-import { parseYaml } from '../load/yaml.js';
-import { asString, isRecord } from '../manifest/access.js';
-import { nameProblems, typeProblems } from '../manifest/names.js';
-import { findTreeRoot, planRenderedTree, treeConfigFile, type IntendedFile } from './rendered-tree.js';
+import { clusterFromPath, manifestsFromDocuments, manifestsFromText, STDIN_NAME, type ManifestTextOptions } from '../manifest/from-text.js';
+import type { ManifestResource } from '../manifest/types.js';
+import { PROVENANCE_FILE } from '../manifest/vocabulary.js';
 import type { MeshModel } from '../model/types.js';
 import { shardClusters, type Shard } from '../pipeline/generate.js';
-import { PROVENANCE_FILE } from '../manifest/vocabulary.js';
-
-/**
- * Helm values files are not Kubernetes objects. The loader presents each as a pseudo-resource of this apiVersion and
- * kind, named after its chart (base, istiod, gateway, ...), whose object is the values document itself.
- */
-import { HELM_VALUES_API_VERSION, HELM_VALUES_KIND, type ManifestResource } from '../manifest/types.js';
-export { HELM_VALUES_API_VERSION, HELM_VALUES_KIND };
-
-export const STDIN_NAME = '<stdin>';
-
-export interface ManifestTextOptions {
-  /** Cluster for files whose path has no clusters/<name>/ segment. */
-  readonly cluster?: string;
-  /**
-   * The mesh config loaded for this run (as registered in `sources`). Files meshforge generated name their source
-   * node in a header comment (`# Source: mesh.config.yaml routes[0]`); with this set, their resources get that origin.
-   */
-  readonly configFile?: string;
-  readonly sources: SourceRegistry;
-  readonly limits?: InputLimits;
-}
-
-/** The <name> of the last clusters/<name>/ segment of a file path, if any. */
-export function clusterFromPath(file: string): string | undefined {
-  const segments = file.split(/[\\/]+/);
-  // Cluster names are DNS labels: a folder like _argocd/ beside them holds fleet-wide objects, not a cluster.
-  for (let i = segments.length - 3; i >= 0; i--) if (segments[i] === 'clusters' && segments[i + 1] !== '' && !segments[i + 1]!.startsWith('_')) return segments[i + 1];
-  return undefined;
-}
-
-/** meshforge writes Helm values under clusters/<name>/install/ (or a file named *values*.yaml anywhere). */
-export function isHelmValuesFile(file: string): boolean {
-  const segments = file.split(/[\\/]+/);
-  return segments.slice(0, -1).includes('install') || /values/i.test(basename(file));
-}
-
-/** The chart a values file is for, from its name: istiod-values.yaml, values-istiod.yaml, istiod.yaml -> istiod. */
-export function chartFromFile(file: string): string {
-  const stem = basename(file).replace(/\.ya?ml$/i, '');
-  const chart = stem.replace(/(^|[-_.])values([-_.]|$)/i, '$1$2').replace(/^[-_.]+|[-_.]+$/g, '');
-  return chart === '' ? 'values' : chart.toLowerCase();
-}
-
-function isKustomizeFile(file: string): boolean {
-  return /^kustomization\.ya?ml$/i.test(basename(file)) || basename(file) === 'Kustomization';
-}
-
-/** Reads a path printed by formatPath: routes[0].http["x-y"] -> ['routes', 0, 'http', 'x-y']. */
-export function parsePrintedPath(text: string): DocPath | undefined {
-  const out: (string | number)[] = [];
-  const token = /(?:^|\.)([A-Za-z_$][\w$-]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]/y;
-  let index = 0;
-  while (index < text.length) {
-    token.lastIndex = index;
-    const match = token.exec(text);
-    if (!match) return undefined;
-    out.push(match[1] ?? (match[2] !== undefined ? Number(match[2]) : (JSON.parse(match[3]!) as string)));
-    index = token.lastIndex;
-  }
-  return out;
-}
-
-/** The config node named by a generated file's header comment, if it names the loaded config file. */
-function headerOrigin(text: string, configFile: string | undefined): Location | undefined {
-  if (configFile === undefined) return undefined;
-  const match = /^(?:#[^\n]*\n)*?# Source: (\S+) (\S+)\s*$/m.exec(text.slice(0, 2048));
-  if (!match || match[1] !== basename(configFile)) return undefined;
-  const path = match[2] === '(root)' ? [] : parsePrintedPath(match[2]!);
-  return path ? { file: configFile, path } : undefined;
-}
-
-function problem(rule: DiagnosticId, message: string, hint: string, file: string, docIndex: number, path: DocPath): Diagnostic {
-  return { rule, severity: 'error', message, hint, location: { file, docIndex, path } };
-}
-
-/** One YAML document of a file as a plain value, at its index in the file. */
-export interface DocumentValue {
-  readonly index: number;
-  readonly value: unknown;
-}
-
-/**
- * Parses one manifest file's text into resources: multi-document, `kind: List`, Helm values; pure but for `sources`.
- * The text is registered in `sources`; its YAML node trees are not kept (at 200,000 files they were gigabytes):
- * the registry parses a file again only when a finding in it is printed.
- */
-export function manifestsFromText(file: string, text: string, options: ManifestTextOptions): StageResult<ManifestResource[]> {
-  const limits = options.limits ?? MANIFEST_LIMITS;
-  options.sources.addText(file, text);
-  const parsed = parseYaml({ file, text }, { limits, sources: new SourceRegistry() });
-  if (!parsed.ok) return parsed;
-  return manifestsFromDocuments(file, text, parsed.value.documents, options, parsed.diagnostics);
-}
-
-/**
- * A file's documents -> resources: what manifestsFromText does after parsing. The lint fast path calls it with the
- * objects a generated file was rendered from (when the file's bytes equal the rendered text), so both paths classify,
- * name, attribute and refuse documents by the same code.
- */
-export function manifestsFromDocuments(file: string, text: string, documents: readonly DocumentValue[], options: ManifestTextOptions, parseDiagnostics: readonly Diagnostic[] = []): StageResult<ManifestResource[]> {
-  const cluster = (file === STDIN_NAME ? undefined : clusterFromPath(file)) ?? options.cluster;
-  const resources: ManifestResource[] = [];
-  const problems: Diagnostic[] = [];
-  const kustomizeFile = isKustomizeFile(file);
-  const origin = headerOrigin(text, options.configFile);
-
-  const add = (value: unknown, docIndex: number, path: DocPath): void => {
-    if (value === null || value === undefined) return;
-    if (!isRecord(value)) {
-      problems.push(problem('manifest-not-object', `document ${docIndex + 1} is ${Array.isArray(value) ? 'a list' : 'a single value'}, not a Kubernetes object`, 'Each YAML document must be a mapping with apiVersion, kind and metadata.name.', file, docIndex, path));
-      return;
-    }
-    // An apiVersion or kind of the wrong type or shape (a number, an injected line break) is no Kubernetes object.
-    const badType = typeProblems(value);
-    if (badType.length > 0) {
-      for (const p of badType) problems.push(problem('manifest-invalid-kind', p.message, 'Write apiVersion as group/version (networking.istio.io/v1) and kind as the object kind (VirtualService).', file, docIndex, [...path, p.field]));
-      return;
-    }
-    const apiVersion = asString(value.apiVersion);
-    const kind = asString(value.kind);
-    if (apiVersion === undefined && kind === undefined) {
-      if (kustomizeFile) return;
-      if (isHelmValuesFile(file)) {
-        resources.push({ apiVersion: HELM_VALUES_API_VERSION, kind: HELM_VALUES_KIND, name: chartFromFile(file), object: value, ...(cluster !== undefined ? { cluster } : {}), location: { file, docIndex, path }, ...(origin ? { origin } : {}) });
-        return;
-      }
-    }
-    if (apiVersion === undefined || kind === undefined) {
-      problems.push(
-        problem('manifest-missing-kind', `document ${docIndex + 1} has no ${apiVersion === undefined ? 'apiVersion' : 'kind'}: it is not a Kubernetes object`, 'Add apiVersion and kind, or lint only folders of manifests (Helm values are recognised under an install/ folder or in a file named *values*.yaml).', file, docIndex, path),
-      );
-      return;
-    }
-    if (kind === 'List' && Array.isArray(value.items)) {
-      value.items.forEach((item, index) => add(item, docIndex, [...path, 'items', index]));
-      return;
-    }
-    if (apiVersion.startsWith('kustomize.config.k8s.io/')) return;
-    const metadata = isRecord(value.metadata) ? value.metadata : {};
-    // Names the API server would refuse (.., /, look-alike letters) never reach the rules.
-    const badName = nameProblems(kind, metadata);
-    if (badName.length > 0) {
-      for (const p of badName) problems.push(problem('manifest-invalid-name', p.message, "Kubernetes names are lowercase ASCII letters, digits, '-' and '.': rename the object.", file, docIndex, [...path, 'metadata', p.field]));
-      return;
-    }
-    const name = asString(metadata.name);
-    if (name === undefined || name === '') {
-      problems.push(problem('manifest-missing-name', `${kind} has no metadata.name`, 'Give every object a metadata.name.', file, docIndex, [...path, 'metadata']));
-      return;
-    }
-    const namespace = asString(metadata.namespace);
-    resources.push({ apiVersion, kind, name, ...(namespace !== undefined ? { namespace } : {}), object: value, ...(cluster !== undefined ? { cluster } : {}), location: { file, docIndex, path }, ...(origin ? { origin } : {}) });
-  };
-
-  for (const document of documents) add(document.value, document.index, []);
-  if (problems.length > 0) return fail([...parseDiagnostics, ...problems]);
-  return ok(resources, parseDiagnostics);
-}
+import { findTreeRoot, planRenderedTree, treeConfigFile, type IntendedFile } from './rendered-tree.js';
 
 interface InputFile {
   /** As shown in reports: the argument as typed, joined with the path below it (POSIX separators). */
@@ -181,22 +22,98 @@ function toPosix(path: string): string {
   return sep === '/' ? path : path.split(sep).join('/');
 }
 
-/** Collects *.yaml/*.yml files below a folder, and every generated tree's root (a folder with an index) on the way. */
-function walk(display: string, absolute: string, out: InputFile[], treeRoots: Set<string>): void {
-  const entries = readdirSync(absolute, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+/** Why a path could not be read, in words (never a raw errno). */
+function unreadableReason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'ENOENT':
+    case 'ENOTDIR':
+      return 'it does not exist';
+    case 'ELOOP':
+      return 'too many symbolic links (a link loop)';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    default:
+      return code ?? 'unknown error';
+  }
+}
+
+/** Whether `path` is `folder` or lies below it (both real paths). */
+function isInside(folder: string, path: string): boolean {
+  const rel = relative(folder, path);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+/**
+ * Collects *.yaml/*.yml files below a folder, and every generated tree's root (a folder with an index) on the way.
+ * Only regular files are taken; a symbolic link is followed only when its target lies inside `root` (the real path of
+ * the folder the user gave): a link out of it (creds.yaml -> ~/.aws/credentials, in a pull request) is refused
+ * unread. Folders that cannot be read are reported, not thrown.
+ */
+function walk(display: string, absolute: string, root: string, out: InputFile[], treeRoots: Set<string>, problems: Diagnostic[]): void {
+  let entries;
+  try {
+    entries = readdirSync(absolute, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  } catch (error) {
+    problems.push(unreadable(display, `cannot read the folder ${display}: ${unreadableReason(error)}`, 'Check that the folder exists and is readable.'));
+    return;
+  }
   for (const entry of entries) {
     // Hidden folders (.git, .meshforge) and dependencies are never manifests.
     if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
     const childDisplay = display === '.' ? entry.name : posix.join(display, entry.name);
     const childAbsolute = join(absolute, entry.name);
-    if (entry.isDirectory()) walk(childDisplay, childAbsolute, out, treeRoots);
-    else if (/\.ya?ml$/i.test(entry.name) && (entry.isFile() || (entry.isSymbolicLink() && statSync(childAbsolute, { throwIfNoEntry: false })?.isFile()))) out.push({ display: childDisplay, absolute: childAbsolute });
-    else if (entry.name === PROVENANCE_FILE && entry.isFile()) treeRoots.add(absolute);
+    if (entry.isDirectory()) walk(childDisplay, childAbsolute, root, out, treeRoots, problems);
+    else if (/\.ya?ml$/i.test(entry.name) && entry.isFile()) out.push({ display: childDisplay, absolute: childAbsolute });
+    else if (/\.ya?ml$/i.test(entry.name) && entry.isSymbolicLink()) {
+      let target: string;
+      try {
+        target = realpathSync(childAbsolute);
+      } catch (error) {
+        problems.push(unreadable(childDisplay, `cannot read ${childDisplay}: ${unreadableReason(error)}`, 'Fix or remove the symbolic link.'));
+        continue;
+      }
+      if (!isInside(root, target)) {
+        problems.push(unreadable(childDisplay, `${childDisplay} is a symbolic link to a file outside the folder being linted: it was not read`, 'lint never follows a link out of the folders it is given: replace the link with the file itself, or lint the target directly.'));
+        continue;
+      }
+      if (statSync(target, { throwIfNoEntry: false })?.isFile()) out.push({ display: childDisplay, absolute: childAbsolute });
+    } else if (entry.name === PROVENANCE_FILE && entry.isFile()) treeRoots.add(absolute);
   }
 }
 
 function unreadable(file: string, message: string, hint: string): Diagnostic {
   return { rule: 'file-unreadable', severity: 'error', message, hint, location: { file, offset: 0 } };
+}
+
+/**
+ * A regular file's bytes, or why it cannot be read. Opened without blocking and checked on the open descriptor, so a
+ * FIFO, socket or device (or a file swapped for one after the walk) is refused at once instead of hanging the run.
+ */
+function readRegularFile(absolute: string, display: string): { bytes: Buffer } | { problem: Diagnostic } {
+  let fd: number;
+  try {
+    fd = openSync(absolute, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  } catch (error) {
+    return { problem: unreadable(display, `cannot read ${display}: ${unreadableReason(error)}`, 'Check that the file exists and is readable.') };
+  }
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) return { problem: notRegular(display) };
+    if (stats.size > MANIFEST_LIMITS.maxBytes) {
+      return { problem: { rule: 'file-too-large', severity: 'error', message: `file is ${formatBytes(stats.size)}, over the ${formatBytes(MANIFEST_LIMITS.maxBytes)} limit`, hint: 'Split the input into smaller files.', location: { file: display, offset: 0 } } };
+    }
+    return { bytes: readFileSync(fd) };
+  } catch (error) {
+    return { problem: unreadable(display, `cannot read ${display}: ${unreadableReason(error)}`, 'Check that the file exists and is readable.') };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function notRegular(display: string): Diagnostic {
+  return unreadable(display, `${display} is not a regular file (a FIFO, socket or device): it was not read`, 'Pass regular files or folders of Kubernetes YAML (or - for standard input).');
 }
 
 /** How the files of a run were read: for `--parse-all` comparisons and tests. */
@@ -279,21 +196,30 @@ export async function loadManifests(inputs: readonly string[], options: LoadMani
       continue;
     }
     const absolute = isAbsolute(input) ? input : resolve(io.cwd, input);
-    let stats: Stats | undefined;
+    const display = toPosix(input).replace(/\/+$/, '') || '/';
+    let stats: Stats;
     try {
       stats = statSync(absolute);
-    } catch {
-      diagnostics.push(unreadable(input, `no such file or folder: ${input}`, 'Pass existing files or folders of Kubernetes YAML (or - for standard input).'));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      diagnostics.push(unreadable(input, code === 'ENOENT' || code === 'ENOTDIR' ? `no such file or folder: ${input}` : `cannot read ${input}: ${unreadableReason(error)}`, 'Pass existing files or folders of Kubernetes YAML (or - for standard input).'));
       continue;
     }
-    const display = toPosix(input).replace(/\/+$/, '') || '/';
+    // A link named on the command line may point anywhere below the caller's folder, not out of it.
+    if (lstatSync(absolute).isSymbolicLink() && !isInside(realpathSync(io.cwd), realpathSync(absolute))) {
+      diagnostics.push(unreadable(display, `${display} is a symbolic link to a path outside the working folder: it was not read`, 'lint never follows a link out of the folders it is given: lint the target directly.'));
+      continue;
+    }
     if (stats.isDirectory()) {
       const before = files.length;
+      const problems = diagnostics.length;
       folderInputs.push(resolve(absolute));
-      walk(display, absolute, files, walkedRoots);
-      if (files.length === before) diagnostics.push(unreadable(input, `no *.yaml or *.yml files under ${input}`, 'Point meshforge lint at a folder of manifests, e.g. clusters/.'));
-    } else {
+      walk(display, absolute, realpathSync(absolute), files, walkedRoots, diagnostics);
+      if (files.length === before && diagnostics.length === problems) diagnostics.push(unreadable(input, `no *.yaml or *.yml files under ${input}`, 'Point meshforge lint at a folder of manifests, e.g. clusters/.'));
+    } else if (stats.isFile()) {
       files.push({ display, absolute });
+    } else {
+      diagnostics.push(notRegular(display));
     }
   }
 
@@ -337,24 +263,12 @@ export async function loadManifests(inputs: readonly string[], options: LoadMani
     if (seen.has(file.absolute)) continue;
     seen.add(file.absolute);
     options.fileList?.push(file.display);
-    let size: number;
-    try {
-      size = statSync(file.absolute).size;
-    } catch (error) {
-      diagnostics.push(unreadable(file.display, `cannot read ${file.display} (${(error as NodeJS.ErrnoException).code ?? 'unknown error'})`, 'Check that the file exists and is readable.'));
+    const read = readRegularFile(file.absolute, file.display);
+    if ('problem' in read) {
+      diagnostics.push(read.problem);
       continue;
     }
-    if (size > MANIFEST_LIMITS.maxBytes) {
-      diagnostics.push({ rule: 'file-too-large', severity: 'error', message: `file is ${formatBytes(size)}, over the ${formatBytes(MANIFEST_LIMITS.maxBytes)} limit`, hint: 'Split the input into smaller files.', location: { file: file.display, offset: 0 } });
-      continue;
-    }
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(file.absolute);
-    } catch (error) {
-      diagnostics.push(unreadable(file.display, `cannot read ${file.display} (${(error as NodeJS.ErrnoException).code ?? 'unknown error'})`, 'Check that the file exists and is readable.'));
-      continue;
-    }
+    const bytes = read.bytes;
     accept(file.display, bytes, intendedFor(file.absolute), file.absolute);
   }
   if (stdin) accept(STDIN_NAME, await io.readStdin());

@@ -1,11 +1,13 @@
-import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { firstDifferentLine } from '../../generator/app/check.js';
-import { generatedProject, run } from './helpers.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { firstDifferentLine, runCheck } from '../../generator/app/check.js';
+import { prepareProject, run, runIn } from './helpers.js';
 
-// `meshforge check` as a child process on a temp copy of the example project whose tree is what the config generates.
-// The embedded schemas stand in for kubeconform (not installable here); the workflow runs the real one.
+// `meshforge check` in this process (one smoke test spawns the built CLI) on temp copies of the example project whose
+// tree is what the config generates. The embedded schemas stand in for kubeconform (not installable here); the
+// workflow runs the real one.
 const CHECK = ['check', '--validator', 'embedded'];
 
 interface JsonReport {
@@ -14,20 +16,32 @@ interface JsonReport {
 }
 
 describe('meshforge check', () => {
+  const temps: string[] = [];
   let clean: string;
-  beforeAll(() => {
-    clean = generatedProject();
+  /** A fresh copy of the generated project, removed after the tests. */
+  const generatedProject = (): string => {
+    const dir = mkdtempSync(join(tmpdir(), 'meshforge-check-'));
+    temps.push(dir);
+    cpSync(clean, dir, { recursive: true });
+    return dir;
+  };
+  beforeAll(async () => {
+    clean = prepareProject();
+    temps.push(clean);
+  });
+  afterAll(() => {
+    for (const dir of temps) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('exits 0 on a tree that is what the config generates, and names the stages that ran', () => {
+  it('the built CLI exits 0 on a tree that is what the config generates, and names the stages that ran', () => {
     const result = run(clean, [...CHECK, '--timings']);
     expect(result.stderr).toMatch(/meshforge check timings: config \d+ ms, drift \d+ ms, schema \d+ ms, policies \d+ ms, pki skipped; total \d+ ms/);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/no problems \(config, drift, schema \(embedded\), policies\)/);
   });
 
-  it('--format json is pure JSON on stdout, status on stderr', () => {
-    const result = run(clean, [...CHECK, '--format', 'json', '--timings']);
+  it('--format json is pure JSON on stdout, status on stderr', async () => {
+    const result = await runIn(clean, [...CHECK, '--format', 'json', '--timings']);
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout) as JsonReport;
     expect(report.summary.errors).toBe(0);
@@ -35,14 +49,14 @@ describe('meshforge check', () => {
   });
 
   for (const file of ['cluster1/bar/serviceentry-httpbin-cluster2.yaml', 'cluster1/flux/istio/helmrelease-istiod.yaml', '_argocd/applicationset-mesh1-mesh.yaml', 'cluster2/install/istio-operator.yaml']) {
-    it(`exits 1 with a drift finding after a hand edit of ${file}`, () => {
+    it(`exits 1 with a drift finding after a hand edit of ${file}`, async () => {
       const dir = generatedProject();
       const path = join(dir, 'clusters', file);
       const text = readFileSync(path, 'utf8');
       const lines = text.split('\n');
       lines.splice(6, 0, '# edited by hand');
       writeFileSync(path, lines.join('\n'));
-      const result = run(dir, [...CHECK, '--no-schema', '--format', 'json']);
+      const result = await runIn(dir, [...CHECK, '--no-schema', '--format', 'json']);
       expect(result.code).toBe(1);
       const report = JSON.parse(result.stdout) as JsonReport;
       const drift = report.diagnostics.filter((d) => d.rule === 'drift');
@@ -52,20 +66,20 @@ describe('meshforge check', () => {
     });
   }
 
-  it('reports a deleted generated file and an edited VIP ledger as drift', () => {
+  it('reports a deleted generated file and an edited VIP ledger as drift', async () => {
     const dir = generatedProject();
     rmSync(join(dir, 'clusters', 'cluster3', 'flux', 'kustomization-mesh-config.yaml'));
     appendFileSync(join(dir, 'mesh.lock.yaml'), '# hand edit\n');
-    const result = run(dir, [...CHECK, '--no-schema', '--format', 'json']);
+    const result = await runIn(dir, [...CHECK, '--no-schema', '--format', 'json']);
     expect(result.code).toBe(1);
     const drift = (JSON.parse(result.stdout) as JsonReport).diagnostics.filter((d) => d.rule === 'drift');
     expect(drift.map((d) => d.file).sort()).toEqual(['clusters/cluster3/flux/kustomization-mesh-config.yaml', 'mesh.lock.yaml']);
   });
 
-  it('--format sarif is a SARIF log with the drift rule and its result', () => {
+  it('--format sarif is a SARIF log with the drift rule and its result', async () => {
     const dir = generatedProject();
     appendFileSync(join(dir, 'clusters', 'cluster2', 'kustomization.yaml'), '# edited\n');
-    const result = run(dir, [...CHECK, '--format', 'sarif']);
+    const result = await runIn(dir, [...CHECK, '--format', 'sarif']);
     expect(result.code).toBe(1);
     const sarif = JSON.parse(result.stdout) as { version: string; runs: { tool: { driver: { rules: { id: string }[] } }; results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] };
     expect(sarif.version).toBe('2.1.0');
@@ -74,11 +88,11 @@ describe('meshforge check', () => {
     expect(results.map((r) => r.locations[0]!.physicalLocation.artifactLocation.uri)).toEqual(['clusters/cluster2/kustomization.yaml']);
   });
 
-  it('exits 2 on an invalid config, with the config error and nothing else', () => {
+  it('exits 2 on an invalid config, with the config error and nothing else', async () => {
     const dir = generatedProject();
     const config = join(dir, 'mesh.config.yaml');
     writeFileSync(config, readFileSync(config, 'utf8').replace('network: network2', 'network: [oops]'));
-    const result = run(dir, [...CHECK, '--format', 'json']);
+    const result = await runIn(dir, [...CHECK, '--format', 'json']);
     expect(result.code).toBe(2);
     const report = JSON.parse(result.stdout) as JsonReport;
     expect(report.diagnostics.length).toBeGreaterThan(0);
@@ -86,25 +100,40 @@ describe('meshforge check', () => {
     expect(report.diagnostics.some((d) => d.rule === 'drift')).toBe(false);
   });
 
-  it('exits 2 for a --pki folder that does not exist, and 3 when the named kubeconform is missing', () => {
-    expect(run(clean, [...CHECK, '--pki', 'no-such-pki']).code).toBe(2);
-    const missing = run(clean, ['check', '--validator', 'kubeconform', '--kubeconform', join(clean, 'no-kubeconform')]);
+  it('exits 2 for a --pki folder that does not exist, and 3 when the named kubeconform is missing', async () => {
+    expect((await runIn(clean, [...CHECK, '--pki', 'no-such-pki'])).code).toBe(2);
+    const missing = await runIn(clean, ['check', '--validator', 'kubeconform', '--kubeconform', join(clean, 'no-kubeconform')]);
     expect(missing.code).toBe(3);
     expect(missing.stderr).toMatch(/kubeconform not found/);
   });
 
-  it('verifies the PKI when its folder exists: an empty one is reported, not skipped', () => {
+  it('verifies the PKI when its folder exists: an empty one is reported, not skipped', async () => {
     const dir = generatedProject();
     mkdirSync(join(dir, '.meshforge', 'pki'), { recursive: true });
-    const result = run(dir, [...CHECK, '--format', 'json', '--timings']);
+    const result = await runIn(dir, [...CHECK, '--format', 'json', '--timings']);
     expect(result.code).toBe(1);
     const rules = new Set((JSON.parse(result.stdout) as JsonReport).diagnostics.map((d) => d.rule));
     expect(rules).toEqual(new Set(['pki-missing']));
     expect(result.stderr).toMatch(/pki \d+ ms/);
   });
 
-  it('--no-schema skips schema validation', () => {
-    const result = run(clean, [...CHECK, '--no-schema', '--timings']);
+  it('runCheck: the drift, the stages and the status as data, every path from the caller\'s folder', async () => {
+    const dir = generatedProject();
+    appendFileSync(join(dir, 'clusters', 'cluster2', 'kustomization.yaml'), '# edited\n');
+    let tick = 0;
+    const result = await runCheck({ validator: 'embedded', timings: true, clock: () => (tick += 5) }, { cwd: dir, env: {} });
+    expect(result.status).toBe('findings');
+    expect(result.outcome).toBe('checked');
+    expect(result.drift?.changed).toEqual(['cluster2/kustomization.yaml']);
+    expect(result.drift?.lockChanged).toBe(false);
+    expect(result.stages.map((s) => [s.name, s.ran, s.ms])).toEqual([['config', true, 5], ['drift', true, 5], ['schema', true, 5], ['policies', true, 5], ['pki', false, 0]]);
+    expect(result.report?.diagnostics.map((d) => [d.rule, d.file])).toEqual([['drift', 'clusters/cluster2/kustomization.yaml']]);
+    expect(result.statusText).toBe('meshforge check: 1 generated file out of date with mesh.config.yaml: run `meshforge generate` and commit the result\n');
+    expect(result.timingsText).toMatch(/^meshforge check timings: config 5 ms, drift 5 ms, schema 5 ms, policies 5 ms, pki skipped; total \d+ ms/);
+  });
+
+  it('--no-schema skips schema validation', async () => {
+    const result = await runIn(clean, [...CHECK, '--no-schema', '--timings']);
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/schema skipped/);
   });

@@ -1,10 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packagePath } from '../../generator/core/paths.js';
+import { planGenerate } from '../../generator/pipeline/generate.js';
+import { writeFileAtomic, writeTree } from '../../generator/write/tree.js';
+import { runInProcess } from '../cli/helpers.js';
 
-// The built CLI as a child process: run `npm run build` before these tests.
+// `run` and `generatedProject` spawn the built CLI (run `npm run build` first): the smoke tests and diff.test.ts use
+// them. Everything else runs in this process with `runIn` and `prepareProject`.
 export const BIN = packagePath('bin', 'meshforge.js');
 
 export interface Run {
@@ -42,4 +46,37 @@ export function generatedProject(): string {
     if (wrote.status !== 0) throw new Error(`writing the GitOps wrappers failed: ${wrote.stderr}`);
   }
   return dir;
+}
+
+/** The CLI in this process (test/cli/helpers.ts runInProcess), answering like `run`. */
+export async function runIn(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
+  const result = await runInProcess(args, { cwd, env });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/**
+ * What `meshforge generate [--out out]` writes for dir/mesh.config.yaml (the tree and mesh.lock.yaml), made in this
+ * process by the stages generate runs.
+ */
+export function generateInto(dir: string, out = 'clusters'): void {
+  const planned = planGenerate({ configFile: join(dir, 'mesh.config.yaml'), outDir: join(dir, out) });
+  if (!planned.ok) throw new Error(`the config did not plan: ${planned.diagnostics.map((d) => d.message).join('; ')}`);
+  writeTree(join(dir, out), planned.value.files);
+  writeFileAtomic(planned.value.lock.path, planned.value.lock.content);
+}
+
+/**
+ * A temp copy of the example project with the tree `meshforge generate` writes (generateInto). The caller removes it (rmSync in afterAll or finally).
+ */
+export function prepareProject(prefix = 'meshforge-check-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  try {
+    copyFileSync(packagePath('mesh.config.yaml'), join(dir, 'mesh.config.yaml'));
+    if (existsSync(packagePath('mesh.lock.yaml'))) copyFileSync(packagePath('mesh.lock.yaml'), join(dir, 'mesh.lock.yaml'));
+    generateInto(dir);
+    return dir;
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
 }

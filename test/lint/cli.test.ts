@@ -1,12 +1,14 @@
 /**
- * `meshforge lint` and `meshforge explain` as a user runs them: the built binary in a child process, with real files
- * in a temporary folder. Run `npm run build` first.
+ * `meshforge lint` and `meshforge explain` as a user runs them, with real files in a temporary folder: in this process
+ * (runInProcess), except one smoke test that runs the built binary (`npm run build` first).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runInProcess } from '../cli/helpers.js';
+import { prepareProject } from '../check/helpers.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const bin = join(root, 'bin', 'meshforge.js');
@@ -18,8 +20,14 @@ interface Run {
   readonly stderr: string;
 }
 
-function meshforge(cwd: string, args: string[], input?: string): Run {
-  const result = spawnSync(process.execPath, [bin, ...args], { cwd, input, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '' } });
+/** The built binary in a child process: the smoke test. */
+function spawnMeshforge(cwd: string, args: string[]): Run {
+  const result = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '' } });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+async function meshforge(cwd: string, args: string[], input?: string): Promise<Run> {
+  const result = await runInProcess(args, { cwd, ...(input !== undefined ? { input } : {}) });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -71,11 +79,12 @@ describe('meshforge lint on a deliberately broken two-cluster mesh', () => {
   let run: Run;
   let report: { diagnostics: JsonDiagnostic[]; summary: { errors: number; warnings: number; infos: number; suppressed: number } };
   beforeAll(() => {
-    run = meshforge(work, ['lint', '--format', 'json', 'broken/clusters']);
+    // The smoke test: the built binary in a child process.
+    run = spawnMeshforge(work, ['lint', '--format', 'json', 'broken/clusters']);
     report = JSON.parse(run.stdout) as typeof report;
   });
 
-  it('exits 1 and prints pure JSON', () => {
+  it('exits 1 and prints pure JSON', async () => {
     expect(run.code).toBe(1);
     expect(run.stdout.trimStart().startsWith('{')).toBe(true);
   });
@@ -91,30 +100,30 @@ describe('meshforge lint on a deliberately broken two-cluster mesh', () => {
     expect(found!.column).toBeGreaterThan(0);
   });
 
-  it('reports nothing else, and counts the suppressed finding', () => {
+  it('reports nothing else, and counts the suppressed finding', async () => {
     expect(report.diagnostics.map((d) => d.rule).sort()).toEqual(defects.map((d) => d.rule).sort());
     expect(report.summary).toEqual({ errors: 11, warnings: 3, infos: 0, suppressed: 1 });
   });
 
-  it('lists suppressed findings with who suppressed them and why', () => {
-    const listed = meshforge(work, ['lint', '--format', 'json', '--list-suppressed', 'broken/clusters']);
+  it('lists suppressed findings with who suppressed them and why', async () => {
+    const listed = await meshforge(work, ['lint', '--format', 'json', '--list-suppressed', 'broken/clusters']);
     const suppressed = (JSON.parse(listed.stdout) as { suppressed: { rule: string; by: string; reason: string; line: number; resource: { name: string } }[] }).suppressed;
     expect(suppressed).toEqual([
       expect.objectContaining({ rule: 'istio-mutual', by: 'annotation', reason: 'legacy batch client without a sidecar until the Q3 migration', line: lineOf('clusters/b/shop/destinationrule-legacy.yaml', 'mode: DISABLE'), resource: expect.objectContaining({ name: 'legacy' }) }),
     ]);
-    const stylish = meshforge(work, ['lint', '--list-suppressed', 'broken/clusters']);
+    const stylish = await meshforge(work, ['lint', '--list-suppressed', 'broken/clusters']);
     expect(stylish.stdout).toContain('Suppressed findings');
     expect(stylish.stdout).toContain('by annotation: legacy batch client');
   });
 
-  it.each(['stylish', 'json', 'sarif', 'junit', 'github'])('exits 1 in format %s', (format) => {
-    const result = meshforge(work, ['lint', '--format', format, 'broken/clusters']);
+  it.each(['stylish', 'json', 'sarif', 'junit', 'github'])('exits 1 in format %s', async (format) => {
+    const result = await meshforge(work, ['lint', '--format', format, 'broken/clusters']);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('subset-not-found');
   });
 
-  it('stylish shows the file:line:column, the offending line with a caret, and the summary', () => {
-    const result = meshforge(work, ['lint', 'broken/clusters/a/shop/virtualservice-productpage.yaml', 'broken/clusters/a/shop/destinationrule-ratings.yaml', 'broken/clusters/a/shop/services.yaml']);
+  it('stylish shows the file:line:column, the offending line with a caret, and the summary', async () => {
+    const result = await meshforge(work, ['lint', 'broken/clusters/a/shop/virtualservice-productpage.yaml', 'broken/clusters/a/shop/destinationrule-ratings.yaml', 'broken/clusters/a/shop/services.yaml']);
     const line = lineOf('clusters/a/shop/virtualservice-productpage.yaml', 'subset: v3');
     expect(result.stdout).toContain(`broken/clusters/a/shop/virtualservice-productpage.yaml:${line}:17: error: subset v3 of host ratings`);
     expect(result.stdout).toContain(`  ${line} |         subset: v3\n`);
@@ -124,10 +133,10 @@ describe('meshforge lint on a deliberately broken two-cluster mesh', () => {
     expect(result.code).toBe(1);
   });
 
-  it('--rule runs only the named rules; an unknown rule is a usage error with a suggestion', () => {
-    const only = meshforge(work, ['lint', '--format', 'json', '--rule', 'unique-vips', '--rule', 'vip-range', 'broken/clusters']);
+  it('--rule runs only the named rules; an unknown rule is a usage error with a suggestion', async () => {
+    const only = await meshforge(work, ['lint', '--format', 'json', '--rule', 'unique-vips', '--rule', 'vip-range', 'broken/clusters']);
     expect((JSON.parse(only.stdout) as typeof report).diagnostics.map((d) => d.rule).sort()).toEqual(['suppression-reason', 'unique-vips', 'vip-range']);
-    const unknown = meshforge(work, ['lint', '--rule', 'unique-vip', 'broken/clusters']);
+    const unknown = await meshforge(work, ['lint', '--rule', 'unique-vip', 'broken/clusters']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("did you mean 'unique-vips'");
   });
@@ -147,62 +156,62 @@ spec:
   ports: [{ port: 80, name: web }]
 `;
 
-  it('reads - from standard input with --cluster, and exits 0 when clean', () => {
-    const result = meshforge(work, ['lint', '--cluster', 'c9', '-'], clean);
+  it('reads - from standard input with --cluster, and exits 0 when clean', async () => {
+    const result = await meshforge(work, ['lint', '--cluster', 'c9', '-'], clean);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('1 resources in 1 files across 1 cluster: no problems');
   });
 
-  it('assigns the cluster of stdin resources from --cluster', () => {
-    const result = meshforge(work, ['lint', '--format', 'json', '--cluster', 'c9', '-'], warningOnly);
+  it('assigns the cluster of stdin resources from --cluster', async () => {
+    const result = await meshforge(work, ['lint', '--format', 'json', '--cluster', 'c9', '-'], warningOnly);
     const parsed = JSON.parse(result.stdout) as { diagnostics: JsonDiagnostic[] };
     expect(parsed.diagnostics.map((d) => [d.rule, d.cluster, d.file, d.line])).toEqual([['service-port-name', 'c9', '<stdin>', 5]]);
     expect(result.code).toBe(0);
   });
 
-  it('--max-warnings fails the run when warnings exceed it', () => {
+  it('--max-warnings fails the run when warnings exceed it', async () => {
     const dir = join(work, 'warn');
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'svc.yml'), `${warningOnly}---\n${clean}`);
-    expect(meshforge(work, ['lint', 'warn']).code).toBe(0);
-    expect(meshforge(work, ['lint', '--max-warnings', '1', 'warn']).code).toBe(0);
-    const failing = meshforge(work, ['lint', '--max-warnings', '0', 'warn']);
+    expect((await meshforge(work, ['lint', 'warn'])).code).toBe(0);
+    expect((await meshforge(work, ['lint', '--max-warnings', '1', 'warn'])).code).toBe(0);
+    const failing = await meshforge(work, ['lint', '--max-warnings', '0', 'warn']);
     expect(failing.code).toBe(1);
     expect(failing.stderr).toContain('more than --max-warnings 0');
   });
 
-  it('exits 2 with file:line:column on invalid YAML, in every format', () => {
+  it('exits 2 with file:line:column on invalid YAML, in every format', async () => {
     const dir = join(work, 'bad-yaml');
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'vs.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  name: b\n');
-    const stylish = meshforge(work, ['lint', 'bad-yaml']);
+    const stylish = await meshforge(work, ['lint', 'bad-yaml']);
     expect(stylish.code).toBe(2);
     expect(stylish.stdout).toContain('bad-yaml/vs.yaml:5:3: error: duplicate key');
     expect(stylish.stderr).not.toMatch(/at .*\.js:\d+/);
-    const json = meshforge(work, ['lint', '--format', 'json', 'bad-yaml']);
+    const json = await meshforge(work, ['lint', '--format', 'json', 'bad-yaml']);
     expect(json.code).toBe(2);
     expect((JSON.parse(json.stdout) as { diagnostics: JsonDiagnostic[] }).diagnostics[0]).toMatchObject({ rule: 'yaml-duplicate-key', file: 'bad-yaml/vs.yaml', line: 5, column: 3 });
   });
 
-  it('validates schemas too, unless --no-schema', () => {
+  it('validates schemas too, unless --no-schema', async () => {
     const wrongGroup = clean.replace('security.istio.io/v1', 'networking.istio.io/v1');
-    const checked = meshforge(work, ['lint', '--format', 'json', '--cluster', 'c9', '-'], wrongGroup);
+    const checked = await meshforge(work, ['lint', '--format', 'json', '--cluster', 'c9', '-'], wrongGroup);
     expect((JSON.parse(checked.stdout) as { diagnostics: JsonDiagnostic[] }).diagnostics.map((d) => [d.rule, d.line])).toEqual([['schema-unknown-kind', 1]]);
-    const skipped = meshforge(work, ['lint', '--no-schema', '--format', 'json', '--cluster', 'c9', '-'], wrongGroup);
+    const skipped = await meshforge(work, ['lint', '--no-schema', '--format', 'json', '--cluster', 'c9', '-'], wrongGroup);
     expect((JSON.parse(skipped.stdout) as { diagnostics: JsonDiagnostic[] }).diagnostics).toEqual([]);
   });
 
-  it('exits 2 for a missing path and for a document that is not a Kubernetes object', () => {
-    expect(meshforge(work, ['lint', 'does-not-exist']).code).toBe(2);
+  it('exits 2 for a missing path and for a document that is not a Kubernetes object', async () => {
+    expect((await meshforge(work, ['lint', 'does-not-exist'])).code).toBe(2);
     const dir = join(work, 'not-k8s');
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'x.yaml'), 'name: just some yaml\n');
-    const result = meshforge(work, ['lint', 'not-k8s']);
+    const result = await meshforge(work, ['lint', 'not-k8s']);
     expect(result.code).toBe(2);
     expect(result.stdout).toContain('not-k8s/x.yaml:1:1: error: document 1 has no apiVersion');
   });
 
-  it('loads ./mesh.config.yaml for exceptions and severity overrides; a broken config is exit 2', () => {
+  it('loads ./mesh.config.yaml for exceptions and severity overrides; a broken config is exit 2', async () => {
     const dir = join(work, 'with-config');
     mkdirSync(join(dir, 'clusters', 'cluster1'), { recursive: true });
     writeFileSync(join(dir, 'clusters', 'cluster1', 'pa.yaml'), clean.replace('STRICT', 'PERMISSIVE') + `---\n${warningOnly}`);
@@ -211,25 +220,25 @@ spec:
       `policies:\n  severity:\n    service-port-name: "off"\n    strict-mtl: warning\n  exceptions:\n    - { rule: strict-mtls, cluster: cluster1, namespace: istio-*, reason: "plaintext during the migration of legacy clients" }\n`,
     );
     writeFileSync(join(dir, 'mesh.config.yaml'), config);
-    const result = meshforge(dir, ['lint', '--format', 'json']);
+    const result = await meshforge(dir, ['lint', '--format', 'json']);
     const parsed = JSON.parse(result.stdout) as { diagnostics: JsonDiagnostic[]; summary: { suppressed: number } };
     expect(parsed.diagnostics.map((d) => [d.rule, d.file])).toEqual([['policy-unknown-rule', 'mesh.config.yaml']]);
     expect(parsed.summary.suppressed).toBe(1);
     expect(result.code).toBe(0);
 
     writeFileSync(join(dir, 'broken.yaml'), 'apiVersion: meshforge.io/v1alpha1\nmesh: [\n');
-    const broken = meshforge(dir, ['lint', '--config', 'broken.yaml']);
+    const broken = await meshforge(dir, ['lint', '--config', 'broken.yaml']);
     expect(broken.code).toBe(2);
     expect(broken.stdout).toContain('broken.yaml:');
   });
 
-  it('skips kustomization.yaml and reads Helm values under install/', () => {
+  it('skips kustomization.yaml and reads Helm values under install/', async () => {
     const dir = join(work, 'tree', 'clusters', 'east');
     mkdirSync(join(dir, 'install'), { recursive: true });
     writeFileSync(join(dir, 'kustomization.yaml'), 'resources:\n- pa.yaml\n');
     writeFileSync(join(dir, 'pa.yaml'), clean);
     writeFileSync(join(dir, 'install', 'istiod.values.yaml'), 'meshConfig:\n  outboundTrafficPolicy:\n    mode: ALLOW_ANY\n');
-    const result = meshforge(work, ['lint', '--format', 'json', 'tree']);
+    const result = await meshforge(work, ['lint', '--format', 'json', 'tree']);
     const parsed = JSON.parse(result.stdout) as { diagnostics: JsonDiagnostic[] };
     expect(parsed.diagnostics.map((d) => [d.rule, d.cluster, d.resource?.kind, d.resource?.name, d.line])).toEqual([['registry-only', 'east', 'HelmValues', 'istiod', 3]]);
     expect(result.code).toBe(1);
@@ -237,12 +246,10 @@ spec:
 });
 
 describe('the example mesh', () => {
-  it('generates a tree that lints with no errors and no warnings', () => {
-    const dir = join(work, 'example');
-    mkdirSync(dir, { recursive: true });
-    cpSync(join(root, 'mesh.config.yaml'), join(dir, 'mesh.config.yaml'));
-    execFileSync(process.execPath, [bin, 'generate'], { cwd: dir, encoding: 'utf8' });
-    const result = meshforge(dir, ['lint', '--format', 'json', 'clusters']);
+  it('generates a tree that lints with no errors and no warnings', async () => {
+    const dir = prepareProject('meshforge-lint-example-');
+    try {
+    const result = await meshforge(dir, ['lint', '--format', 'json', 'clusters']);
     const parsed = JSON.parse(result.stdout) as { diagnostics: JsonDiagnostic[] };
     expect(parsed.diagnostics).toEqual([]);
     expect(result.code).toBe(0);
@@ -250,32 +257,35 @@ describe('the example mesh', () => {
     // A hand edit of a generated file is reported with the mesh.config.yaml line the file came from.
     const values = join(dir, 'clusters', 'cluster3', 'install', 'istiod.values.yaml');
     writeFileSync(values, readFileSync(values, 'utf8').replace('mode: REGISTRY_ONLY', 'mode: ALLOW_ANY'));
-    const edited = meshforge(dir, ['lint', '--format', 'json', 'clusters']);
+    const edited = await meshforge(dir, ['lint', '--format', 'json', 'clusters']);
     const found = (JSON.parse(edited.stdout) as { diagnostics: (JsonDiagnostic & { source: { file: string; line: number } | null })[] }).diagnostics;
     const configLines = readFileSync(join(dir, 'mesh.config.yaml'), 'utf8').split('\n');
     expect(found.map((d) => [d.rule, d.cluster, d.file])).toEqual([['registry-only', 'cluster3', 'clusters/cluster3/install/istiod.values.yaml']]);
     expect(found[0]!.source?.file).toBe('mesh.config.yaml');
     expect(configLines[found[0]!.source!.line - 1]).toMatch(/install:/);
     expect(edited.code).toBe(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
 describe('meshforge explain', () => {
-  it('prints a rule page', () => {
-    const result = meshforge(work, ['explain', 'registry-only']);
+  it('prints a rule page', async () => {
+    const result = await meshforge(work, ['explain', 'registry-only']);
     expect(result.code).toBe(0);
     expect(result.stdout).toBe(readFileSync(join(root, 'policies', 'registry-only.md'), 'utf8'));
   });
 
-  it('lists every rule without an argument', () => {
-    const result = meshforge(work, ['explain']);
+  it('lists every rule without an argument', async () => {
+    const result = await meshforge(work, ['explain']);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^unique-vips\s+error\s+ServiceEntry addresses/m);
     expect(result.stdout).toMatch(/^suppression-reason\s+error/m);
   });
 
-  it('exits 2 with a did-you-mean for an unknown rule', () => {
-    const result = meshforge(work, ['explain', 'registy-only']);
+  it('exits 2 with a did-you-mean for an unknown rule', async () => {
+    const result = await meshforge(work, ['explain', 'registy-only']);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("unknown rule 'registy-only'; did you mean 'registry-only'?");
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SourceRegistry } from '../../generator/diagnostics/sources.js';
 import { runPolicies } from '../../generator/lint/engine.js';
-import { manifestsFromText } from '../../generator/discover/manifests.js';
+import { manifestsFromText } from '../../generator/manifest/from-text.js';
 import type { Rule } from '../../policies/utils/rule.js';
 import type { PolicyRuleId } from '../../generator/diagnostics/policy-rules.js';
 import type { ManifestResource } from '../../generator/manifest/types.js';

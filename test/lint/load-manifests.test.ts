@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SourceRegistry } from '../../generator/diagnostics/sources.js';
-import { chartFromFile, clusterFromPath, loadManifests, manifestsFromText, parsePrintedPath } from '../../generator/discover/manifests.js';
+import { loadManifests } from '../../generator/discover/manifests.js';
+import { chartFromFile, clusterFromPath, manifestsFromText, parsePrintedPath } from '../../generator/manifest/from-text.js';
 import { formatPath } from '../../generator/diagnostics/positions.js';
 import type { CliIO } from '../../generator/cli/io.js';
 

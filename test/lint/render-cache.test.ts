@@ -1,11 +1,9 @@
 /**
  * The lint fast path (files of a generated tree whose bytes equal what the config renders are not parsed) and
- * `lint --shard`. The fast path must never change lint's output: every case runs the built CLI as a child process
- * with and without `--parse-all` and compares stdout, stderr and the exit code byte for byte, in every format. The
- * in-process cases check that the fast path really engaged, so those comparisons are not vacuous.
- * Run `npm run build` first.
+ * `lint --shard`. The fast path must never change lint's output: every case runs the CLI (in this process) with and
+ * without `--parse-all` and compares stdout, stderr and the exit code byte for byte, in every format. Other cases
+ * check that the fast path really engaged, so those comparisons are not vacuous.
  */
-import { spawnSync } from 'node:child_process';
 import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +16,9 @@ import { planRenderedTree } from '../../generator/discover/rendered-tree.js';
 import { MANIFEST_LIMITS } from '../../generator/load/limits.js';
 import { parseYaml } from '../../generator/load/yaml.js';
 import { packagePath } from '../../generator/core/paths.js';
-import { generatedProject, run, type Run } from '../check/helpers.js';
+import { syntheticConfig } from '../../scripts/bench/synthetic.js';
+import { runLint } from '../../generator/app/lint.js';
+import { generateInto, prepareProject, runIn as run, type Run } from '../check/helpers.js';
 
 const FORMATS = ['stylish', 'json', 'sarif', 'junit', 'github'] as const;
 const temps: string[] = [];
@@ -30,23 +30,21 @@ afterAll(() => {
 function syntheticProject(): string {
   const dir = mkdtempSync(join(tmpdir(), 'meshforge-render-cache-'));
   temps.push(dir);
-  const wrote = spawnSync(process.execPath, [packagePath('dist', 'scripts', 'bench', 'run.js'), '--clusters', '3', '--services', '5', '--fanout', '2', '--write-config', dir], { encoding: 'utf8' });
-  if (wrote.status !== 0) throw new Error(`bench --write-config failed: ${wrote.stderr}`);
-  const generated = run(dir, ['generate']);
-  if (generated.code !== 0) throw new Error(`generate failed: ${generated.stdout}${generated.stderr}`);
+  writeFileSync(join(dir, 'mesh.config.yaml'), syntheticConfig({ clusters: 3, services: 5, fanout: 2 }));
+  generateInto(dir);
   return dir;
 }
 
 function exampleProject(): string {
-  const dir = generatedProject();
+  const dir = prepareProject('meshforge-render-cache-example-');
   temps.push(dir);
   return dir;
 }
 
 /** Runs lint with and without the fast path; both must print and exit exactly alike. */
-function expectSame(cwd: string, args: readonly string[]): Run {
-  const fast = run(cwd, ['lint', ...args]);
-  const parsed = run(cwd, ['lint', ...args, '--parse-all']);
+async function expectSame(cwd: string, args: readonly string[]): Promise<Run> {
+  const fast = await run(cwd, ['lint', ...args]);
+  const parsed = await run(cwd, ['lint', ...args, '--parse-all']);
   expect(parsed.stdout).toBe(fast.stdout);
   expect(parsed.stderr).toBe(fast.stderr);
   expect(parsed.code).toBe(fast.code);
@@ -125,6 +123,17 @@ describe('lint fast path: same output as parsing every file', () => {
     expect(loaded.stats).toMatchObject({ trees: 0, rendered: 0 });
   });
 
+  it('runLint reports how the files were read: the fast path engaged, --parse-all parsed everything, same findings', async () => {
+    const fast = await runLint({ paths: ['clusters'], validator: 'embedded' }, { cwd: edited, env: {} });
+    const parsed = await runLint({ paths: ['clusters'], validator: 'embedded', parseAll: true }, { cwd: edited, env: {} });
+    expect(fast.stats).toMatchObject({ trees: 1, parsed: 3 });
+    expect(parsed.stats).toMatchObject({ trees: 0, rendered: 0 });
+    expect(parsed.stats.parsed).toBe(fast.stats.parsed + fast.stats.rendered);
+    expect(fast.status).toBe('findings');
+    expect(parsed.report?.diagnostics.map((d) => `${d.file}:${d.line} ${d.rule}`)).toEqual(fast.report?.diagnostics.map((d) => `${d.file}:${d.line} ${d.rule}`));
+    expect(fast.files).toEqual(parsed.files);
+  });
+
   it('every planned file parses, as lint parses it, to exactly one document: the object the fast path takes', () => {
     for (const dir of [example, synthetic]) {
       const loaded = loadConfigFile(join(dir, 'mesh.config.yaml'), new SourceRegistry());
@@ -141,7 +150,7 @@ describe('lint fast path: same output as parsing every file', () => {
     }
   });
 
-  it('renderPays: the whole tree, or at least an eighth of the cluster folders', () => {
+  it('renderPays: the whole tree, or at least an eighth of the cluster folders', async () => {
     expect(renderPays('all', 500)).toBe(true);
     expect(renderPays(1, 3)).toBe(true);
     expect(renderPays(1, 50)).toBe(false);
@@ -151,59 +160,59 @@ describe('lint fast path: same output as parsing every file', () => {
 
   // Every format on the hand-edited tree (the one with findings); two formats each on the clean trees.
   for (const format of ['stylish', 'sarif'] as const) {
-    it(`the example tree: identical ${format} output`, () => {
-      const result = expectSame(example, ['clusters', '--format', format, '--list-suppressed']);
+    it(`the example tree: identical ${format} output`, async () => {
+      const result = await expectSame(example, ['clusters', '--format', format, '--list-suppressed']);
       expect(result.code).toBe(0);
     });
   }
   for (const format of ['json', 'junit'] as const) {
-    it(`a synthetic tree: identical ${format} output`, () => {
-      expect(expectSame(synthetic, ['clusters', '--format', format]).code).toBe(0);
+    it(`a synthetic tree: identical ${format} output`, async () => {
+      expect((await expectSame(synthetic, ['clusters', '--format', format])).code).toBe(0);
     });
   }
   for (const format of FORMATS) {
-    it(`a hand-edited tree with findings: identical ${format} output`, () => {
-      expect(expectSame(edited, ['clusters', '--format', format, '--list-suppressed']).code).toBe(1);
+    it(`a hand-edited tree with findings: identical ${format} output`, async () => {
+      expect((await expectSame(edited, ['clusters', '--format', format, '--list-suppressed'])).code).toBe(1);
     });
   }
 
-  it('findings on untouched generated files keep their positions and config lines', () => {
-    const result = expectSame(edited, ['clusters']);
+  it('findings on untouched generated files keep their positions and config lines', async () => {
+    const result = await expectSame(edited, ['clusters']);
     expect(result.stdout).toMatch(/clusters\/c001\/ns-02\/serviceentry-svc-000-0002-c000\.yaml:\d+:\d+: error: address .* \[unique-vips\] c001/);
     expect(result.stdout).toMatch(/from mesh\.config\.yaml:\d+:\d+/);
     expect(result.stdout).toMatch(/\[destination-host-not-found\] c002: VirtualService ns-01\/extra/);
     expect(result.stdout).toMatch(/\(\d+ errors?, \d+ warnings?, 1 suppressed\)|1 suppressed/);
   });
 
-  it('a file with a YAML error: identical output, exit 2', () => {
+  it('a file with a YAML error: identical output, exit 2', async () => {
     const broken = mkdtempSync(join(tmpdir(), 'meshforge-render-cache-broken-'));
     temps.push(broken);
     cpSync(edited, broken, { recursive: true });
     appendFileSync(join(broken, 'clusters', 'c000', 'ns-00', 'serviceentry-svc-001-0000-c001.yaml'), 'spec: [unclosed\n');
-    for (const format of ['stylish', 'json'] as const) expect(expectSame(broken, ['clusters', '--format', format]).code).toBe(2);
+    for (const format of ['stylish', 'json'] as const) expect((await expectSame(broken, ['clusters', '--format', format])).code).toBe(2);
   });
 
-  it('a single file and a namespace folder inside the tree: identical output', () => {
-    expect(expectSame(example, ['clusters/cluster1/bar']).code).toBe(0);
-    expect(expectSame(edited, ['clusters/c002', 'clusters/c001/ns-02/dup.yaml', '--format', 'json']).code).toBe(1);
+  it('a single file and a namespace folder inside the tree: identical output', async () => {
+    expect((await expectSame(example, ['clusters/cluster1/bar'])).code).toBe(0);
+    expect((await expectSame(edited, ['clusters/c002', 'clusters/c001/ns-02/dup.yaml', '--format', 'json'])).code).toBe(1);
   });
 
-  it('a tree written to a folder not named clusters/: each file keeps its cluster (no cross-cluster false positives)', () => {
+  it('a tree written to a folder not named clusters/: each file keeps its cluster (no cross-cluster false positives)', async () => {
     const elsewhere = mkdtempSync(join(tmpdir(), 'meshforge-render-cache-out-'));
     temps.push(elsewhere);
     cpSync(join(synthetic, 'mesh.config.yaml'), join(elsewhere, 'mesh.config.yaml'));
     cpSync(join(synthetic, 'mesh.lock.yaml'), join(elsewhere, 'mesh.lock.yaml'));
-    expect(run(elsewhere, ['generate', '--out', 'gitops']).code).toBe(0);
+    generateInto(elsewhere, 'gitops');
     // VIPs are unique per cluster, not across the fleet: without the tree's clusters every import would collide.
-    const result = expectSame(elsewhere, ['gitops', '--format', 'json']);
+    const result = await expectSame(elsewhere, ['gitops', '--format', 'json']);
     expect(result.code).toBe(0);
     expect((JSON.parse(result.stdout) as JsonReport).summary.errors).toBe(0);
-    const sharded = run(elsewhere, ['lint', 'gitops', '--format', 'json', '--shard', '2/3']);
+    const sharded = await run(elsewhere, ['lint', 'gitops', '--format', 'json', '--shard', '2/3']);
     expect(sharded.code).toBe(0);
   });
 
-  it('--parse-all is documented in --help', () => {
-    const help = run(example, ['lint', '--help']);
+  it('--parse-all is documented in --help', async () => {
+    const help = await run(example, ['lint', '--help']);
     expect(help.stdout).toMatch(/--parse-all/);
     expect(help.stdout).toMatch(/--shard <i\/n>/);
   });
@@ -219,7 +228,7 @@ function findings(result: Run): string[] {
   return report.diagnostics.map((d) => `${d.file}:${d.line}:${d.column} ${d.rule} ${d.message}`);
 }
 
-describe('lint --shard i/n', () => {
+describe('lint --shard i/n', async () => {
   const broken = packagePath('test', 'fixtures', 'lint', 'broken-two-cluster');
   let example: string;
   let edited: string;
@@ -238,10 +247,11 @@ describe('lint --shard i/n', () => {
   ];
   for (const c of cases) {
     for (const n of c.counts) {
-      it(`${c.name}: the union over ${n} shards is the unsharded report, each finding in exactly one shard`, () => {
-        const whole = run(c.dir(), ['lint', ...c.args, '--format', 'json']);
+      it(`${c.name}: the union over ${n} shards is the unsharded report, each finding in exactly one shard`, async () => {
+        const whole = await run(c.dir(), ['lint', ...c.args, '--format', 'json']);
         const all = findings(whole).sort();
-        const shards = Array.from({ length: n }, (_, i) => run(c.dir(), ['lint', ...c.args, '--format', 'json', '--shard', `${i + 1}/${n}`]));
+        const shards: Run[] = [];
+        for (let i = 1; i <= n; i++) shards.push(await run(c.dir(), ['lint', ...c.args, '--format', 'json', '--shard', `${i}/${n}`]));
         const union = shards.flatMap(findings).sort();
         expect(union).toEqual(all);
         const suppressed = shards.reduce((sum, s) => sum + (JSON.parse(s.stdout) as JsonReport).summary.suppressed, 0);
@@ -253,23 +263,24 @@ describe('lint --shard i/n', () => {
     }
   }
 
-  it('the broken fixture has findings in both clusters, so shards differ', () => {
-    const one = findings(run(broken, ['lint', 'clusters', '--format', 'json', '--shard', '1/2']));
-    const two = findings(run(broken, ['lint', 'clusters', '--format', 'json', '--shard', '2/2']));
+  it('the broken fixture has findings in both clusters, so shards differ', async () => {
+    const one = findings(await run(broken, ['lint', 'clusters', '--format', 'json', '--shard', '1/2']));
+    const two = findings(await run(broken, ['lint', 'clusters', '--format', 'json', '--shard', '2/2']));
     expect(one.length).toBeGreaterThan(0);
     expect(two.length).toBeGreaterThan(0);
     expect(one.every((f) => f.startsWith('clusters/a/'))).toBe(true);
     expect(two.every((f) => f.startsWith('clusters/b/'))).toBe(true);
   });
 
-  it('a file that cannot be loaded fails every shard (exit 2); only its shard shows it', () => {
+  it('a file that cannot be loaded fails every shard (exit 2); only its shard shows it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'meshforge-render-cache-shard-broken-'));
     temps.push(dir);
     cpSync(example, dir, { recursive: true });
     appendFileSync(join(dir, 'clusters', 'cluster2', 'kustomization.yaml'), 'resources: [unclosed\n');
-    const whole = run(dir, ['lint', 'clusters', '--format', 'json']);
+    const whole = await run(dir, ['lint', 'clusters', '--format', 'json']);
     expect(whole.code).toBe(2);
-    const shards = [1, 2, 3].map((i) => run(dir, ['lint', 'clusters', '--format', 'json', '--shard', `${i}/3`]));
+    const shards: Run[] = [];
+    for (const i of [1, 2, 3]) shards.push(await run(dir, ['lint', 'clusters', '--format', 'json', '--shard', `${i}/3`]));
     for (const shard of shards) expect(shard.code).toBe(2);
     expect(shards.flatMap(findings).sort()).toEqual(findings(whole).sort());
     // cluster2 is the second name in sorted order: shard 2 of 3.
@@ -277,22 +288,22 @@ describe('lint --shard i/n', () => {
     expect(shards[0]!.stderr).toMatch(/other shards could not be loaded/);
   });
 
-  it('a clean shard says so in its status line', () => {
-    const result = run(example, ['lint', 'clusters', '--shard', '2/3']);
+  it('a clean shard says so in its status line', async () => {
+    const result = await run(example, ['lint', 'clusters', '--shard', '2/3']);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/resources in \d+ files across 1 cluster \(shard 2\/3\): no problems/);
   });
 
   for (const bad of ['0/2', '3/2', 'x', '1/2/3']) {
-    it(`refuses --shard ${bad} (exit 2)`, () => {
-      const result = run(example, ['lint', 'clusters', '--shard', bad]);
+    it(`refuses --shard ${bad} (exit 2)`, async () => {
+      const result = await run(example, ['lint', 'clusters', '--shard', bad]);
       expect(result.code).toBe(2);
       expect(result.stderr).toMatch(/--shard/);
     });
   }
 
-  it('refuses --shard with --cluster (exit 2)', () => {
-    const result = run(example, ['lint', 'clusters', '--shard', '1/2', '--cluster', 'cluster1']);
+  it('refuses --shard with --cluster (exit 2)', async () => {
+    const result = await run(example, ['lint', 'clusters', '--shard', '1/2', '--cluster', 'cluster1']);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/--shard cannot be combined with --cluster/);
   });

@@ -9,7 +9,7 @@ import { loadConfigString } from '../../generator/model/load.js';
 import { findNode, formatPath } from '../../generator/diagnostics/positions.js';
 import { SourceRegistry } from '../../generator/diagnostics/sources.js';
 import { collectReports } from '../../generator/lint/engine.js';
-import { manifestsFromText } from '../../generator/discover/manifests.js';
+import { manifestsFromText } from '../../generator/manifest/from-text.js';
 import type { LintResource, Rule } from '../../policies/utils/rule.js';
 import type { MeshModel } from '../../generator/model/types.js';
 

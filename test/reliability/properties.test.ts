@@ -5,7 +5,7 @@ import { loadConfigString } from '../../generator/model/load.js';
 import { SourceRegistry } from '../../generator/diagnostics/sources.js';
 import { allocateVips } from '../../generator/ledger/ledger.js';
 import { runPolicies } from '../../generator/lint/engine.js';
-import { manifestsFromText } from '../../generator/discover/manifests.js';
+import { manifestsFromText } from '../../generator/manifest/from-text.js';
 import type { RenderedFile } from '../../generator/manifest/types.js';
 import { renderMesh } from '../../generator/render/render.js';
 import { renderGitops } from '../../generator/gitops/index.js';

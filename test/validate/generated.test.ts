@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -13,7 +13,9 @@ const ROOT = new URL('../../', import.meta.url).pathname;
 describe("the bundled example's generated tree", () => {
   it('validates clean against the embedded strict schemas, kustomization.yaml files included', async () => {
     // A lock file path that does not exist: VIPs are allocated fresh, nothing is written.
-    const plan = planGenerate({ configFile: join(ROOT, 'mesh.config.yaml'), outDir: 'clusters', lockFile: join(mkdtempSync(join(tmpdir(), 'mf-gen-')), 'mesh.lock.yaml') });
+    const empty = mkdtempSync(join(tmpdir(), 'mf-gen-'));
+    const plan = planGenerate({ configFile: join(ROOT, 'mesh.config.yaml'), outDir: 'clusters', lockFile: join(empty, 'mesh.lock.yaml') });
+    rmSync(empty, { recursive: true, force: true });
     expect(plan.ok).toBe(true);
     if (!plan.ok) return;
     const resources: ManifestResource[] = plan.value.files.flatMap((file) => file.resources);

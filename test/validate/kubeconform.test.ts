@@ -4,16 +4,17 @@
  * (flags, `-output json` shape, status names, exit codes) and prints recorded outcomes; it validates nothing
  * itself. The CI workflow runs the real binary.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { MeshforgeError } from '../../generator/core/errors.js';
 import { buildReport } from '../../generator/report/resolve.js';
 import { CRDS_CATALOG_LOCATION, createValidator, KubeconformValidator } from '../../generator/validate/index.js';
 import { FIXTURES, loadFixture, STANDIN } from './helpers.js';
 
 const work = mkdtempSync(join(tmpdir(), 'mf-kubeconform-test-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
 const fixture = loadFixture(join(FIXTURES, 'kinds', 'destinationrule.yaml'));
 
 function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
