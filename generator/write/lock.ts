@@ -29,6 +29,8 @@ export interface LockWaitOptions {
   readonly timeoutMs: number;
   /** How often to look again (default 100 ms). */
   readonly pollMs?: number;
+  /** The output folder as the user typed it, for messages (default: outDir as given). */
+  readonly display?: string;
   /** Called once, when the lock is held by a live run and this one starts waiting. */
   readonly onWait?: (holder: LockHolder, lockFile: string) => void;
 }
@@ -260,7 +262,7 @@ export async function acquireOutputLock(outDir: string, options: LockWaitOptions
     const result = attempt(lockFile);
     if ('lock' in result) return result.lock;
     const waited = Date.now() - started;
-    if (waited >= options.timeoutMs) throw busyError(lockFile, outDir, result.busy, waited);
+    if (waited >= options.timeoutMs) throw busyError(lockFile, options.display ?? outDir, result.busy, waited);
     if (!told && result.busy) {
       told = true;
       options.onWait?.(result.busy, lockFile);

@@ -23,6 +23,8 @@ export interface TreeChanges {
 export interface TreeOptions {
   /** Only these clusters' folders are compared, written and pruned; everything else is kept as it is. */
   readonly clusters?: readonly string[];
+  /** The output folder as the user typed it, for messages (default: outDir as given). */
+  readonly display?: string;
 }
 
 /** Steps of the atomic swap, for crash tests: a hook may kill the process at any of them. */
@@ -77,13 +79,13 @@ function walk(root: string): Map<string, Entry> {
   return entries;
 }
 
-function checkRoot(outDir: string): 'missing' | 'dir' {
+function checkRoot(outDir: string, display: string): 'missing' | 'dir' {
   const stat = lstatOrUndefined(resolve(outDir));
   if (!stat) return 'missing';
   if (stat.isSymbolicLink()) {
-    throw new TreeError(`the output folder ${outDir} is a symlink`, 'meshforge swaps the output folder atomically and never writes through a symlink: pass the real folder with --out.');
+    throw new TreeError(`the output folder ${display} is a symlink`, 'meshforge swaps the output folder atomically and never writes through a symlink: pass the real folder with --out.');
   }
-  if (!stat.isDirectory()) throw new TreeError(`the output folder ${outDir} is not a folder`, 'Pass a folder with --out, or move the file away.');
+  if (!stat.isDirectory()) throw new TreeError(`the output folder ${display} is not a folder`, 'Pass a folder with --out, or move the file away.');
   return 'dir';
 }
 
@@ -101,11 +103,11 @@ interface TreePlan {
   readonly root: 'missing' | 'dir';
 }
 
-function readIndex(outDir: string, entries: ReadonlyMap<string, Entry>): ProvenanceIndex | undefined {
+function readIndex(outDir: string, display: string, entries: ReadonlyMap<string, Entry>): ProvenanceIndex | undefined {
   if (entries.get(PROVENANCE_FILE)?.type !== 'file') return undefined;
   const text = readFileSync(join(resolve(outDir), PROVENANCE_FILE), 'utf8');
   const index = parseProvenance(text);
-  if (!index) throw new TreeError(`${join(outDir, PROVENANCE_FILE)} is not a meshforge provenance index`, `Restore it from git (git checkout -- ${join(outDir, PROVENANCE_FILE)}); without it meshforge cannot tell its files from yours.`);
+  if (!index) throw new TreeError(`${join(display, PROVENANCE_FILE)} is not a meshforge provenance index`, `Restore it from git (git checkout -- ${join(display, PROVENANCE_FILE)}); without it meshforge cannot tell its files from yours.`);
   return index;
 }
 
@@ -179,7 +181,8 @@ function* indexChunks(source: ProvenanceSource): Generator<Buffer> {
 }
 
 function planTree(outDir: string, files: readonly RenderedFile[], options: TreeOptions): TreePlan {
-  const root = checkRoot(outDir);
+  const display = options.display ?? outDir;
+  const root = checkRoot(outDir, display);
   const abs = resolve(outDir);
   const entries = root === 'dir' ? walk(abs) : new Map<string, Entry>();
   const scope = options.clusters ? new Set(options.clusters) : undefined;
@@ -206,7 +209,7 @@ function planTree(outDir: string, files: readonly RenderedFile[], options: TreeO
   const entryOf = (path: string) => provenanceEntry(wanted.get(path)!);
   const fleetIndex = !scope && ownConfig !== undefined ? () => indexChunks({ generator: 'meshforge', config: ownConfig, paths: [...wanted.keys()], entry: entryOf }) : undefined;
   const indexUnchanged = fleetIndex !== undefined && indexEntry?.type === 'file' && comparer.sameBytes(indexPath, fleetIndex());
-  const previous = indexUnchanged ? undefined : readIndex(outDir, entries);
+  const previous = indexUnchanged ? undefined : readIndex(outDir, display, entries);
   const generatedBefore = indexUnchanged ? (path: string) => wanted.has(path) : (path: string) => previous?.files[path] !== undefined;
 
   const added: string[] = [];
@@ -403,7 +406,7 @@ function swapTree(outDir: string, paths: ReturnType<typeof sidePaths>, files: re
     const { changes } = plan;
     if (changes.conflicts.length > 0) {
       throw new TreeError(
-        `${changes.conflicts.length} path${changes.conflicts.length === 1 ? '' : 's'} in ${outDir} that meshforge did not generate stand where it must write: ${changes.conflicts.slice(0, 5).join(', ')}${changes.conflicts.length > 5 ? ', …' : ''}`,
+        `${changes.conflicts.length} path${changes.conflicts.length === 1 ? '' : 's'} in ${options.display ?? outDir} that meshforge did not generate stand where it must write: ${changes.conflicts.slice(0, 5).join(', ')}${changes.conflicts.length > 5 ? ', …' : ''}`,
         'meshforge never overwrites or writes through files and symlinks it did not create. Move them out of the output folder and run again.',
         changes.conflicts,
       );
@@ -467,11 +470,11 @@ function swapTree(outDir: string, paths: ReturnType<typeof sidePaths>, files: re
 }
 
 /** Replaces one file atomically (write beside it, rename over it), only when its bytes change. Returns whether it wrote. */
-export function writeFileAtomic(file: string, content: string): boolean {
-  refuseKeyMaterial(file, content);
+export function writeFileAtomic(file: string, content: string, display = file): boolean {
+  refuseKeyMaterial(display, content);
   const abs = resolve(file);
   const stat = lstatOrUndefined(abs);
-  if (stat?.isSymbolicLink()) throw new TreeError(`${file} is a symlink`, 'meshforge never writes through symlinks: replace it with a regular file.');
+  if (stat?.isSymbolicLink()) throw new TreeError(`${display} is a symlink`, 'meshforge never writes through symlinks: replace it with a regular file.');
   if (stat?.isFile() && readFileSync(abs, 'utf8') === content) return false;
   const temp = join(dirname(abs), `.${basename(abs)}.meshforge-tmp-${process.pid}`);
   try {
