@@ -10,7 +10,7 @@ import { buildReport } from '../report/resolve.js';
 import type { Report } from '../report/types.js';
 import { createValidator, validatorOptionsFromFlags, type ValidatorFlags } from '../validate/index.js';
 import { acquireOutputLock, describeHolder, type OutputLock } from '../write/lock.js';
-import { compareTree, hasChanges, writeFileAtomic, writeTree, type TreeChanges } from '../write/tree.js';
+import { compareTree, hasChanges, recoverInterruptedWrite, refuseSymlinkedPath, writeFileAtomic, writeTree, type TreeChanges } from '../write/tree.js';
 import { environmentError, MeshforgeError, usageError } from '../core/errors.js';
 import { resolveFrom, type AppContext } from './context.js';
 import { busy, cachedOutput, openRunCache, plannedFromFingerprint, recordRunState } from './generate-cache.js';
@@ -236,6 +236,8 @@ export async function runGenerate(options: GenerateOptions, context: AppContext)
   // One writer per output folder (and its ledger): wait for a live run, clear a dead one's lock.
   let outputLock: OutputLock;
   try {
+    // Never through a symlink: not even the folders on the way are created through one.
+    refuseSymlinkedPath(context.cwd, outText, outText);
     mkdirSync(dirname(outDir), { recursive: true });
     outputLock = await acquireOutputLock(outDir, {
       timeoutMs: options.lockTimeoutSeconds * 1000,
@@ -250,6 +252,9 @@ export async function runGenerate(options: GenerateOptions, context: AppContext)
   const scoped = () => (options.shard ? ` (shard ${options.shard.index}/${options.shard.count}: ${plan.scope?.length ? plan.scope.join(', ') : 'no clusters'})` : clusters.length > 0 ? ` (clusters: ${clusters.join(', ')})` : '');
   const header = () => `meshforge generate: ${outText}/ from ${options.config}${scoped()}\n`;
   try {
+    // A run killed between its swap and its ledger write left the ledger that goes with the tree: written now, so
+    // the tree and the ledger change together (and this run plans again from it, below).
+    recoverInterruptedWrite(outDir, ledgerFile);
     // A run that held the lock meanwhile may have moved the ledger on: plan again from what is there now.
     if (readIfExists(ledgerFile) !== ledgerRead) {
       replanned = true;
@@ -262,7 +267,8 @@ export async function runGenerate(options: GenerateOptions, context: AppContext)
       lockBefore = readIfExists(plan.lock.path);
       lockChanged = lockBefore !== plan.lock.content;
     }
-    changes = writeTree(outDir, plan.files, { ...scopeOf(plan), display: outText });
+    changes = writeTree(outDir, plan.files, { ...scopeOf(plan), display: outText, ledger: { path: plan.lock.path, content: plan.lock.content } });
+    // When the tree did not change the writer wrote no ledger: it is written here (nothing is written when equal).
     writeFileAtomic(plan.lock.path, plan.lock.content, ledgerText);
     // Snapshot after the writer is done (its hard links and the parked tree's deletion move ctimes) and before the
     // lock is released, so no other meshforge run can change the tree in between. Recorded only when the next

@@ -1,12 +1,15 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, writeSync, closeSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { chmodSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, writeSync, closeSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { writeFailure } from '../../generator/app/generate.js';
 import { EXIT, EXIT_FOR_KIND } from '../../generator/cli/exit.js';
 import type { RenderedFile } from '../../generator/manifest/types.js';
-import { TreeError, writeFileAtomic, writeTree, type SwapStep } from '../../generator/write/tree.js';
-import { runInProcess, tempWorkspace as newWorkspace } from '../cli/helpers.js';
+import { tryAcquireOutputLock } from '../../generator/write/lock.js';
+import { recoverInterruptedWrite, TreeError, writeFileAtomic, writeTree, type SwapStep } from '../../generator/write/tree.js';
+import { REPO_ROOT, runInProcess, tempWorkspace as newWorkspace } from '../cli/helpers.js';
 import { tempDir as newTempDir } from '../generator/helpers.js';
 import { isRoot, STACK_TRACE, treeHashes } from './helpers.js';
 
@@ -268,5 +271,150 @@ describe('no key material or token in the tree (the writer)', () => {
     writeFileSync(join(ws, 'mesh.config.yaml'), config.replace('    deprecated-api: warning', '    deprecated-api: warning\n    no-private-keys: "off"'));
     expectEnvironmentFailure(await runMeshforge(['generate'], { cwd: ws }), /refusing to write cluster1\/tenants\/virtualservice-tenant-router\.yaml: it contains a PEM private key block/);
     expect(readdirSync(ws)).toEqual(['mesh.config.yaml']);
+  });
+});
+
+/** A FIFO made with mkfifo(1). */
+function fifo(path: string): void {
+  expect(spawnSync('mkfifo', [path]).status).toBe(0);
+}
+
+/** A listening Unix socket at `path`, closed by the returned function. */
+async function unixSocket(path: string): Promise<() => Promise<void>> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(path, resolve));
+  return () => new Promise<void>((resolve) => server.close(() => resolve()));
+}
+
+// Issue 17, findings 6 to 10: each test reproduces the attack or fault as it was reported.
+describe('the writer keeps what is not its own, never follows a link it did not make, and commits the ledger with the tree', () => {
+  it('6: keeps FIFOs, sockets and folder modes under the output folder through a change, and lists them as kept', async () => {
+    const root = tempDir();
+    const out = join(root, 'out');
+    writeTree(out, TREE_A);
+    mkdirSync(join(out, 'mine'));
+    chmodSync(join(out, 'mine'), 0o700);
+    chmodSync(out, 0o700);
+    fifo(join(out, 'mine', 'pipe'));
+    const close = await unixSocket(join(out, 'c1', 'sock'));
+    try {
+      const before = { pipe: lstatSync(join(out, 'mine', 'pipe')).ino, sock: lstatSync(join(out, 'c1', 'sock')).ino };
+      const changes = writeTree(out, TREE_B);
+      expect(changes.foreign).toEqual(['c1/sock', 'mine/pipe']);
+      expect(lstatSync(join(out, 'mine', 'pipe')).isFIFO()).toBe(true);
+      expect(lstatSync(join(out, 'mine', 'pipe')).ino).toBe(before.pipe);
+      expect(lstatSync(join(out, 'c1', 'sock')).isSocket()).toBe(true);
+      expect(lstatSync(join(out, 'c1', 'sock')).ino).toBe(before.sock);
+      expect(statSync(join(out, 'mine')).mode & 0o777).toBe(0o700);
+      expect(statSync(out).mode & 0o777).toBe(0o700);
+    } finally {
+      await close();
+    }
+  });
+
+  it('6: generate --out . keeps the project folder\'s mode, its FIFO and its .git', async () => {
+    const ws = tempWorkspace('meshforge-safety-');
+    mkdirSync(join(ws, '.git'));
+    writeFileSync(join(ws, '.git', 'HEAD'), 'ref: refs/heads/main\n');
+    chmodSync(ws, 0o700);
+    fifo(join(ws, 'pipe'));
+    const first = await runMeshforge(['generate', '--out', '.', '--no-cache'], { cwd: ws });
+    expect(first.status, first.stderr).toBe(0);
+    const config = readFileSync(join(ws, 'mesh.config.yaml'), 'utf8');
+    writeFileSync(join(ws, 'mesh.config.yaml'), config.replace('serverHeader: { value: example-gateway }', 'serverHeader: { value: example-gateway-v2 }'));
+    const second = await runMeshforge(['generate', '--out', '.', '--no-cache'], { cwd: ws });
+    expect(second.status, second.stderr).toBe(0);
+    expect(second.stdout).toMatch(/files 0 added, \d+ changed/);
+    expect(second.stdout).toMatch(/kept \d+ files meshforge did not generate: .*\.git\/HEAD/);
+    expect(statSync(ws).mode & 0o777).toBe(0o700);
+    expect(lstatSync(join(ws, 'pipe')).isFIFO()).toBe(true);
+    expect(readFileSync(join(ws, '.git', 'HEAD'), 'utf8')).toBe('ref: refs/heads/main\n');
+  });
+
+  it('7: keeps a file the user creates in the output folder while the new tree is being staged, and lists it', () => {
+    const out = join(tempDir(), 'out');
+    writeTree(out, TREE_A);
+    const changes = writeTree(out, TREE_B, {
+      onStep: (step) => {
+        if (step === 'staged') writeFileSync(join(out, 'c1', 'notes.md'), 'written while staging\n');
+      },
+    });
+    expect(readFileSync(join(out, 'c1', 'notes.md'), 'utf8')).toBe('written while staging\n');
+    expect(changes.foreign).toContain('c1/notes.md');
+    expect(readdirSync(dirname(out))).toEqual(['out']);
+  });
+
+  it('8: a kill right after the swap, before the ledger is written, leaves a record: the next run writes the ledger that goes with the tree', async () => {
+    const ws = tempWorkspace('meshforge-safety-');
+    const out = join(ws, 'clusters');
+    const ledger = join(ws, 'mesh.lock.yaml');
+    writeTree(out, TREE_A, { ledger: { path: ledger, content: 'ledger: A\n' } });
+    expect(readFileSync(ledger, 'utf8')).toBe('ledger: A\n');
+    const spec = join(ws, 'files.json');
+    writeFileSync(spec, JSON.stringify(TREE_B));
+    const child = spawnSync(process.execPath, [join(REPO_ROOT, 'test/fixtures/reliability/crash-after-swap.mjs'), out, spec, ledger, 'ledger: B\n']);
+    expect(child.signal).toBe('SIGKILL');
+    // Killed between the two: the new tree is in place, the old ledger still on disk, and the record beside.
+    expect(readFileSync(join(out, 'c1/ns/a.yaml'), 'utf8')).toBe('a: 2\n');
+    expect(readFileSync(ledger, 'utf8')).toBe('ledger: A\n');
+    // The next run (the generate service calls this under the lock before it reads the ledger) completes the pair.
+    recoverInterruptedWrite(out, ledger);
+    expect(readFileSync(ledger, 'utf8')).toBe('ledger: B\n');
+    // Only the killed run's lock is left (the next run that takes the lock clears it).
+    expect(readdirSync(ws).sort()).toEqual(['.clusters.meshforge-lock', 'clusters', 'files.json', 'mesh.config.yaml', 'mesh.lock.yaml']);
+    // A record that does not name the tree in place (planted, or left for another tree) is dropped, never applied.
+    writeFileSync(join(ws, '.clusters.meshforge-ledger'), JSON.stringify({ content: 'ledger: planted\n', index: '0'.repeat(64) }));
+    recoverInterruptedWrite(out, ledger);
+    expect(readFileSync(ledger, 'utf8')).toBe('ledger: B\n');
+    expect(existsSync(join(ws, '.clusters.meshforge-ledger'))).toBe(false);
+  });
+
+  it('8: generate after such a kill writes the ledger of the tree in place and then the config\'s', async () => {
+    const ws = tempWorkspace('meshforge-safety-');
+    expect((await runMeshforge(['generate', '--no-cache'], { cwd: ws })).status).toBe(0);
+    const ledger = readFileSync(join(ws, 'mesh.lock.yaml'), 'utf8');
+    // As a killed run leaves it: the record of the ledger that goes with the tree in place.
+    const index = createHash('sha256').update(readFileSync(join(ws, 'clusters', 'meshforge-provenance.json'))).digest('hex');
+    writeFileSync(join(ws, 'mesh.lock.yaml'), `${ledger}# stale\n`);
+    writeFileSync(join(ws, '.clusters.meshforge-ledger'), JSON.stringify({ content: ledger, index }));
+    const run = await runMeshforge(['generate'], { cwd: ws });
+    expect(run.status, run.stderr).toBe(0);
+    expect(readFileSync(join(ws, 'mesh.lock.yaml'), 'utf8')).toBe(ledger);
+    expect(run.stdout).toContain('mesh.lock.yaml: unchanged');
+    expect(readdirSync(ws).sort()).toEqual(['clusters', 'mesh.config.yaml', 'mesh.lock.yaml']);
+  });
+
+  it('9: temporary files are never written through a planted symlink (ledger and lock)', async () => {
+    const ws = tempWorkspace('meshforge-safety-');
+    const outside = join(tempDir(), 'victim');
+    writeFileSync(outside, 'untouched\n');
+    // The names earlier versions used, for this very process (the CLI runs in-process here).
+    symlinkSync(outside, join(ws, `.mesh.lock.yaml.meshforge-tmp-${process.pid}`));
+    symlinkSync(outside, join(ws, `.clusters.meshforge-lock.${process.pid}.tmp`));
+    const run = await runMeshforge(['generate', '--no-cache'], { cwd: ws });
+    expect(run.status, run.stderr).toBe(0);
+    expect(readFileSync(outside, 'utf8')).toBe('untouched\n');
+    expect(lstatSync(join(ws, 'mesh.lock.yaml')).isFile()).toBe(true);
+    expect(readFileSync(join(ws, 'mesh.lock.yaml'), 'utf8')).toMatch(/^# /m);
+    // Links meshforge did not make are left alone.
+    expect(lstatSync(join(ws, `.mesh.lock.yaml.meshforge-tmp-${process.pid}`)).isSymbolicLink()).toBe(true);
+    // And directly: the atomic write and the lock.
+    const ledger = join(ws, 'other.lock.yaml');
+    symlinkSync(outside, join(ws, `.other.lock.yaml.meshforge-tmp-${process.pid}`));
+    writeFileAtomic(ledger, 'x: 1\n');
+    expect(readFileSync(outside, 'utf8')).toBe('untouched\n');
+    expect(lstatSync(ledger).isFile()).toBe(true);
+    tryAcquireOutputLock(join(ws, 'clusters')).release();
+    expect(readFileSync(outside, 'utf8')).toBe('untouched\n');
+  });
+
+  it('10: refuses an output folder reached through a symlinked folder (exit 3), writing nothing there', async () => {
+    const ws = tempWorkspace('meshforge-safety-');
+    const outside = tempDir();
+    symlinkSync(outside, join(ws, 'sub'));
+    const run = await runMeshforge(['generate', '--out', 'sub/clusters'], { cwd: ws });
+    expectEnvironmentFailure(run, /the output folder sub\/clusters is reached through a symlink \(sub\)/);
+    expect(readdirSync(outside)).toEqual([]);
+    expect(readdirSync(ws).sort()).toEqual(['mesh.config.yaml', 'sub']);
   });
 });
