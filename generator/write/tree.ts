@@ -368,9 +368,14 @@ function openNew(file: string, mode = 0o644): number {
   return openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, mode);
 }
 
+/** The start of the temporary names writeUnguessable gives files beside `file`. */
+function tempPrefix(file: string): string {
+  return `.${basename(file)}.meshforge-tmp-`;
+}
+
 /** Writes `content` to a new file whose name nobody can guess (exclusive, no symlink followed) and returns that name. */
 function writeUnguessable(beside: string, content: string, mode = 0o644): string {
-  const temp = join(dirname(beside), `.${basename(beside)}.meshforge-tmp-${randomBytes(8).toString('hex')}`);
+  const temp = join(dirname(beside), `${tempPrefix(beside)}${randomBytes(8).toString('hex')}`);
   const fd = openNew(temp, mode);
   try {
     const bytes = Buffer.from(content, 'utf8');
@@ -420,6 +425,17 @@ function readIntent(file: string): LedgerIntent | undefined {
  */
 export function recoverInterruptedWrite(outDir: string, ledgerFile?: string): void {
   const { abs, stage, old, ledger } = sidePaths(outDir);
+  // Temporary files of a run killed while writing them (named by writeUnguessable: a prefix and 16 hex digits).
+  for (const file of [ledger, ...(ledgerFile !== undefined ? [resolve(ledgerFile)] : [])]) {
+    let names: string[];
+    try {
+      names = readdirSync(dirname(file));
+    } catch {
+      continue;
+    }
+    const prefix = tempPrefix(file);
+    for (const name of names) if (name.startsWith(prefix) && /^[0-9a-f]{16}$/.test(name.slice(prefix.length))) rmSync(join(dirname(file), name), { force: true });
+  }
   if (lstatOrUndefined(old)) {
     if (lstatOrUndefined(abs)) removeParkedTree(old, abs, undefined);
     else renameSync(old, abs);
@@ -591,14 +607,11 @@ function swapTree(outDir: string, paths: ReturnType<typeof sidePaths>, files: re
     // The index is carried over like any file unless this run writes a new one (a restored hand edit leaves it as it is).
     const drop = new Set([...changes.changed, ...changes.removed, ...(plan.index ? [PROVENANCE_FILE] : [])]);
     if (plan.root === 'dir') {
-      keepFolderAttributes(paths.abs, paths.stage);
       for (const [path, entry] of plan.entries) {
         const from = join(paths.abs, path);
         const to = join(paths.stage, path);
-        if (entry.type === 'dir') {
-          mkdirSync(to, { recursive: true });
-          keepFolderAttributes(from, to);
-        } else if (entry.type === 'symlink') symlinkSync(readlinkSync(from), to);
+        if (entry.type === 'dir') mkdirSync(to, { recursive: true });
+        else if (entry.type === 'symlink') symlinkSync(readlinkSync(from), to);
         else if (entry.type === 'other') {
           // A FIFO, a socket or a device node is the user's: the same node goes into the new tree (a hard link), or
           // nothing is written at all.
@@ -639,6 +652,12 @@ function swapTree(outDir: string, paths: ReturnType<typeof sidePaths>, files: re
         removedFolders.add(dir);
         dir = dirname(dir);
       }
+    }
+    // The user's folders keep their mode (and, as root, their owner): set last, as a read-only folder of theirs may
+    // still have received generated files above. Folders pruned above are gone.
+    if (plan.root === 'dir') {
+      keepFolderAttributes(paths.abs, paths.stage);
+      for (const [path, entry] of plan.entries) if (entry.type === 'dir' && lstatOrUndefined(join(paths.stage, path))) keepFolderAttributes(join(paths.abs, path), join(paths.stage, path));
     }
     // The ledger that goes with this tree, recorded before the swap: a run killed after the swap leaves the record,
     // and the next run writes it (recoverInterruptedWrite). Written under a name nobody can guess, then renamed.

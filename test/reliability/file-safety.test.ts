@@ -295,6 +295,8 @@ describe('the writer keeps what is not its own, never follows a link it did not 
     mkdirSync(join(out, 'mine'));
     chmodSync(join(out, 'mine'), 0o700);
     chmodSync(out, 0o700);
+    // A generated folder the user restricted: it receives a changed file and keeps its mode.
+    chmodSync(join(out, 'c1', 'ns'), 0o750);
     fifo(join(out, 'mine', 'pipe'));
     const close = await unixSocket(join(out, 'c1', 'sock'));
     try {
@@ -307,6 +309,7 @@ describe('the writer keeps what is not its own, never follows a link it did not 
       expect(lstatSync(join(out, 'c1', 'sock')).ino).toBe(before.sock);
       expect(statSync(join(out, 'mine')).mode & 0o777).toBe(0o700);
       expect(statSync(out).mode & 0o777).toBe(0o700);
+      expect(statSync(join(out, 'c1', 'ns')).mode & 0o777).toBe(0o750);
     } finally {
       await close();
     }
@@ -357,6 +360,8 @@ describe('the writer keeps what is not its own, never follows a link it did not 
     // Killed between the two: the new tree is in place, the old ledger still on disk, and the record beside.
     expect(readFileSync(join(out, 'c1/ns/a.yaml'), 'utf8')).toBe('a: 2\n');
     expect(readFileSync(ledger, 'utf8')).toBe('ledger: A\n');
+    // A temporary file of a run killed while writing the ledger (the names carry 16 random hex digits).
+    writeFileSync(join(ws, '.mesh.lock.yaml.meshforge-tmp-0123456789abcdef'), 'half a ledger');
     // The next run (the generate service calls this under the lock before it reads the ledger) completes the pair.
     recoverInterruptedWrite(out, ledger);
     expect(readFileSync(ledger, 'utf8')).toBe('ledger: B\n');
