@@ -51,7 +51,8 @@ function tree(dir: string): Record<string, string> {
 }
 
 describe('meshforge generate', () => {
-  it('writes the tree and the ledger on a fresh clone, with a per-cluster summary, identical to the committed tree (the built binary)', async () => {
+  // A child process starts slowly on a busy machine (tens of seconds at a load of 20 on 2 cores): a wider timeout.
+  it('writes the tree and the ledger on a fresh clone, with a per-cluster summary, identical to the committed tree (the built binary)', { timeout: 180_000 }, async () => {
     const dir = project();
     const first = spawned(dir, 'generate');
     expect(first.code).toBe(0);
@@ -106,7 +107,7 @@ describe('meshforge generate', () => {
     expect(lost.stdout).toContain('missing   mesh.lock.yaml');
   });
 
-  it('exits 2 with the same diagnostics as validate on an invalid config, writing nothing', async () => {
+  it('exits 2 with the same diagnostics as validate on an invalid config, writing nothing', { timeout: 180_000 }, async () => {
     const dir = project(exampleText().replace('exportTo: [cluster1]', 'exportTo: [clustr1]'));
     const generate = await run(dir, 'generate');
     // validate's own command still reads its config from process.cwd() (its in-process conversion is another task's):

@@ -155,7 +155,8 @@ describe('meshforge generate and a lock held by another process', () => {
     expect(readdirSync(ws).sort()).toEqual(['clusters', 'mesh.config.yaml', 'mesh.lock.yaml']);
   });
 
-  it('three meshforge processes started together all succeed, one at a time, and leave exactly the tree one run writes', async () => {
+  // Three child processes at once start slowly on a busy machine: a wider timeout.
+  it('three meshforge processes started together all succeed, one at a time, and leave exactly the tree one run writes', { timeout: 180_000 }, async () => {
     const reference = tempWorkspace('meshforge-lock-ref-');
     expect((await runInProcess(['generate'], { cwd: reference })).status).toBe(0);
     const ws = tempWorkspace('meshforge-lock-');
