@@ -1,5 +1,5 @@
 import { lstatSync, readFileSync } from 'node:fs';
-import { resolve, sep } from 'node:path';
+import { sep } from 'node:path';
 import type { GeneratePlan, Shard } from '../pipeline/generate.js';
 import { packageRoot, packageVersion } from '../core/paths.js';
 import { validatorOptionsFromFlags, type ValidatorFlags, type ValidatorOptions } from '../validate/index.js';
@@ -41,6 +41,8 @@ function cacheableValidator(options: ValidatorOptions | null): 'none' | 'embedde
 
 export interface RunCache {
   readonly file: string;
+  /** The config file, absolute: the key its text has in a plan's sources. */
+  readonly configFile: string;
   readonly fingerprint: string;
   /** The config as the fingerprint saw it, decoded as the loader decodes it. */
   readonly configText: string;
@@ -50,24 +52,33 @@ export interface RunCache {
  * Whether the plan was made from the config the fingerprint hashed: the config is read again when planning, and an
  * edit saved in between must not be recorded under the old config's fingerprint.
  */
-export function plannedFromFingerprint(cache: RunCache, plan: GeneratePlan, configFile: string): boolean {
-  return plan.sources.get(configFile)?.text === cache.configText;
+export function plannedFromFingerprint(cache: RunCache, plan: GeneratePlan): boolean {
+  return plan.sources.get(cache.configFile)?.text === cache.configText;
+}
+
+/** Where a run works: its config and output folder (absolute) and the caller's working folder. */
+export interface RunPaths {
+  readonly configFile: string;
+  readonly outDir: string;
+  readonly cwd: string;
 }
 
 /**
  * The cache of this run: its state file and the fingerprint of its inputs. Undefined when the run cannot be cached
  * (kubeconform, flags the normal path will reject, an unreadable config: the normal path reports those).
  */
-export function openRunCache(flags: CachedRunFlags, outDir: string, ledger: Buffer | undefined, env: NodeJS.ProcessEnv): RunCache | undefined {
+export function openRunCache(flags: CachedRunFlags, paths: RunPaths, ledger: Buffer | undefined, env: NodeJS.ProcessEnv): RunCache | undefined {
+  const { configFile, outDir, cwd } = paths;
   try {
     const validator = cacheableValidator(validatorOptionsFromFlags(flags, env));
     if (validator === undefined) return undefined;
-    const config = readFileSync(flags.config);
+    const config = readFileSync(configFile);
     const fingerprint = inputFingerprint({
       config,
       ledger,
-      outDir: resolve(outDir),
-      cwd: process.cwd(),
+      outDir,
+      // The recorded output shows paths relative to the caller's folder (and as typed): it depends on that folder.
+      cwd,
       version: packageVersion(),
       tool: toolFingerprint(packageRoot()),
       // Not --format: the recorded report is formatted at replay time, so one state serves every format.
@@ -86,11 +97,11 @@ export function openRunCache(flags: CachedRunFlags, outDir: string, ledger: Buff
         kubeconformTimeout: flags.kubeconformTimeout,
       },
     });
-    const file = runStateFile(flags.config, outDir);
+    const file = runStateFile(configFile, outDir);
     // A state folder inside the output folder would be part of the tree it describes (and a file meshforge did not
     // generate there): no cache for such a layout (e.g. --out .).
-    if (file.startsWith(`${resolve(outDir)}${sep}`)) return undefined;
-    return { file, fingerprint, configText: new TextDecoder('utf-8', { ignoreBOM: false }).decode(config) };
+    if (file.startsWith(`${outDir}${sep}`)) return undefined;
+    return { file, configFile, fingerprint, configText: new TextDecoder('utf-8', { ignoreBOM: false }).decode(config) };
   } catch {
     return undefined;
   }
@@ -101,8 +112,8 @@ export function openRunCache(flags: CachedRunFlags, outDir: string, ledger: Buff
  * waits for it or cleans up, so the cache stays out of the way.
  */
 export function busy(outDir: string): boolean {
-  const { stage, old } = sidePaths(outDir);
-  const side = [outputLockPath(outDir), stage, old];
+  const { stage, old, ledger } = sidePaths(outDir);
+  const side = [outputLockPath(outDir), stage, old, ledger];
   return side.some((path) => {
     try {
       lstatSync(path);

@@ -6,7 +6,6 @@ import { shouldColor } from '../report/color.js';
 import { findFormatter, formatNames } from '../report/formats.js';
 import { buildReport } from '../report/resolve.js';
 import type { Report } from '../report/types.js';
-import type { RecordedOutput } from '../write/run-state.js';
 import type { AppContext } from '../app/context.js';
 import type { ServiceResult } from '../app/result.js';
 import { EXIT_FOR_STATUS, type ExitCode } from './exit.js';
@@ -47,22 +46,6 @@ export function printReport(io: CliIO, command: string, format: string, diagnost
 /** Human status lines go to stderr when stdout carries a machine format, so stdout stays pure. */
 export function statusStream(io: CliIO, format: string): CliIO['stdout'] {
   return format === 'stylish' ? io.stdout : io.stderr;
-}
-
-/** A report as recorded by this build (the state file is only read back by the build that fingerprinted it). */
-function isReport(value: object): value is Report {
-  const v = value as Partial<Report>;
-  return Array.isArray(v.diagnostics) && typeof v.summary === 'object' && typeof v.command === 'string';
-}
-
-/** Prints a recorded output exactly as printReport and the status lines did. False when the format is unknown. */
-export function replay(io: CliIO, format: string, recorded: RecordedOutput): boolean {
-  const formatter = findFormatter(format);
-  if (!formatter || !isReport(recorded.report)) return false;
-  const text = formatter.format(recorded.report, { color: shouldColor(io.stdout, io.env) });
-  if (text !== '') io.stdout.write(text);
-  statusStream(io, format).write(recorded.status);
-  return true;
 }
 
 /** Prints a service's result: its report in the chosen format on stdout, then its status text. Returns the exit code. */

@@ -1,4 +1,5 @@
-import { closeSync, linkSync, lstatSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, constants, linkSync, lstatSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { MeshforgeError } from '../core/errors.js';
@@ -29,6 +30,8 @@ export interface LockWaitOptions {
   readonly timeoutMs: number;
   /** How often to look again (default 100 ms). */
   readonly pollMs?: number;
+  /** The output folder as the user typed it, for messages (default: outDir as given). */
+  readonly display?: string;
   /** Called once, when the lock is held by a live run and this one starts waiting. */
   readonly onWait?: (holder: LockHolder, lockFile: string) => void;
 }
@@ -138,38 +141,43 @@ function lstatOrUndefined(path: string) {
 
 /** Creates `lockFile` holding `holder`, failing with EEXIST if it exists: the file never appears half-written. */
 function createExclusive(lockFile: string, holder: LockHolder): boolean {
-  const temp = `${lockFile}.${process.pid}.tmp`;
+  // A name nobody can guess, created exclusively and never through a symlink: a link planted beside the folder
+  // cannot redirect what is written.
+  const temp = `${lockFile}.${randomBytes(8).toString('hex')}.tmp`;
   const content = `${JSON.stringify(holder)}\n`;
+  let made = false;
   try {
-    writeWhole(temp, 'w', content);
+    writeWhole(temp, content);
+    made = true;
     // link() is create-exclusive like open(O_CREAT|O_EXCL), and the content is complete the moment the name exists.
     linkSync(temp, lockFile);
     return true;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') return false;
+    if (code === 'EEXIST' && made) return false;
     if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw error;
     // File systems without hard links: plain O_EXCL.
     try {
-      writeWhole(lockFile, 'wx', content);
+      writeWhole(lockFile, content);
       return true;
     } catch (inner) {
       if ((inner as NodeJS.ErrnoException).code === 'EEXIST') return false;
       throw inner;
     }
   } finally {
-    // Also when writing failed (a full disk): no temporary file is ever left beside the tree.
-    rmSync(temp, { force: true });
+    // Also when writing failed (a full disk): no temporary file is ever left beside the tree. Only our own file.
+    if (made) rmSync(temp, { force: true });
   }
 }
 
-function writeWhole(file: string, flags: 'w' | 'wx', content: string): void {
-  const fd = openSync(file, flags);
+/** Writes a new file exclusively (O_EXCL), never through a symlink (O_NOFOLLOW); removed again if writing fails. */
+function writeWhole(file: string, content: string): void {
+  const fd = openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
   try {
     writeSync(fd, content);
   } catch (error) {
     closeSync(fd);
-    if (flags === 'wx') rmSync(file, { force: true });
+    rmSync(file, { force: true });
     throw error;
   }
   closeSync(fd);
@@ -186,7 +194,7 @@ function clearStale(lockFile: string, seen: { ino: number; holder: LockHolder | 
   if (breakerStat && Date.now() - breakerStat.mtimeMs > STALE_BREAKER_MS) rmSync(breaker, { force: true });
   let fd: number;
   try {
-    fd = openSync(breaker, 'wx');
+    fd = openSync(breaker, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return;
     throw error;
@@ -260,7 +268,7 @@ export async function acquireOutputLock(outDir: string, options: LockWaitOptions
     const result = attempt(lockFile);
     if ('lock' in result) return result.lock;
     const waited = Date.now() - started;
-    if (waited >= options.timeoutMs) throw busyError(lockFile, outDir, result.busy, waited);
+    if (waited >= options.timeoutMs) throw busyError(lockFile, options.display ?? outDir, result.busy, waited);
     if (!told && result.busy) {
       told = true;
       options.onWait?.(result.busy, lockFile);

@@ -1,5 +1,6 @@
-import { closeSync, copyFileSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, readSync, renameSync, rmdirSync, rmSync, statSync, symlinkSync, unlinkSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { chmodSync, chownSync, closeSync, constants, copyFileSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, readSync, renameSync, rmdirSync, rmSync, statSync, symlinkSync, unlinkSync, utimesSync, writeSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { RenderedFile } from '../manifest/types.js';
 import { withOutputLock } from './lock.js';
 import { configFromOutDir, parseProvenance, provenanceEntry, provenancePieces, type ProvenanceEntry, type ProvenanceIndex, type ProvenanceSource } from './provenance.js';
@@ -23,6 +24,8 @@ export interface TreeChanges {
 export interface TreeOptions {
   /** Only these clusters' folders are compared, written and pruned; everything else is kept as it is. */
   readonly clusters?: readonly string[];
+  /** The output folder as the user typed it, for messages (default: outDir as given). */
+  readonly display?: string;
 }
 
 /** Steps of the atomic swap, for crash tests: a hook may kill the process at any of them. */
@@ -30,6 +33,12 @@ export type SwapStep = 'staged' | 'parked' | 'swapped';
 
 export interface WriteOptions extends TreeOptions {
   readonly onStep?: (step: SwapStep) => void;
+  /**
+   * The VIP ledger that belongs to this tree: recorded beside the output folder before the swap and written right
+   * after it, so a run killed in between leaves a record the next run completes (the tree and the ledger change
+   * together). The caller still writes it (writeFileAtomic) when the tree did not change.
+   */
+  readonly ledger?: { readonly path: string; readonly content: string };
 }
 
 /** A tree that cannot be written without breaking a promise (foreign files, symlinks). */
@@ -77,13 +86,13 @@ function walk(root: string): Map<string, Entry> {
   return entries;
 }
 
-function checkRoot(outDir: string): 'missing' | 'dir' {
+function checkRoot(outDir: string, display: string): 'missing' | 'dir' {
   const stat = lstatOrUndefined(resolve(outDir));
   if (!stat) return 'missing';
   if (stat.isSymbolicLink()) {
-    throw new TreeError(`the output folder ${outDir} is a symlink`, 'meshforge swaps the output folder atomically and never writes through a symlink: pass the real folder with --out.');
+    throw new TreeError(`the output folder ${display} is a symlink`, 'meshforge swaps the output folder atomically and never writes through a symlink: pass the real folder with --out.');
   }
-  if (!stat.isDirectory()) throw new TreeError(`the output folder ${outDir} is not a folder`, 'Pass a folder with --out, or move the file away.');
+  if (!stat.isDirectory()) throw new TreeError(`the output folder ${display} is not a folder`, 'Pass a folder with --out, or move the file away.');
   return 'dir';
 }
 
@@ -101,11 +110,11 @@ interface TreePlan {
   readonly root: 'missing' | 'dir';
 }
 
-function readIndex(outDir: string, entries: ReadonlyMap<string, Entry>): ProvenanceIndex | undefined {
+function readIndex(outDir: string, display: string, entries: ReadonlyMap<string, Entry>): ProvenanceIndex | undefined {
   if (entries.get(PROVENANCE_FILE)?.type !== 'file') return undefined;
   const text = readFileSync(join(resolve(outDir), PROVENANCE_FILE), 'utf8');
   const index = parseProvenance(text);
-  if (!index) throw new TreeError(`${join(outDir, PROVENANCE_FILE)} is not a meshforge provenance index`, `Restore it from git (git checkout -- ${join(outDir, PROVENANCE_FILE)}); without it meshforge cannot tell its files from yours.`);
+  if (!index) throw new TreeError(`${join(display, PROVENANCE_FILE)} is not a meshforge provenance index`, `Restore it from git (git checkout -- ${join(display, PROVENANCE_FILE)}); without it meshforge cannot tell its files from yours.`);
   return index;
 }
 
@@ -179,7 +188,8 @@ function* indexChunks(source: ProvenanceSource): Generator<Buffer> {
 }
 
 function planTree(outDir: string, files: readonly RenderedFile[], options: TreeOptions): TreePlan {
-  const root = checkRoot(outDir);
+  const display = options.display ?? outDir;
+  const root = checkRoot(outDir, display);
   const abs = resolve(outDir);
   const entries = root === 'dir' ? walk(abs) : new Map<string, Entry>();
   const scope = options.clusters ? new Set(options.clusters) : undefined;
@@ -206,7 +216,7 @@ function planTree(outDir: string, files: readonly RenderedFile[], options: TreeO
   const entryOf = (path: string) => provenanceEntry(wanted.get(path)!);
   const fleetIndex = !scope && ownConfig !== undefined ? () => indexChunks({ generator: 'meshforge', config: ownConfig, paths: [...wanted.keys()], entry: entryOf }) : undefined;
   const indexUnchanged = fleetIndex !== undefined && indexEntry?.type === 'file' && comparer.sameBytes(indexPath, fleetIndex());
-  const previous = indexUnchanged ? undefined : readIndex(outDir, entries);
+  const previous = indexUnchanged ? undefined : readIndex(outDir, display, entries);
   const generatedBefore = indexUnchanged ? (path: string) => wanted.has(path) : (path: string) => previous?.files[path] !== undefined;
 
   const added: string[] = [];
@@ -302,12 +312,39 @@ export function hasChanges(changes: TreeChanges): boolean {
   return changes.added.length + changes.changed.length + changes.removed.length + changes.conflicts.length > 0;
 }
 
+/**
+ * Refuses an output folder reached through a symlink: every folder on the way from `base` (the caller's working
+ * folder) down to it must be a real folder, as the output folder itself must (checkRoot). A path outside `base` is
+ * checked from its parent folder down. Folders that do not exist yet are fine: meshforge creates them.
+ */
+export function refuseSymlinkedPath(base: string, outDir: string, display: string): void {
+  const target = resolve(base, outDir);
+  const rel = relative(base, target);
+  const inside = rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+  const start = inside ? resolve(base) : dirname(dirname(target));
+  // The output folder itself is checkRoot's (it names the folder as the symlink).
+  const steps = relative(start, target).split(sep).filter((part) => part !== '').slice(0, -1);
+  let at = start;
+  for (const part of steps) {
+    at = join(at, part);
+    const stat = lstatOrUndefined(at);
+    if (!stat) return;
+    if (stat.isSymbolicLink()) {
+      throw new TreeError(
+        `the output folder ${display} is reached through a symlink (${relative(base, at) || at})`,
+        'meshforge never follows symlinks when it writes: pass the real folder with --out.',
+        [at],
+      );
+    }
+  }
+}
+
 /** The folders beside the output folder that a write builds (stage) and parks the old tree in (old). */
 export function sidePaths(outDir: string) {
   const abs = resolve(outDir);
   const parent = dirname(abs);
   const name = basename(abs);
-  return { abs, parent, stage: join(parent, `.${name}.meshforge-new`), old: join(parent, `.${name}.meshforge-old`) };
+  return { abs, parent, stage: join(parent, `.${name}.meshforge-new`), old: join(parent, `.${name}.meshforge-old`), ledger: join(parent, `.${name}.meshforge-ledger`) };
 }
 
 /** A PEM private key block: key material must never reach the tree, whatever the config or a template holds. */
@@ -326,43 +363,192 @@ function refuseKeyMaterial(path: string, content: string): void {
   }
 }
 
-/**
- * Finishes or undoes a swap that a killed run left half done: the old tree parked beside the target is put back when
- * the target is missing, and dropped when the new tree is in place. A half-built new tree is removed.
- */
-export function recoverInterruptedWrite(outDir: string): void {
-  const { abs, stage, old } = sidePaths(outDir);
-  if (lstatOrUndefined(old)) {
-    if (lstatOrUndefined(abs)) rmSync(old, { recursive: true, force: true });
-    else renameSync(old, abs);
+/** Opens a new file for writing: exclusive create (never an existing file), never through a symlink. */
+function openNew(file: string, mode = 0o644): number {
+  return openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, mode);
+}
+
+/** The start of the temporary names writeUnguessable gives files beside `file`. */
+function tempPrefix(file: string): string {
+  return `.${basename(file)}.meshforge-tmp-`;
+}
+
+/** Writes `content` to a new file whose name nobody can guess (exclusive, no symlink followed) and returns that name. */
+function writeUnguessable(beside: string, content: string, mode = 0o644): string {
+  const temp = join(dirname(beside), `${tempPrefix(beside)}${randomBytes(8).toString('hex')}`);
+  const fd = openNew(temp, mode);
+  try {
+    const bytes = Buffer.from(content, 'utf8');
+    for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
+    fsyncSync(fd);
+  } catch (error) {
+    closeSync(fd);
+    rmSync(temp, { force: true });
+    throw error;
   }
-  if (lstatOrUndefined(stage)) rmSync(stage, { recursive: true, force: true });
+  closeSync(fd);
+  return temp;
+}
+
+/** The record of the ledger a swap commits with its tree: the ledger's bytes and the new tree's index hash. */
+interface LedgerIntent {
+  readonly content: string;
+  /** sha256 of the swapped-in tree's provenance index: the record belongs to that tree and no other. */
+  readonly index: string | null;
+}
+
+function indexHash(dir: string): string | null {
+  try {
+    const stat = lstatSync(join(dir, PROVENANCE_FILE));
+    if (!stat.isFile()) return null;
+    return createHash('sha256').update(readFileSync(join(dir, PROVENANCE_FILE))).digest('hex');
+  } catch {
+    return null;
+  }
+}
+
+function readIntent(file: string): LedgerIntent | undefined {
+  try {
+    if (!lstatSync(file).isFile()) return undefined;
+    const value = JSON.parse(readFileSync(file, 'utf8')) as Partial<LedgerIntent>;
+    return typeof value.content === 'string' && (typeof value.index === 'string' || value.index === null) ? { content: value.content, index: value.index } : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
- * Deletes the parked old tree. The walk already listed it, so each entry is unlinked directly (no lstat per entry, as
- * a generic recursive delete does); whatever is left after that is removed the generic way.
+ * Finishes or undoes a swap that a killed run left half done: the old tree parked beside the target is put back when
+ * the target is missing (the swap did not happen: the ledger record is dropped), and dropped when the new tree is in
+ * place (the swap happened: the ledger record is written to `ledgerFile`, when given and when it names the tree now
+ * in place). A half-built new tree is removed. Without `ledgerFile` a record is left for the run that knows the ledger.
  */
-function removeParkedTree(old: string, entries: ReadonlyMap<string, Entry>): void {
-  if (!lstatOrUndefined(old)) return;
-  const folders: string[] = [];
-  try {
-    for (const [path, entry] of entries) {
-      if (entry.type === 'dir') folders.push(path);
-      else unlinkSync(join(old, path));
+export function recoverInterruptedWrite(outDir: string, ledgerFile?: string): void {
+  const { abs, stage, old, ledger } = sidePaths(outDir);
+  // Temporary files of a run killed while writing them (named by writeUnguessable: a prefix and 16 hex digits).
+  for (const file of [ledger, ...(ledgerFile !== undefined ? [resolve(ledgerFile)] : [])]) {
+    let names: string[];
+    try {
+      names = readdirSync(dirname(file));
+    } catch {
+      continue;
     }
-    // Deepest first, so each folder is empty when its turn comes.
-    folders.sort((a, b) => b.length - a.length);
-    for (const folder of folders) rmdirSync(join(old, folder));
-    rmdirSync(old);
-  } catch {
-    rmSync(old, { recursive: true, force: true });
+    const prefix = tempPrefix(file);
+    for (const name of names) if (name.startsWith(prefix) && /^[0-9a-f]{16}$/.test(name.slice(prefix.length))) rmSync(join(dirname(file), name), { force: true });
   }
+  if (lstatOrUndefined(old)) {
+    if (lstatOrUndefined(abs)) removeParkedTree(old, abs, undefined);
+    else renameSync(old, abs);
+  }
+  // The record is written once the new tree is complete, and the staged tree goes only by the swap (or by this
+  // function): a staged tree still beside means the swap did not happen.
+  if (lstatOrUndefined(stage)) {
+    rmSync(stage, { recursive: true, force: true });
+    rmSync(ledger, { force: true });
+    return;
+  }
+  if (ledgerFile === undefined || !lstatOrUndefined(ledger)) return;
+  const intent = readIntent(ledger);
+  if (intent && intent.index === indexHash(abs)) writeFileAtomic(ledgerFile, intent.content);
+  rmSync(ledger, { force: true });
+}
+
+/**
+ * Moves what is in the parked old tree but was not there when this run listed it (a file the user created while the
+ * new tree was being staged) into the new tree, so it is kept; beside the path under a new name when a generated
+ * file now stands there. Returns the paths it kept, relative to the output folder.
+ */
+function rescueLateArrivals(old: string, abs: string, listed: ReadonlyMap<string, Entry> | undefined): string[] {
+  const kept: string[] = [];
+  let found: Map<string, Entry>;
+  try {
+    found = walk(old);
+  } catch {
+    return kept;
+  }
+  // Without the run's listing (recovery after a kill), the old tree's files are told apart by the old index (files
+  // meshforge generated, some pruned since) and by the new tree (a carried-over file or a new version stands there).
+  let generated: ProvenanceIndex | undefined;
+  if (listed === undefined) {
+    try {
+      generated = parseProvenance(readFileSync(join(old, PROVENANCE_FILE), 'utf8'));
+    } catch {
+      generated = undefined;
+    }
+  }
+  for (const [path, entry] of found) {
+    if (entry.type === 'dir' || listed?.has(path)) continue;
+    if (listed === undefined && (path === PROVENANCE_FILE || generated?.files[path] !== undefined)) continue;
+    const from = join(old, path);
+    let to = join(abs, path);
+    let keptAs = path;
+    if (lstatOrUndefined(to)) {
+      if (listed === undefined) continue;
+      const suffix = `.meshforge-kept-${randomBytes(4).toString('hex')}`;
+      to += suffix;
+      keptAs += suffix;
+    }
+    mkdirSync(dirname(to), { recursive: true });
+    renameSync(from, to);
+    kept.push(keptAs);
+  }
+  return kept;
+}
+
+/**
+ * Deletes the parked old tree: only what the walk listed (each entry unlinked directly, no lstat per entry, as a
+ * generic recursive delete does). Anything else found there arrived while the run was staging: it is moved into the
+ * new tree first, never deleted. Returns the late arrivals kept.
+ */
+function removeParkedTree(old: string, abs: string, entries: ReadonlyMap<string, Entry> | undefined): string[] {
+  if (!lstatOrUndefined(old)) return [];
+  const kept = rescueLateArrivals(old, abs, entries);
+  const listed = entries ?? walk(old);
+  const folders: string[] = [];
+  for (const [path, entry] of listed) {
+    if (entry.type === 'dir') folders.push(path);
+    else {
+      try {
+        unlinkSync(join(old, path));
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      }
+    }
+  }
+  // Deepest first, so each folder is empty when its turn comes.
+  folders.sort((a, b) => b.length - a.length);
+  for (const folder of folders) {
+    try {
+      rmdirSync(join(old, folder));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
+  try {
+    rmdirSync(old);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOTEMPTY' && (error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    // Something arrived after the rescue: keep it too. What is still there then is left for the next run's recovery.
+    kept.push(...rescueLateArrivals(old, abs, listed));
+    for (const folder of folders) {
+      try {
+        rmdirSync(join(old, folder));
+      } catch {
+        // not empty: the next run rescues what is in it
+      }
+    }
+    try {
+      rmdirSync(old);
+    } catch {
+      // as above
+    }
+  }
+  return kept;
 }
 
 /** Writes a new file from chunks (exclusive create, like every file of the staged tree). */
 function writeChunks(file: string, chunks: Iterable<Buffer>): void {
-  const fd = openSync(file, 'wx');
+  const fd = openNew(file);
   try {
     for (const chunk of chunks) for (let done = 0; done < chunk.length; ) done += writeSync(fd, chunk, done, chunk.length - done);
   } finally {
@@ -396,14 +582,21 @@ export function writeTree(outDir: string, files: readonly RenderedFile[], option
   return withOutputLock(outDir, () => swapTree(outDir, paths, files, options));
 }
 
+/** Gives a folder meshforge made in the staged tree the mode (and, as root, the owner) of the folder it replaces. */
+function keepFolderAttributes(from: string, to: string): void {
+  const stat = lstatSync(from);
+  chmodSync(to, stat.mode & 0o7777);
+  if (process.getuid?.() === 0 && (stat.uid !== 0 || stat.gid !== 0)) chownSync(to, stat.uid, stat.gid);
+}
+
 function swapTree(outDir: string, paths: ReturnType<typeof sidePaths>, files: readonly RenderedFile[], options: WriteOptions): TreeChanges {
   try {
-    recoverInterruptedWrite(outDir);
+    recoverInterruptedWrite(outDir, options.ledger?.path);
     const plan = planTree(outDir, files, options);
     const { changes } = plan;
     if (changes.conflicts.length > 0) {
       throw new TreeError(
-        `${changes.conflicts.length} path${changes.conflicts.length === 1 ? '' : 's'} in ${outDir} that meshforge did not generate stand where it must write: ${changes.conflicts.slice(0, 5).join(', ')}${changes.conflicts.length > 5 ? ', …' : ''}`,
+        `${changes.conflicts.length} path${changes.conflicts.length === 1 ? '' : 's'} in ${options.display ?? outDir} that meshforge did not generate stand where it must write: ${changes.conflicts.slice(0, 5).join(', ')}${changes.conflicts.length > 5 ? ', …' : ''}`,
         'meshforge never overwrites or writes through files and symlinks it did not create. Move them out of the output folder and run again.',
         changes.conflicts,
       );
@@ -419,7 +612,15 @@ function swapTree(outDir: string, paths: ReturnType<typeof sidePaths>, files: re
         const to = join(paths.stage, path);
         if (entry.type === 'dir') mkdirSync(to, { recursive: true });
         else if (entry.type === 'symlink') symlinkSync(readlinkSync(from), to);
-        else if (entry.type === 'file' && !drop.has(path)) carryOver(from, to);
+        else if (entry.type === 'other') {
+          // A FIFO, a socket or a device node is the user's: the same node goes into the new tree (a hard link), or
+          // nothing is written at all.
+          try {
+            linkSync(from, to);
+          } catch (error) {
+            throw new TreeError(`cannot keep ${join(options.display ?? outDir, path)} (${(error as NodeJS.ErrnoException).code ?? 'error'}): it is a special file meshforge did not generate`, 'Move it out of the output folder and run again: meshforge replaces the folder as a whole and never deletes files it did not generate.', [path]);
+          }
+        } else if (entry.type === 'file' && !drop.has(path)) carryOver(from, to);
       }
     }
     const madeFolders = new Set<string>();
@@ -430,7 +631,13 @@ function swapTree(outDir: string, paths: ReturnType<typeof sidePaths>, files: re
         mkdirSync(folder, { recursive: true });
         madeFolders.add(folder);
       }
-      writeFileSync(to, file.content, { encoding: 'utf8', flag: 'wx' });
+      const fd = openNew(to);
+      try {
+        const bytes = Buffer.from(file.content, 'utf8');
+        for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
+      } finally {
+        closeSync(fd);
+      }
     }
     if (plan.index) writeChunks(join(paths.stage, PROVENANCE_FILE), plan.index());
     // Folders left empty by pruning go too; empty folders that were already there are someone else's.
@@ -446,6 +653,19 @@ function swapTree(outDir: string, paths: ReturnType<typeof sidePaths>, files: re
         dir = dirname(dir);
       }
     }
+    // The user's folders keep their mode (and, as root, their owner): set last, as a read-only folder of theirs may
+    // still have received generated files above. Folders pruned above are gone.
+    if (plan.root === 'dir') {
+      keepFolderAttributes(paths.abs, paths.stage);
+      for (const [path, entry] of plan.entries) if (entry.type === 'dir' && lstatOrUndefined(join(paths.stage, path))) keepFolderAttributes(join(paths.abs, path), join(paths.stage, path));
+    }
+    // The ledger that goes with this tree, recorded before the swap: a run killed after the swap leaves the record,
+    // and the next run writes it (recoverInterruptedWrite). Written under a name nobody can guess, then renamed.
+    if (options.ledger) {
+      refuseKeyMaterial(options.ledger.path, options.ledger.content);
+      const intent: LedgerIntent = { content: options.ledger.content, index: indexHash(paths.stage) };
+      renameSync(writeUnguessable(paths.ledger, JSON.stringify(intent)), paths.ledger);
+    }
     options.onStep?.('staged');
     if (plan.root === 'dir') {
       renameSync(paths.abs, paths.old);
@@ -453,12 +673,16 @@ function swapTree(outDir: string, paths: ReturnType<typeof sidePaths>, files: re
     }
     renameSync(paths.stage, paths.abs);
     options.onStep?.('swapped');
-    removeParkedTree(paths.old, plan.entries);
-    return changes;
+    const late = removeParkedTree(paths.old, paths.abs, plan.entries);
+    if (options.ledger) {
+      writeFileAtomic(options.ledger.path, options.ledger.content);
+      rmSync(paths.ledger, { force: true });
+    }
+    return late.length === 0 ? changes : { ...changes, foreign: sorted([...changes.foreign, ...late]) };
   } catch (error) {
     // Leave the old tree in place; drop a half-built new one.
     try {
-      recoverInterruptedWrite(outDir);
+      recoverInterruptedWrite(outDir, options.ledger?.path);
     } catch {
       // The original error is the one to report.
     }
@@ -466,19 +690,22 @@ function swapTree(outDir: string, paths: ReturnType<typeof sidePaths>, files: re
   }
 }
 
-/** Replaces one file atomically (write beside it, rename over it), only when its bytes change. Returns whether it wrote. */
-export function writeFileAtomic(file: string, content: string): boolean {
-  refuseKeyMaterial(file, content);
+/**
+ * Replaces one file atomically (write beside it under a name nobody can guess, exclusively and never through a
+ * symlink, then rename over it), only when its bytes change. Returns whether it wrote.
+ */
+export function writeFileAtomic(file: string, content: string, display = file): boolean {
+  refuseKeyMaterial(display, content);
   const abs = resolve(file);
   const stat = lstatOrUndefined(abs);
-  if (stat?.isSymbolicLink()) throw new TreeError(`${file} is a symlink`, 'meshforge never writes through symlinks: replace it with a regular file.');
+  if (stat?.isSymbolicLink()) throw new TreeError(`${display} is a symlink`, 'meshforge never writes through symlinks: replace it with a regular file.');
   if (stat?.isFile() && readFileSync(abs, 'utf8') === content) return false;
-  const temp = join(dirname(abs), `.${basename(abs)}.meshforge-tmp-${process.pid}`);
+  const temp = writeUnguessable(abs, content, stat?.isFile() ? Number(stat.mode) & 0o7777 : 0o644);
   try {
-    writeFileSync(temp, content, { encoding: 'utf8' });
     renameSync(temp, abs);
-  } finally {
+  } catch (error) {
     rmSync(temp, { force: true });
+    throw error;
   }
   return true;
 }

@@ -1,16 +1,34 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runGenerate } from '../../generator/app/generate.js';
 import type { RenderedFile } from '../../generator/manifest/types.js';
 import { holderAlive, LockError, outputLockPath, readLockHolder, tryAcquireOutputLock, withOutputLock } from '../../generator/write/lock.js';
 import { writeTree } from '../../generator/write/tree.js';
-import { tempWorkspace } from '../cli/helpers.js';
-import { tempDir } from '../generator/helpers.js';
+import { runInProcess, tempWorkspace as newWorkspace } from '../cli/helpers.js';
+import { tempDir as newTempDir } from '../generator/helpers.js';
 import { STACK_TRACE, startMeshforge, startScript, treeHashes } from './helpers.js';
 
 const HOLDER = 'test/fixtures/reliability/hold-lock.mjs';
+
+const made: string[] = [];
+afterEach(() => {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function tempDir(): string {
+  const dir = newTempDir();
+  made.push(dir);
+  return dir;
+}
+
+function tempWorkspace(prefix: string): string {
+  const dir = newWorkspace(prefix);
+  made.push(dir);
+  return dir;
+}
 
 function deadPid(): number {
   // A process that has exited: its pid is (for the moment) free.
@@ -79,12 +97,14 @@ describe('the output lock (in-process)', () => {
   });
 });
 
-describe('concurrent meshforge generate runs (real processes)', () => {
+// The lock is held by another process (a script, or a killed one); generate runs in-process unless concurrent
+// meshforge processes are the point.
+describe('meshforge generate and a lock held by another process', () => {
   it('fails with exit 3 naming the holder when the lock stays taken past --lock-timeout, writing nothing', async () => {
     const ws = tempWorkspace('meshforge-lock-');
     const holder = await startScript(HOLDER, [join(ws, 'clusters')], 'locked');
     try {
-      const run = await startMeshforge(['generate', '--lock-timeout', '0.5'], ws).done;
+      const run = await runInProcess(['generate', '--lock-timeout', '0.5'], { cwd: ws });
       const output = run.stdout + run.stderr;
       expect(run.status, output).toBe(3);
       expect(output).toMatch(new RegExp(`another meshforge run \\(pid ${holder.child.pid} on ${hostname()}, started [^)]+\\) is writing clusters`));
@@ -99,14 +119,25 @@ describe('concurrent meshforge generate runs (real processes)', () => {
   it('waits for a live holder to finish, then writes', async () => {
     const ws = tempWorkspace('meshforge-lock-');
     const holder = await startScript(HOLDER, [join(ws, 'clusters')], 'locked');
-    const waiting = startMeshforge(['generate', '--lock-timeout', '60'], ws);
+    const progress: string[] = [];
+    let waiting: () => void = () => {};
+    const told = new Promise<void>((resolve) => (waiting = resolve));
+    const run = runGenerate({ config: 'mesh.config.yaml', out: 'clusters', lockTimeoutSeconds: 60, cache: false, schema: false }, {
+      cwd: ws,
+      env: process.env,
+      progress: (line) => {
+        progress.push(line);
+        waiting();
+      },
+    });
     // The holder lets go only once the second run says it is waiting: no timing involved.
-    await waiting.printed('waiting up to 60s');
+    await told;
     expect(existsSync(join(ws, 'clusters'))).toBe(false);
     holder.child.kill('SIGTERM');
-    const run = await waiting.done;
-    expect(run.status, run.stderr).toBe(0);
-    expect(run.stdout + run.stderr).toMatch(new RegExp(`waiting up to 60s for another run \\(pid ${holder.child.pid} on ${hostname()}`));
+    const result = await run;
+    expect(result.status).toBe('ok');
+    expect(result.outcome).toBe('written');
+    expect(progress.join('')).toMatch(new RegExp(`waiting up to 60s for another run \\(pid ${holder.child.pid} on ${hostname()}`));
     expect(await holder.done).toBe(0);
     expect(holder.output()).toContain('released');
     expect(existsSync(join(ws, 'clusters', 'meshforge-provenance.json'))).toBe(true);
@@ -119,14 +150,15 @@ describe('concurrent meshforge generate runs (real processes)', () => {
     holder.child.kill('SIGKILL');
     await holder.done;
     expect(readLockHolder(join(ws, '.clusters.meshforge-lock'))?.pid).toBe(holder.child.pid);
-    const run = await startMeshforge(['generate', '--lock-timeout', '0'], ws).done;
+    const run = await runInProcess(['generate', '--lock-timeout', '0'], { cwd: ws });
     expect(run.status, run.stderr).toBe(0);
     expect(readdirSync(ws).sort()).toEqual(['clusters', 'mesh.config.yaml', 'mesh.lock.yaml']);
   });
 
-  it('three runs started together all succeed, one at a time, and leave exactly the tree one run writes', async () => {
+  // Three child processes at once start slowly on a busy machine: a wider timeout.
+  it('three meshforge processes started together all succeed, one at a time, and leave exactly the tree one run writes', { timeout: 180_000 }, async () => {
     const reference = tempWorkspace('meshforge-lock-ref-');
-    expect((await startMeshforge(['generate'], reference).done).status).toBe(0);
+    expect((await runInProcess(['generate'], { cwd: reference })).status).toBe(0);
     const ws = tempWorkspace('meshforge-lock-');
     const runs = await Promise.all([0, 1, 2].map(() => startMeshforge(['generate', '--lock-timeout', '120'], ws).done));
     for (const run of runs) expect(run.status, run.stderr).toBe(0);
@@ -135,11 +167,10 @@ describe('concurrent meshforge generate runs (real processes)', () => {
     expect(readdirSync(ws).sort()).toEqual(['clusters', 'mesh.config.yaml', 'mesh.lock.yaml']);
   });
 
-  it('--lock-timeout must be a number of seconds', () => {
+  it('--lock-timeout must be a number of seconds', async () => {
     const ws = tempWorkspace('meshforge-lock-');
-    return startMeshforge(['generate', '--lock-timeout', 'soon'], ws).done.then((run) => {
-      expect(run.status).toBe(2);
-      expect(run.stderr).toMatch(/seconds/);
-    });
+    const run = await runInProcess(['generate', '--lock-timeout', 'soon'], { cwd: ws });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/seconds/);
   });
 });

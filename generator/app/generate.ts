@@ -1,0 +1,302 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { hasErrors } from '../diagnostics/result.js';
+import { SourceRegistry } from '../diagnostics/sources.js';
+import type { Diagnostic } from '../diagnostics/types.js';
+import { checkResources } from '../lint/resources.js';
+import { PROVENANCE_FILE } from '../manifest/vocabulary.js';
+import { defaultLockFile, planGenerate, type GeneratePlan, type Shard } from '../pipeline/generate.js';
+import { buildReport } from '../report/resolve.js';
+import type { Report } from '../report/types.js';
+import { createValidator, validatorOptionsFromFlags, type ValidatorFlags } from '../validate/index.js';
+import { acquireOutputLock, describeHolder, type OutputLock } from '../write/lock.js';
+import { compareTree, hasChanges, recoverInterruptedWrite, refuseSymlinkedPath, writeFileAtomic, writeTree, type TreeChanges } from '../write/tree.js';
+import { environmentError, MeshforgeError, usageError } from '../core/errors.js';
+import { resolveFrom, type AppContext } from './context.js';
+import { busy, cachedOutput, openRunCache, plannedFromFingerprint, recordRunState } from './generate-cache.js';
+import type { ServiceResult } from './result.js';
+
+/** `meshforge generate` as options: paths as the user typed them (resolved from the context's cwd). */
+export interface GenerateOptions extends ValidatorFlags {
+  readonly config: string;
+  readonly out: string;
+  /** --check: write nothing, report drift. */
+  readonly check?: boolean;
+  /** Only these clusters (not with shard). */
+  readonly cluster?: readonly string[];
+  readonly shard?: Shard;
+  readonly reclaim?: boolean;
+  /** How long to wait for another run writing the same folder. */
+  readonly lockTimeoutSeconds: number;
+  /** False: neither read nor record the run-state cache (--no-cache). */
+  readonly cache: boolean;
+}
+
+/**
+ * - `written`: the tree and ledger were written or already up to date;
+ * - `up-to-date` / `drift`: --check found no drift / drift;
+ * - `findings`: policy or schema errors, nothing written; `invalid`: the config (or a flag) is invalid.
+ */
+export type GenerateOutcome = 'written' | 'up-to-date' | 'drift' | 'findings' | 'invalid';
+
+export interface GenerateResult extends ServiceResult {
+  readonly outcome: GenerateOutcome;
+  /** True when the run-state cache answered: nothing was planned, read beyond the snapshot, or written. */
+  readonly cached: boolean;
+  /** What was written (or, with --check, what differs). Absent when the run stopped before comparing, or was cached. */
+  readonly changes?: TreeChanges;
+  /** What happened to mesh.lock.yaml (with --check: 'unchanged' or what a write would do). */
+  readonly ledger?: 'created' | 'updated' | 'unchanged';
+  /** The files the config generates in this run's scope. */
+  readonly files?: number;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** Per cluster: files and resources added, changed, removed. */
+function summary(plan: GeneratePlan, changes: TreeChanges, verb: { added: string; changed: string; removed: string }): string {
+  let out = '';
+  const byPath = new Map(plan.files.map((f) => [f.path, f]));
+  const clusterNames = new Set(plan.model.clusters.map((c) => c.name));
+  const filesPerCluster = new Map<string, number>();
+  // Counted by folder, like the changes below: fleet-wide files (_argocd/) belong to no cluster's folder.
+  const folderOf = (path: string) => (path.includes('/') ? path.split('/')[0]! : '');
+  for (const f of plan.files) if (clusterNames.has(folderOf(f.path))) filesPerCluster.set(folderOf(f.path), (filesPerCluster.get(folderOf(f.path)) ?? 0) + 1);
+  const groups = new Map<string, { added: number; changed: number; removed: number; rAdded: number; rChanged: number; rRemoved: number }>();
+  const group = (path: string) => {
+    const first = folderOf(path);
+    const key = clusterNames.has(first) ? first : '(top level)';
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { added: 0, changed: 0, removed: 0, rAdded: 0, rChanged: 0, rRemoved: 0 }));
+    return g;
+  };
+  for (const p of changes.added) {
+    const g = group(p);
+    g.added++;
+    g.rAdded += byPath.get(p)?.resources.length ?? 0;
+  }
+  for (const p of changes.changed) {
+    const g = group(p);
+    g.changed++;
+    g.rChanged += byPath.get(p)?.resources.length ?? 0;
+  }
+  for (const p of changes.removed) {
+    const g = group(p);
+    g.removed++;
+    g.rRemoved += changes.removedResources?.[p] ?? 0;
+  }
+  const clusters = plan.model.clusters.map((c) => c.name).filter((name) => filesPerCluster.has(name));
+  for (const name of clusters) {
+    const g = groups.get(name);
+    const total = filesPerCluster.get(name) ?? 0;
+    if (!g) {
+      out += `  ${name}: up to date (${plural(total, 'file')})\n`;
+      continue;
+    }
+    out += `  ${name}: files ${g.added} ${verb.added}, ${g.changed} ${verb.changed}, ${g.removed} ${verb.removed}; resources ${g.rAdded} ${verb.added}, ${g.rChanged} ${verb.changed}, ${g.rRemoved} ${verb.removed} (${plural(total, 'file')} in all)\n`;
+  }
+  const top = groups.get('(top level)');
+  if (top) out += `  ${PROVENANCE_FILE} and other files outside cluster folders: ${top.added} ${verb.added}, ${top.changed} ${verb.changed}, ${top.removed} ${verb.removed}\n`;
+  return out;
+}
+
+/** What a run prints after its report, from the header to the list of kept foreign files. */
+function writeStatus(plan: GeneratePlan, changes: TreeChanges, header: string, lockLine: string, outDir: string): string {
+  let out = header + summary(plan, changes, { added: 'added', changed: 'changed', removed: 'removed' }) + lockLine;
+  const foreign = changes.foreign;
+  if (foreign.length > 0) {
+    out += `  kept ${plural(foreign.length, 'file')} meshforge did not generate: ${foreign.slice(0, 10).map((p) => join(outDir, p)).join(', ')}${foreign.length > 10 ? ', …' : ''}\n`;
+  }
+  return out;
+}
+
+const ERRNO_REASONS: Readonly<Record<string, string>> = {
+  EACCES: 'permission denied (the folder is not writable)',
+  EPERM: 'operation not permitted (the folder is read-only or immutable)',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on the device (the disk is full)',
+  EDQUOT: 'disk quota exceeded',
+  ENOTDIR: 'a path on the way is a file, not a folder',
+  EISDIR: 'a folder stands where a file must go',
+  EMFILE: 'too many open files',
+  EIO: 'input/output error on the device',
+};
+
+/** Maps a failed write or read of the tree to an environment error (exit 3) that says what happened (never a stack trace). */
+export function writeFailure(error: unknown, what: string): MeshforgeError {
+  if (error instanceof MeshforgeError) return error;
+  const err = error as NodeJS.ErrnoException;
+  const reason = (err.code !== undefined ? ERRNO_REASONS[err.code] : undefined) ?? err.message ?? String(error);
+  return environmentError(`cannot ${what}: ${reason}${err.path ? ` (${err.path})` : ''}`, 'Check that the folder exists, is writable and that the disk has room; nothing was half-written (the old tree is kept).');
+}
+
+function readIfExists(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+function readBytesIfExists(file: string): Buffer | undefined {
+  try {
+    return readFileSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A report as recorded by this build (the state file is only read back by the build that fingerprinted it). */
+function isReport(value: object): value is Report {
+  const v = value as Partial<Report>;
+  return Array.isArray(v.diagnostics) && typeof v.summary === 'object' && typeof v.command === 'string';
+}
+
+/**
+ * `meshforge generate` without the CLI: plans the tree and the VIP ledger from the config, runs the policies and
+ * schemas on what was rendered, and writes both under the output lock (or, with `check`, compares them). A no-op run
+ * whose inputs and output folder match the run-state cache returns what the last up-to-date run returned.
+ * Failures to read or write the tree are thrown as environment errors (exit 3).
+ */
+export async function runGenerate(options: GenerateOptions, context: AppContext): Promise<GenerateResult> {
+  const clusters = options.cluster ?? [];
+  if (options.shard && clusters.length > 0) throw usageError('--shard and --cluster cannot be combined', 'Use --shard i/n in a CI matrix, or name the clusters with --cluster.');
+  // Paths as the user typed them, for the status text; absolute ones (from the caller's folder) for the work.
+  const outText = options.out.replace(/[\\/]+$/, '') || '.';
+  const outDir = resolveFrom(context, outText);
+  const configFile = resolveFrom(context, options.config);
+  const ledgerText = defaultLockFile(options.config);
+  const ledgerFile = defaultLockFile(configFile);
+  const report = (diagnostics: readonly Diagnostic[], sources: SourceRegistry, suppressed = 0) => buildReport('generate', diagnostics, sources, suppressed, context.cwd);
+  const ledgerBytes = readBytesIfExists(ledgerFile);
+  const ledgerRead = ledgerBytes?.toString('utf8');
+  // The run-state cache: a run whose inputs and output folder are as the last up-to-date run left them returns what
+  // that run returned and stops (docs/generator.md, "Run state cache").
+  const cacheFlags = { ...options, cluster: clusters, kubeconform: options.kubeconform !== undefined ? resolveFrom(context, options.kubeconform) : undefined };
+  const cache = options.cache ? openRunCache(cacheFlags, { configFile, outDir, cwd: context.cwd }, ledgerBytes, context.env) : undefined;
+  const recorded = cache ? cachedOutput(cache, outDir, options.check ? 'check' : 'write') : undefined;
+  if (recorded && isReport(recorded.report)) return { status: 'ok', outcome: options.check ? 'up-to-date' : 'written', cached: true, report: recorded.report, statusText: recorded.status };
+
+  const planOptions = { configFile, outDir, ...(clusters.length > 0 ? { clusters } : {}), ...(options.shard ? { shard: options.shard } : {}), reclaim: options.reclaim ?? false };
+  const sources = new SourceRegistry();
+  let planned = planGenerate(planOptions, sources);
+  if (!planned.ok || hasErrors(planned.diagnostics)) return { status: 'invalid-input', outcome: 'invalid', cached: false, report: report(planned.diagnostics, sources), statusText: '' };
+  let plan = planned.value;
+
+  // Policies and manifest schemas run on what was rendered, before anything is written (--check is drift only).
+  // One report per run: the config's warnings and the findings together, so machine formats stay one document.
+  const validatorOptions = validatorOptionsFromFlags(cacheFlags, context.env);
+  const nothingWritten = 'meshforge: nothing was written: fix the findings above (or record an exception in policies.exceptions).\n';
+  const runChecks = async (candidate: GeneratePlan, candidateSources: SourceRegistry): Promise<{ report: Report; failed: boolean }> => {
+    const checks = await checkResources(candidate.files.flatMap((f) => f.resources), { model: candidate.model, validator: validatorOptions ? await createValidator(validatorOptions) : null });
+    const found = [...candidate.diagnostics, ...checks.diagnostics];
+    return { report: report(found, candidateSources, checks.suppressed.length), failed: hasErrors(found) };
+  };
+  let printed: Report;
+  if (options.check) printed = report(planned.diagnostics, sources);
+  else {
+    const checked = await runChecks(plan, sources);
+    if (checked.failed) return { status: 'findings', outcome: 'findings', cached: false, report: checked.report, statusText: nothingWritten };
+    printed = checked.report;
+  }
+
+  const scopeOf = (p: GeneratePlan) => (p.scope ? { clusters: p.scope } : {});
+  let lockBefore = readIfExists(plan.lock.path);
+  let lockChanged = lockBefore !== plan.lock.content;
+  const ledgerState = (): 'created' | 'updated' | 'unchanged' => (lockChanged ? (lockBefore === undefined ? 'created' : 'updated') : 'unchanged');
+  const upToDateText = (p: GeneratePlan) => `${outText}/ and ${ledgerText} are up to date with ${options.config} (${plural(p.files.length, 'file')})\n`;
+  const shown = (path: string) => join(outText, path);
+
+  if (options.check) {
+    let changes: TreeChanges;
+    try {
+      changes = compareTree(outDir, plan.files, { ...scopeOf(plan), display: outText });
+    } catch (error) {
+      throw writeFailure(error, `read ${outText}`);
+    }
+    const drift = hasChanges(changes) || lockChanged;
+    if (!drift) {
+      // Recorded only when no writer holds the folder: what was compared is then what the snapshot sees.
+      if (cache && lockBefore === ledgerRead && plannedFromFingerprint(cache, plan) && !busy(outDir)) recordRunState(cache, outDir, plan.files, { check: { report: printed, status: upToDateText(plan) } }, () => busy(outDir));
+      return { status: 'ok', outcome: 'up-to-date', cached: false, report: printed, statusText: upToDateText(plan), changes, ledger: 'unchanged', files: plan.files.length };
+    }
+    let status = `${outText}/ is out of date with ${options.config}:\n`;
+    for (const p of changes.changed) status += `  changed   ${shown(p)}\n`;
+    for (const p of changes.added) status += `  missing   ${shown(p)}\n`;
+    for (const p of changes.removed) status += `  stale     ${shown(p)}\n`;
+    for (const p of changes.conflicts) status += `  in the way ${shown(p)} (not generated by meshforge)\n`;
+    if (lockChanged) status += `  ${lockBefore === undefined ? 'missing' : 'changed'}   ${ledgerText}\n`;
+    status += summary(plan, changes, { added: 'to add', changed: 'to change', removed: 'to remove' });
+    status += 'Run `meshforge generate` and commit the result.\n';
+    return { status: 'findings', outcome: 'drift', cached: false, report: printed, statusText: status, changes, ledger: ledgerState(), files: plan.files.length };
+  }
+
+  // One writer per output folder (and its ledger): wait for a live run, clear a dead one's lock.
+  let outputLock: OutputLock;
+  try {
+    // Never through a symlink: not even the folders on the way are created through one.
+    refuseSymlinkedPath(context.cwd, outText, outText);
+    mkdirSync(dirname(outDir), { recursive: true });
+    outputLock = await acquireOutputLock(outDir, {
+      timeoutMs: options.lockTimeoutSeconds * 1000,
+      display: outText,
+      onWait: (holder) => context.progress?.(`meshforge: waiting up to ${options.lockTimeoutSeconds}s for another run (${describeHolder(holder)}) writing ${outText}\n`),
+    });
+  } catch (error) {
+    throw writeFailure(error, `lock ${outText}`);
+  }
+  let changes: TreeChanges;
+  let replanned = false;
+  const scoped = () => (options.shard ? ` (shard ${options.shard.index}/${options.shard.count}: ${plan.scope?.length ? plan.scope.join(', ') : 'no clusters'})` : clusters.length > 0 ? ` (clusters: ${clusters.join(', ')})` : '');
+  const header = () => `meshforge generate: ${outText}/ from ${options.config}${scoped()}\n`;
+  try {
+    // A run killed between its swap and its ledger write left the ledger that goes with the tree: written now, so
+    // the tree and the ledger change together (and this run plans again from it, below).
+    recoverInterruptedWrite(outDir, ledgerFile);
+    // A run that held the lock meanwhile may have moved the ledger on: plan again from what is there now.
+    if (readIfExists(ledgerFile) !== ledgerRead) {
+      replanned = true;
+      const replanSources = new SourceRegistry();
+      planned = planGenerate(planOptions, replanSources);
+      if (!planned.ok) return { status: 'invalid-input', outcome: 'invalid', cached: false, report: report(planned.diagnostics, replanSources), statusText: '' };
+      plan = planned.value;
+      const checked = await runChecks(plan, replanSources);
+      if (checked.failed) return { status: 'findings', outcome: 'findings', cached: false, report: checked.report, statusText: nothingWritten };
+      lockBefore = readIfExists(plan.lock.path);
+      lockChanged = lockBefore !== plan.lock.content;
+    }
+    changes = writeTree(outDir, plan.files, { ...scopeOf(plan), display: outText, ledger: { path: plan.lock.path, content: plan.lock.content } });
+    // When the tree did not change the writer wrote no ledger: it is written here (nothing is written when equal).
+    writeFileAtomic(plan.lock.path, plan.lock.content, ledgerText);
+    // Snapshot after the writer is done (its hard links and the parked tree's deletion move ctimes) and before the
+    // lock is released, so no other meshforge run can change the tree in between. Recorded only when the next
+    // run would print what a no-op prints from this very plan: same ledger in and out (its diagnostics depend on
+    // the ledger it reads) and, for shard 1, no pruned orphan folder (it is named in the shard's header line).
+    const names = new Set(plan.model.clusters.map((c) => c.name));
+    const orphans = (plan.scope ?? []).some((c) => !names.has(c));
+    if (cache && !replanned && !lockChanged && lockBefore === ledgerRead && plannedFromFingerprint(cache, plan) && (!hasChanges(changes) || !orphans)) {
+      const noop: TreeChanges = { added: [], changed: [], removed: [], unchanged: 0, foreign: changes.foreign, conflicts: [] };
+      recordRunState(cache, outDir, plan.files, {
+        write: { report: printed, status: writeStatus(plan, noop, header(), `  ${ledgerText}: unchanged\n`, outText) },
+        check: { report: report(plan.diagnostics, plan.sources), status: upToDateText(plan) },
+      });
+    }
+  } catch (error) {
+    throw writeFailure(error, `write ${outText}`);
+  } finally {
+    outputLock.release();
+  }
+  const ledger = ledgerState();
+  return {
+    status: 'ok',
+    outcome: 'written',
+    cached: false,
+    report: printed,
+    statusText: writeStatus(plan, changes, header(), `  ${ledgerText}: ${ledger}\n`, outText),
+    changes,
+    ledger,
+    files: plan.files.length,
+  };
+}
