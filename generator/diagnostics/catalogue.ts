@@ -2,7 +2,7 @@ import { POLICY_RULE_IDS, type PolicyRuleId } from './policy-rules.js';
 import type { Severity } from './severity.js';
 
 /** The stage (folder under generator/) that emits a diagnostic. */
-export type DiagnosticStage = 'load' | 'model' | 'config' | 'ledger' | 'pipeline' | 'validate' | 'lint' | 'discover' | 'app' | 'pki';
+export type DiagnosticStage = 'load' | 'manifest' | 'model' | 'config' | 'ledger' | 'pipeline' | 'validate' | 'lint' | 'discover' | 'app' | 'pki';
 
 export interface CatalogueEntry {
   /** The severity the stage emits it with (policy overrides apply to policy rules only). */
@@ -76,11 +76,11 @@ export const CATALOGUE = {
   'policy-unknown-rule': { defaultSeverity: 'warning', description: 'policies.severity or policies.exceptions in the config names a rule that does not exist.', stage: 'lint', docs: page('policy-unknown-rule') },
   'rule-failed': { defaultSeverity: 'error', description: 'A policy rule crashed on the input; its findings are missing (a bug in meshforge).', stage: 'lint', docs: page('rule-failed') },
   // discover: manifests read from disk
-  'manifest-not-object': { defaultSeverity: 'error', description: 'A YAML document is a list or a single value, not a Kubernetes object.', stage: 'discover', docs: page('manifest-not-object') },
-  'manifest-missing-kind': { defaultSeverity: 'error', description: 'A document has no apiVersion or kind, so it is not a Kubernetes object.', stage: 'discover', docs: page('manifest-missing-kind') },
-  'manifest-invalid-kind': { defaultSeverity: 'error', description: 'apiVersion or kind is not a string of the right form.', stage: 'discover', docs: page('manifest-invalid-kind') },
-  'manifest-missing-name': { defaultSeverity: 'error', description: 'An object has no metadata.name.', stage: 'discover', docs: page('manifest-missing-name') },
-  'manifest-invalid-name': { defaultSeverity: 'error', description: 'metadata.name or metadata.namespace is not a valid Kubernetes name.', stage: 'discover', docs: page('manifest-invalid-name') },
+  'manifest-not-object': { defaultSeverity: 'error', description: 'A YAML document is a list or a single value, not a Kubernetes object.', stage: 'manifest', docs: page('manifest-not-object') },
+  'manifest-missing-kind': { defaultSeverity: 'error', description: 'A document has no apiVersion or kind, so it is not a Kubernetes object.', stage: 'manifest', docs: page('manifest-missing-kind') },
+  'manifest-invalid-kind': { defaultSeverity: 'error', description: 'apiVersion or kind is not a string of the right form.', stage: 'manifest', docs: page('manifest-invalid-kind') },
+  'manifest-missing-name': { defaultSeverity: 'error', description: 'An object has no metadata.name.', stage: 'manifest', docs: page('manifest-missing-name') },
+  'manifest-invalid-name': { defaultSeverity: 'error', description: 'metadata.name or metadata.namespace is not a valid Kubernetes name.', stage: 'manifest', docs: page('manifest-invalid-name') },
   // app: meshforge check
   drift: { defaultSeverity: 'error', description: 'A generated file or the VIP ledger differs from what mesh.config.yaml generates.', stage: 'app', docs: page('drift') },
   // pki: meshforge certs verify (and check)
