@@ -49,8 +49,9 @@ function expectRefusedAt(text: string, rule: string, line: number, column: numbe
   expect(result.ok, text).toBe(false);
   const first = printed.find((d) => d.severity === 'error')!;
   expect({ rule: first.rule, line: first.line, column: first.column }).toEqual({ rule, line, column });
-  expect(first.hint.length).toBeGreaterThan(10);
-  return `${first.message}\n${first.hint}`;
+  const hint = first.hint ?? '';
+  expect(hint.length).toBeGreaterThan(10);
+  return `${first.message}\n${hint}`;
 }
 
 describe('issue 17 #4: no credentials in URLs that are written into the tree', () => {
