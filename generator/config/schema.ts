@@ -6,6 +6,7 @@ import { fail, ok, type StageResult } from '../diagnostics/result.js';
 import { formatPath } from '../diagnostics/positions.js';
 import { packagePath } from '../core/paths.js';
 import { nearest } from './suggest.js';
+import { urlCredentials } from './semantic.js';
 import type { MeshConfigInput } from './types.js';
 
 // ajv-formats is CommonJS; its default export arrives wrapped under NodeNext resolution.
@@ -56,6 +57,8 @@ function toPath(instancePath: string, data: unknown): (string | number)[] {
 
 function describeType(value: unknown): string {
   if (value === null) return 'null';
+  // Never echo a secret: a value with a token or user:password@ in it is described, not quoted.
+  if (typeof value === 'string' && urlCredentials(value) !== undefined) return 'a value holding a credential';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
   if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value)}`;

@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfigFile, loadConfigString } from '../../generator/model/load.js';
 import { SourceRegistry } from '../../generator/diagnostics/sources.js';
 import { CONFIG_LIMITS } from '../../generator/load/limits.js';
@@ -9,8 +9,14 @@ import { resolveDiagnostics } from '../../generator/report/resolve.js';
 
 const VALID = 'mesh:\n  id: mesh1\nclusters:\n  - { name: c1, network: n1 }\n';
 
+const made: string[] = [];
+afterEach(() => {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
 function loadBytes(bytes: Uint8Array) {
   const dir = mkdtempSync(join(tmpdir(), 'meshforge-loader-'));
+  made.push(dir);
   const file = join(dir, 'mesh.config.yaml');
   writeFileSync(file, bytes);
   const sources = new SourceRegistry();

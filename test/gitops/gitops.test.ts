@@ -235,14 +235,14 @@ describe('engine selection and hostile values', () => {
     const text = configWith([
       [['gitops', 'branch'], 'on'],
       [['gitops', 'path'], 'deploy/0755'],
-      [['gitops', 'argocd', 'project'], 'mesh: #prod'],
+      [['gitops', 'argocd', 'project'], '1e3'], // an AppProject is an object: its name is a DNS-1123 subdomain
       [['gitops', 'repoURL'], 'git@github.com:example/mesh.git'],
     ]);
     const { gitops, model } = render(text);
     const intended = new Map(planGitops(model).map((d) => [d.path, d.object]));
     for (const file of gitops) expect(parse(file.content)).toEqual(intended.get(file.path));
     const appSet = byKind(gitops, 'ApplicationSet')[0]!;
-    expect(appSet.spec.template.spec.project).toBe('mesh: #prod');
+    expect(appSet.spec.template.spec.project).toBe('1e3');
     expect(appSet.spec.generators[0].matrix.generators[1].git.revision).toBe('on');
     expect(byKind(gitops, 'Kustomization', 'cluster1').find((k) => k.metadata.name === 'mesh-config')!.spec.path).toBe('./deploy/0755/cluster1');
     // Argo CD takes the scp-like URL as it is; Flux only takes ssh://, so its GitRepository gets the ssh:// form.

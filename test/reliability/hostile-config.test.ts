@@ -49,8 +49,9 @@ function expectRefusedAt(text: string, rule: string, line: number, column: numbe
   expect(result.ok, text).toBe(false);
   const first = printed.find((d) => d.severity === 'error')!;
   expect({ rule: first.rule, line: first.line, column: first.column }).toEqual({ rule, line, column });
-  expect(first.hint.length).toBeGreaterThan(10);
-  return `${first.message}\n${first.hint}`;
+  const hint = first.hint ?? '';
+  expect(hint.length).toBeGreaterThan(10);
+  return `${first.message}\n${hint}`;
 }
 
 describe('issue 17 #4: no credentials in URLs that are written into the tree', () => {
@@ -60,9 +61,10 @@ describe('issue 17 #4: no credentials in URLs that are written into the tree', (
     ['a token in the fragment', `${BASE}    destination:\n      server: https://k8s.example.com/#id_token=abc\n`, 7, 15],
     ['a JWT under an innocent parameter name', `${BASE}    destination:\n      server: https://k8s.example.com/?x=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln\n`, 7, 15],
     ['user:password@', `${BASE}    destination:\n      server: https://admin:hunter2@k8s.example.com\n`, 7, 15],
+    ['a token in a URL the schema refuses anyway (a space)', `${BASE}    destination:\n      server: "https://k8s.example.com/?token=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln x"\n`, 7, 15, 'config-invalid-value'],
     ['a GitHub token in github.baseUrl', `${BASE}gitops:\n  repoURL: https://github.com/o/r.git\n  github: { baseUrl: "https://ghe.example.com/api/v3?t=ghp_abcdefghijklmnopqrstuvwxyz0123" }\n`, 8, 22],
-  ])('refuses %s', (_name, text, line, column) => {
-    const said = expectRefusedAt(text, 'config-credentials', line, column);
+  ])('refuses %s', (_name, text, line, column, rule = 'config-credentials') => {
+    const said = expectRefusedAt(text, rule, line, column);
     // The message names the problem, never the secret itself.
     expect(said).not.toMatch(/eyJhbGci|hunter2|abc123|ghp_abcdef/);
   });
