@@ -7,7 +7,7 @@
  * `runBench` is the same bench as a function; its tests run the steps in their own process (`steps: 'here'`).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -386,6 +386,6 @@ async function bench(argv: readonly string[], io: BenchIO): Promise<void> {
 }
 
 // `npm run bench` runs this file; tests import runBench.
-if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+if (process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
   process.exitCode = await runBench(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, steps: 'process' });
 }
