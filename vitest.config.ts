@@ -20,7 +20,8 @@ const E2E = [
 const shared = {
   // No single test may take longer; a file that needs more sets its own timeout on the test, and says why.
   testTimeout: 15_000,
-  hookTimeout: 30_000,
+  // Hooks may build a whole project (several CLI runs); not a test, but bounded.
+  hookTimeout: 60_000,
   pool: 'forks',
 } as const;
 

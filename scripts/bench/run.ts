@@ -7,7 +7,7 @@
  * `runBench` is the same bench as a function; its tests run the steps in their own process (`steps: 'here'`).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -168,7 +168,9 @@ async function benchSize(bench: Runner, work: string, size: MeshSize, runs: numb
   const settle = bench.settle;
   const runStep = bench.step;
   mkdirSync(work, { recursive: true });
+  // Absolute paths in the measured commands: the same run whether a step runs in its own process or in this one.
   const configPath = join(work, CONFIG);
+  const tree = join(work, 'tree');
   const base = syntheticConfig(size);
   writeFileSync(configPath, base);
   rmSync(join(work, 'mesh.lock.yaml'), { force: true });
@@ -176,7 +178,7 @@ async function benchSize(bench: Runner, work: string, size: MeshSize, runs: numb
   say(`size clusters=${size.clusters} services=${size.services} fanout=${size.fanout} in ${work}`);
 
   // The first generate allocates the VIP ledger; every measured run then reads it, as CI does with a committed lock.
-  await cli(bench, work, ['generate', '--config', CONFIG, '--out', 'tree']);
+  await cli(bench, work, ['generate', '--config', configPath, '--out', tree]);
 
   const model = await maybe('model', () => repeat(bench, runs, 'config + model', () => runStep(work, 'model', { config: CONFIG }), false));
   // Render always runs once at least: it counts the resources every ratio is about.
@@ -193,16 +195,16 @@ async function benchSize(bench: Runner, work: string, size: MeshSize, runs: numb
     () => {
       rmSync(join(work, 'fresh'), { recursive: true, force: true });
       settle();
-      return cli(bench, work, ['generate', '--config', CONFIG, '--out', 'fresh']);
+      return cli(bench, work, ['generate', '--config', configPath, '--out', join(work, 'fresh')]);
     },
     true,
   ));
   rmSync(join(work, 'fresh'), { recursive: true, force: true });
   // With the ledger present, a run records its run state (the first run above created the ledger, so it did not):
   // this untimed run is the steady state a user's no-op follows.
-  if (want('noop')) await cli(bench, work, ['generate', '--config', CONFIG, '--out', 'tree']);
-  const noop = await maybe('noop', () => repeat(bench, runs, 'no-op regenerate', () => cli(bench, work, ['generate', '--config', CONFIG, '--out', 'tree']), true));
-  const noopUncached = full && want('noop-uncached') ? await repeat(bench, runs, 'no-op regenerate, --no-cache', () => cli(bench, work, ['generate', '--config', CONFIG, '--out', 'tree', '--no-cache']), true) : [];
+  if (want('noop')) await cli(bench, work, ['generate', '--config', configPath, '--out', tree]);
+  const noop = await maybe('noop', () => repeat(bench, runs, 'no-op regenerate', () => cli(bench, work, ['generate', '--config', configPath, '--out', tree]), true));
+  const noopUncached = full && want('noop-uncached') ? await repeat(bench, runs, 'no-op regenerate, --no-cache', () => cli(bench, work, ['generate', '--config', configPath, '--out', tree, '--no-cache']), true) : [];
 
   let oneChange: Measured[] = [];
   if (full && want('one-change')) {
@@ -214,20 +216,20 @@ async function benchSize(bench: Runner, work: string, size: MeshSize, runs: numb
       'one-service change',
       (run) => {
         writeFileSync(configPath, run % 2 === 0 ? changed : base);
-        return cli(bench, work, ['generate', '--config', CONFIG, '--out', 'tree']);
+        return cli(bench, work, ['generate', '--config', configPath, '--out', tree]);
       },
       true,
     );
     writeFileSync(configPath, base);
-    if (runs % 2 === 1) await cli(bench, work, ['generate', '--config', CONFIG, '--out', 'tree']);
+    if (runs % 2 === 1) await cli(bench, work, ['generate', '--config', configPath, '--out', tree]);
   }
 
-  const lint = await maybe('lint', () => repeat(bench, runs, 'lint of the written tree', () => cli(bench, work, ['lint', 'tree', '--config', CONFIG, '--format', 'json'], [0, 1]), true));
-  const lintParseAll = full && want('lint-parse-all') ? await repeat(bench, runs, 'lint --parse-all', () => cli(bench, work, ['lint', 'tree', '--config', CONFIG, '--format', 'json', '--parse-all'], [0, 1]), true) : [];
+  const lint = await maybe('lint', () => repeat(bench, runs, 'lint of the written tree', () => cli(bench, work, ['lint', tree, '--config', configPath, '--format', 'json'], [0, 1]), true));
+  const lintParseAll = full && want('lint-parse-all') ? await repeat(bench, runs, 'lint --parse-all', () => cli(bench, work, ['lint', tree, '--config', configPath, '--format', 'json', '--parse-all'], [0, 1]), true) : [];
 
   let check: Measured[] | null = null;
   if (full && want('check')) {
-    if (await commandExists(bench, work, 'check')) check = await repeat(bench, runs, 'check', () => cli(bench, work, ['check', '--config', CONFIG, '--out', 'tree'], [0, 1]), true);
+    if (await commandExists(bench, work, 'check')) check = await repeat(bench, runs, 'check', () => cli(bench, work, ['check', '--config', configPath, '--out', tree], [0, 1]), true);
     else say('check: no `meshforge check` command in this build; not measured');
   }
 
@@ -384,6 +386,6 @@ async function bench(argv: readonly string[], io: BenchIO): Promise<void> {
 }
 
 // `npm run bench` runs this file; tests import runBench.
-if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+if (process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
   process.exitCode = await runBench(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, steps: 'process' });
 }

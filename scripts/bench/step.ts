@@ -5,7 +5,7 @@
  * file named by MESHFORGE_BENCH_RESULT. Setup that is not part of a step (planning the files the floor writes, say)
  * happens before the clock starts. `measureStep` runs a step in the calling process (tests of the bench itself).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfigFile } from '../../generator/model/load.js';
@@ -180,4 +180,4 @@ async function main(): Promise<void> {
 }
 
 // A step process when run as a script; a module when run.ts or a test imports it.
-if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();
+if (process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) await main();

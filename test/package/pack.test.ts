@@ -93,6 +93,9 @@ const EXPECTED_EXPORTS = [
   'runPullRequest', 'initPki', 'verifyPki', 'resolveFrom', 'runCheck',
 ];
 
+// Each test starts node processes that load the whole package (on a busy machine that alone takes seconds).
+const PROCESS_TEST_TIMEOUT = 60_000;
+
 describe('the npm package', () => {
   const manifest = JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as PackageJson;
   let root: string;
@@ -146,7 +149,7 @@ describe('the npm package', () => {
     expect(result.manifestVersion).toBe(manifest.version);
     // Only the entry and package.json are exported: the CLI's modules are not an API.
     expect(result.deepImport).toBe('ERR_PACKAGE_PATH_NOT_EXPORTED');
-  });
+  }, PROCESS_TEST_TIMEOUT);
 
   it('installs the meshforge bin, which runs from the installed package', async () => {
     const bin = join(project, 'node_modules', '.bin', 'meshforge');
@@ -155,5 +158,5 @@ describe('the npm package', () => {
     // The rule pages ship: explain reads them from the package folder.
     const explain = await run(bin, ['explain', 'strict-mtls'], { cwd: project, env: { ...process.env, NO_COLOR: '1' } });
     expect(explain.stdout).toContain('PeerAuthentication uses STRICT mTLS');
-  });
+  }, PROCESS_TEST_TIMEOUT);
 });
