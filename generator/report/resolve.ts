@@ -1,4 +1,4 @@
-import { isAbsolute, relative } from 'node:path';
+import { isAbsolute, relative, sep } from 'node:path';
 import { resolvePosition } from '../diagnostics/positions.js';
 import type { SourceRegistry } from '../diagnostics/sources.js';
 import type { Diagnostic, ResourceRef } from '../diagnostics/types.js';
@@ -13,8 +13,16 @@ const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
  */
 export function displayPath(file: string, cwd: string | undefined): string {
   if (cwd === undefined || !isAbsolute(file)) return file;
+  const prefix = cwd.endsWith(sep) ? cwd : `${cwd}${sep}`;
+  if (file.startsWith(prefix) && file.length > prefix.length) return file.slice(prefix.length);
   const rel = relative(cwd, file);
   return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
+}
+
+/** Message text as the user should read it: the caller's folder is left out of the paths it quotes. */
+function displayText(text: string, cwd: string | undefined): string {
+  if (cwd === undefined || cwd === sep) return text;
+  return text.split(cwd.endsWith(sep) ? cwd : `${cwd}${sep}`).join('');
 }
 
 /** Whether the 1-based `line` of a registered file lies inside a PEM private key block: such lines are never shown. */
@@ -42,8 +50,8 @@ export function resolveDiagnostics(diagnostics: readonly Diagnostic[], sources: 
     const at = diagnostic.location ? resolvePosition(sources, diagnostic.location) : undefined;
     const origin = diagnostic.origin ? resolvePosition(sources, diagnostic.origin) : undefined;
     const lineText = at?.lineText === undefined ? undefined : insideKey(sources, diagnostic.location!.file, at.line, keyRanges) ? '[private key redacted]' : redactKeyMaterial(at.lineText);
-    const message = redactKeyMaterial(diagnostic.message);
-    const hint = diagnostic.hint !== undefined ? redactKeyMaterial(diagnostic.hint) : undefined;
+    const message = redactKeyMaterial(displayText(diagnostic.message, cwd));
+    const hint = diagnostic.hint !== undefined ? redactKeyMaterial(displayText(diagnostic.hint, cwd)) : undefined;
     const resource = diagnostic.resource ? redactResource(diagnostic.resource) : undefined;
     return {
       rule: diagnostic.rule,

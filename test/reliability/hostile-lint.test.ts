@@ -9,7 +9,7 @@ import type { CliIO } from '../../generator/cli/io.js';
 import { SourceRegistry } from '../../generator/diagnostics/sources.js';
 import { loadManifests } from '../../generator/discover/manifests.js';
 import { findFormatter, formatNames } from '../../generator/report/formats.js';
-import { runInProcess, runMeshforge } from '../cli/helpers.js';
+import { runInProcess } from '../cli/helpers.js';
 import { HOSTILE_CONFIGS } from './hostile-config-corpus.js';
 import { expectPositionedErrors, isRoot } from './helpers.js';
 import { HOSTILE_MANIFESTS, type HostileManifest } from './hostile-lint-corpus.js';
@@ -112,29 +112,29 @@ describe('hostile input through the CLI', () => {
     expectRefusal(await runInProcess(['lint', 'manifest.yaml'], { cwd: dir }), 'manifest.yaml');
   });
 
-  it.each(CONFIG_SUBSET)('meshforge generate: %s -> exit 2, file:line:col, nothing written', (name) => {
+  it.each(CONFIG_SUBSET)('meshforge generate: %s -> exit 2, file:line:col, nothing written', async (name) => {
     const hostile = HOSTILE_CONFIGS.find((c) => c.name === name)!;
     const dir = tempDir('meshforge-hostile-cli-');
     writeFileSync(join(dir, 'mesh.config.yaml'), hostile.bytes());
-    expectRefusal(runMeshforge(['generate'], { cwd: dir }), 'mesh.config.yaml');
+    expectRefusal(await runInProcess(['generate'], { cwd: dir }), 'mesh.config.yaml');
     // No output folder, no ledger, no output lock, no staging folder: only the config itself.
     expect(readdirSync(dir)).toEqual(['mesh.config.yaml']);
   });
 
-  it.each(CONFIG_SUBSET.slice(0, 3))('meshforge validate: %s -> exit 2, file:line:col', (name) => {
+  it.each(CONFIG_SUBSET.slice(0, 3))('meshforge validate: %s -> exit 2, file:line:col', async (name) => {
     const hostile = HOSTILE_CONFIGS.find((c) => c.name === name)!;
     const dir = tempDir('meshforge-hostile-cli-');
     writeFileSync(join(dir, 'mesh.config.yaml'), hostile.bytes());
-    expectRefusal(runMeshforge(['validate'], { cwd: dir }), 'mesh.config.yaml');
+    expectRefusal(await runInProcess(['validate'], { cwd: dir }), 'mesh.config.yaml');
   });
 
-  it('generate over an existing tree leaves the tree, the ledger and the lock untouched on bad input', () => {
+  it('generate over an existing tree leaves the tree, the ledger and the lock untouched on bad input', async () => {
     const dir = tempDir('meshforge-hostile-cli-');
     writeFileSync(join(dir, 'mesh.config.yaml'), 'mesh:\n  id: m\nclusters:\n  - { name: c1, network: n1, ingressGateway: { address: 10.0.0.1 } }\n');
-    expect(runMeshforge(['generate'], { cwd: dir }).status).toBe(0);
+    expect((await runInProcess(['generate'], { cwd: dir })).status).toBe(0);
     const before = readdirSync(join(dir, 'clusters'), { recursive: true }).sort();
     writeFileSync(join(dir, 'mesh.config.yaml'), HOSTILE_CONFIGS.find((c) => c.name === 'cluster name ..')!.bytes());
-    expectRefusal(runMeshforge(['generate'], { cwd: dir }), 'mesh.config.yaml');
+    expectRefusal(await runInProcess(['generate'], { cwd: dir }), 'mesh.config.yaml');
     expect(readdirSync(join(dir, 'clusters'), { recursive: true }).sort()).toEqual(before);
     expect(existsSync(join(dir, '.clusters.meshforge-lock'))).toBe(false);
     expect(readdirSync(dir).sort()).toEqual(['clusters', 'mesh.config.yaml', 'mesh.lock.yaml']);

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { hasCredentials } from '../../generator/config/semantic.js';
 import { redactingIO } from '../../generator/cli/io.js';
 import { redactSecrets } from '../../generator/core/redact.js';
-import { runMeshforge, tempWorkspace } from '../cli/helpers.js';
+import { runInProcess, tempWorkspace } from '../cli/helpers.js';
 import { STACK_TRACE } from './helpers.js';
 
 // Built at run time so that no file of this repository holds something that looks like a real token or key.
@@ -44,11 +44,11 @@ describe('redactSecrets', () => {
 });
 
 describe('tokens never reach the output of the built CLI', () => {
-  it('a token in a path quoted by a diagnostic is redacted, in stylish and in JSON', () => {
+  it('a token in a path quoted by a diagnostic is redacted, in stylish and in JSON', async () => {
     const ws = tempWorkspace('meshforge-secrets-');
     const url = `https://x-access-token:${TOKEN}@example.com/mesh.config.yaml`;
     for (const format of ['stylish', 'json']) {
-      const run = runMeshforge(['validate', '--config', url, '--format', format], { cwd: ws, env: { GITHUB_TOKEN: TOKEN } });
+      const run = await runInProcess(['validate', '--config', url, '--format', format], { cwd: ws, env: { GITHUB_TOKEN: TOKEN } });
       const output = run.stdout + run.stderr;
       expect(run.status, output).toBe(2);
       expect(output).not.toContain(TOKEN);
@@ -57,11 +57,11 @@ describe('tokens never reach the output of the built CLI', () => {
     }
   });
 
-  it('a token in an environment failure (MeshforgeError) is redacted', () => {
+  it('a token in an environment failure (MeshforgeError) is redacted', async () => {
     const ws = tempWorkspace('meshforge-secrets-');
     // A file where the output's parent folder must be: the error names the path, which holds the token.
     writeFileSync(join(ws, 'blocker'), '');
-    const run = runMeshforge(['generate', '--out', `blocker/${TOKEN}/clusters`], { cwd: ws });
+    const run = await runInProcess(['generate', '--out', `blocker/${TOKEN}/clusters`], { cwd: ws });
     const output = run.stdout + run.stderr;
     expect(run.status, output).toBe(3);
     expect(output).not.toContain(TOKEN);
@@ -69,11 +69,11 @@ describe('tokens never reach the output of the built CLI', () => {
     expect(output).not.toMatch(STACK_TRACE);
   });
 
-  it('credentials in gitops.repoURL are refused (they would be committed in the Argo CD / Flux objects) and not echoed', () => {
+  it('credentials in gitops.repoURL are refused (they would be committed in the Argo CD / Flux objects) and not echoed', async () => {
     const ws = tempWorkspace('meshforge-secrets-');
     const config = readFileSync(join(ws, 'mesh.config.yaml'), 'utf8');
     writeFileSync(join(ws, 'mesh.config.yaml'), config.replace('repoURL: https://github.com/', `repoURL: https://bot:${TOKEN}@github.com/`));
-    const run = runMeshforge(['generate'], { cwd: ws });
+    const run = await runInProcess(['generate'], { cwd: ws });
     const output = run.stdout + run.stderr;
     expect(run.status, output).toBe(2);
     expect(output).toMatch(/mesh\.config\.yaml:\d+:\d+: error: this URL carries credentials.*\[config-credentials\]/);
@@ -93,20 +93,20 @@ describe('tokens never reach the output of the built CLI', () => {
 });
 
 describe('no key material in the tree: the no-private-keys rule (built CLI)', () => {
-  it('lint finds a PEM private key in a committed Secret (exit 1)', () => {
+  it('lint finds a PEM private key in a committed Secret (exit 1)', async () => {
     const ws = tempWorkspace('meshforge-secrets-');
     mkdirSync(join(ws, 'manifests'));
     const key = `${begin('')}\n    MIIBVwIBADANBgkqhkiG9w0BAQEFAASCAUEwggE9AgEAAkEA\n    -----END PRIVATE KEY-----`;
     writeFileSync(join(ws, 'manifests', 'secret.yaml'), `apiVersion: v1\nkind: Secret\nmetadata: { name: leaked, namespace: istio-system }\nstringData:\n  ca-key.pem: |\n    ${key}\n`);
-    const run = runMeshforge(['lint', '--rule', 'no-private-keys', '--cluster', 'c1', 'manifests'], { cwd: ws });
+    const run = await runInProcess(['lint', '--rule', 'no-private-keys', '--cluster', 'c1', 'manifests'], { cwd: ws });
     expect(run.status, run.stdout + run.stderr).toBe(1);
     expect(run.stdout).toMatch(/manifests\/secret\.yaml:\d+:\d+: error: .*PRIVATE KEY.*\[no-private-keys\]/);
   });
 
-  it('the generated example tree holds no key material', () => {
+  it('the generated example tree holds no key material', async () => {
     const ws = tempWorkspace('meshforge-secrets-');
-    expect(runMeshforge(['generate'], { cwd: ws }).status).toBe(0);
-    const run = runMeshforge(['lint', '--rule', 'no-private-keys', 'clusters'], { cwd: ws });
+    expect((await runInProcess(['generate'], { cwd: ws })).status).toBe(0);
+    const run = await runInProcess(['lint', '--rule', 'no-private-keys', 'clusters'], { cwd: ws });
     expect(run.status, run.stdout + run.stderr).toBe(0);
   });
 });
