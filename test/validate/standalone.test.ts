@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Diagnostic } from '../../generator/diagnostics/types.js';
 import type { ManifestResource } from '../../generator/manifest/types.js';
 import { EmbeddedValidator, defaultSchemaDir } from '../../generator/validate/embedded.js';
-import { loadStandalone, standaloneFileName } from '../../generator/validate/schema-ajv.js';
+import { codeCacheFileName, loadStandalone, standaloneFileName } from '../../generator/validate/schema-ajv.js';
 import { buildStandaloneSchemas } from '../../scripts/build-standalone-schemas.js';
 import { FIXTURES, loadFixture } from './helpers.js';
 
@@ -91,6 +91,25 @@ describe('precompiled (ajv standalone) embedded schemas', () => {
     expect(standalone.origins()).toEqual({ standalone: INDEX.schemas.length, runtime: 0 });
   });
 
+  it('writes a V8 code cache for the large schemas, and a cache V8 refuses changes nothing', async () => {
+    const caches = readdirSync(dir).filter((name) => name.endsWith('.v8cache'));
+    expect(caches.length).toBeGreaterThan(0);
+    const largest = INDEX.schemas.find((entry) => entry.kind === 'ApplicationSet')!;
+    const name = standaloneFileName(readFileSync(join(SCHEMAS, largest.file), 'utf8'));
+    expect(caches).toContain(codeCacheFileName(name));
+    const copy = mkdtempSync(join(tmpdir(), 'meshforge-standalone-cache-'));
+    try {
+      writeFileSync(join(copy, name), readFileSync(join(dir, name)));
+      writeFileSync(join(copy, codeCacheFileName(name)), 'not a code cache');
+      const refused = new EmbeddedValidator(SCHEMAS, copy);
+      const broken = [brokenOf(largest.apiVersion, largest.kind)];
+      expect(plain(await refused.validate(broken))).toEqual(plain(await standalone.validate(broken)));
+      expect(refused.origins()).toEqual({ standalone: 1, runtime: 0 });
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  });
+
   it('never loads code written for another schema text, and the build removes stale files', () => {
     const text = readFileSync(join(SCHEMAS, INDEX.schemas[0]!.file), 'utf8');
     expect(loadStandalone(dir, `${text} `)).toBeUndefined();
@@ -98,8 +117,8 @@ describe('precompiled (ajv standalone) embedded schemas', () => {
     changed.validateOne(brokenOf(INDEX.schemas[0]!.apiVersion, INDEX.schemas[0]!.kind));
     expect(changed.origins()).toEqual({ standalone: 0, runtime: 1 });
 
-    writeFileSync(join(dir, 'stale.cjs'), 'module.exports = () => () => true;\n');
+    writeFileSync(join(dir, 'stale.js'), '(() => () => true)\n');
     expect(buildStandaloneSchemas(SCHEMAS, dir)).toEqual({ written: 0, kept: INDEX.schemas.length, removed: 1 });
-    expect(readdirSync(dir)).not.toContain('stale.cjs');
+    expect(readdirSync(dir)).not.toContain('stale.js');
   });
 });
