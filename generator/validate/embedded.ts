@@ -1,16 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { nearest } from '../config/suggest.js';
 import type { Diagnostic, DocPath } from '../diagnostics/types.js';
 import { isHelmValues, type ManifestResource } from '../manifest/types.js';
 import { packagePath } from '../core/paths.js';
 import { formatFieldPath, pointerToPath, schemaError, unknownKind } from './findings.js';
+import { defaultStandaloneDir, loadStandalone, newSchemaAjv } from './schema-ajv.js';
 import type { ManifestValidator } from './types.js';
-
-// ajv-formats is CommonJS; its default export arrives wrapped under NodeNext resolution.
-const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (ajv: Ajv, formats: string[]) => void;
 
 interface IndexEntry {
   readonly apiVersion: string;
@@ -30,23 +27,6 @@ export function defaultSchemaDir(): string {
 
 type JsonObject = Record<string, unknown>;
 const isObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
-
-const INT32 = { min: -2147483648, max: 2147483647 };
-
-function newAjv(): Ajv {
-  // strict: false — the Kubernetes schemas carry annotations (default, example) ajv's strict mode would refuse.
-  // code.optimize off halves compile time of the large CRD schemas; the validators run no slower on manifests.
-  const ajv = new Ajv({ allErrors: true, verbose: true, strict: false, validateSchema: false, code: { optimize: false } });
-  addFormats(ajv, ['date-time']);
-  ajv.addFormat('int32', { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= INT32.min && n <= INT32.max });
-  ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isInteger(n) });
-  ajv.addFormat('double', { type: 'number', validate: () => true });
-  ajv.addFormat('float', { type: 'number', validate: () => true });
-  ajv.addFormat('byte', /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/);
-  // Opaque in the source schemas: the API server checks them, a schema cannot.
-  for (const format of ['binary', 'quantity', 'int-or-string', 'uri', 'email', 'hostname']) ajv.addFormat(format, true);
-  return ajv;
-}
 
 const typeOf = (value: unknown): string => (value === null ? 'null' : Array.isArray(value) ? 'array' : Number.isInteger(value) ? 'integer' : typeof value);
 
@@ -150,16 +130,25 @@ function describe(error: ErrorObject, resource: ManifestResource): Described {
 }
 
 /**
- * Validates against the strict schemas under schemas/k8s/. Nothing is compiled up front: the index is read on the
- * first resource, and each kind's schema is compiled the first time that kind is seen, then reused.
+ * Validates against the strict schemas under schemas/k8s/. Nothing is loaded up front: the index is read on the
+ * first resource, and each kind's validator is made the first time that kind is seen, then reused: loaded from its
+ * precompiled standalone file when `npm run build` wrote one for this schema text, compiled with ajv otherwise.
  */
 export class EmbeddedValidator implements ManifestValidator {
   readonly name = 'embedded' as const;
   private index: Map<string, IndexEntry> | undefined;
   private sourceVersions = '';
   private readonly compiled = new Map<string, ValidateFunction>();
+  private readonly made = { standalone: 0, runtime: 0 };
 
-  constructor(private readonly schemaDir: string = defaultSchemaDir()) {}
+  /**
+   * @param standaloneDir where the precompiled validators are looked for; null compiles every schema with ajv at
+   *   run time (what tests compare the precompiled validators against).
+   */
+  constructor(
+    private readonly schemaDir: string = defaultSchemaDir(),
+    private readonly standaloneDir: string | null = defaultStandaloneDir(),
+  ) {}
 
   get version(): string {
     this.loadIndex();
@@ -175,6 +164,11 @@ export class EmbeddedValidator implements ManifestValidator {
     return this.index;
   }
 
+  /** How many kinds' validators were loaded precompiled, and how many ajv compiled at run time. */
+  origins(): { standalone: number; runtime: number } {
+    return { ...this.made };
+  }
+
   /** The kinds with an embedded schema, as `apiVersion/kind`. */
   knownKinds(): string[] {
     return [...this.loadIndex().keys()];
@@ -185,9 +179,12 @@ export class EmbeddedValidator implements ManifestValidator {
     if (cached) return cached;
     const entry = this.loadIndex().get(key);
     if (!entry) return undefined;
+    const text = readFileSync(join(this.schemaDir, entry.file), 'utf8');
     // One ajv instance per schema: ajv's code generator slows down as one instance accumulates compiled schemas,
     // and the schemas share nothing (each is self-contained).
-    const compiled = newAjv().compile(JSON.parse(readFileSync(join(this.schemaDir, entry.file), 'utf8')) as object);
+    const precompiled = this.standaloneDir !== null ? loadStandalone(this.standaloneDir, text) : undefined;
+    const compiled = precompiled ?? newSchemaAjv().compile(JSON.parse(text) as object);
+    this.made[precompiled ? 'standalone' : 'runtime']++;
     this.compiled.set(key, compiled);
     return compiled;
   }

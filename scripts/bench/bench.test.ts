@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfigString } from '../../generator/model/load.js';
 import { allocateVips } from '../../generator/ledger/ledger.js';
 import { renderMesh } from '../../generator/render/render.js';
+import { coldStartVerdict } from './cold.js';
 import { fitExponent, median } from './stats.js';
 import { checkSize, expectedResources, syntheticConfig } from './synthetic.js';
 
@@ -55,5 +56,22 @@ describe('stats', () => {
     expect(fitExponent([1000, 2000, 4000].map((size) => ({ size, value: 3 * size })))).toBeCloseTo(1, 10);
     expect(fitExponent([1000, 2000, 4000].map((size) => ({ size, value: size ** 2 / 7 })))).toBeCloseTo(2, 10);
     expect(fitExponent([{ size: 10, value: 5 }])).toBeNaN();
+  });
+});
+
+describe('coldStartVerdict', () => {
+  const figures = { node_startup_ms: 50, cold_version_ms: 60, cold_validate_ms: 300, cold_lint_ms: 520, cold_check_ms: 480 };
+
+  it('holds validate to 6x and lint/check to 10x node start-up, measured in the same run', () => {
+    expect(coldStartVerdict(figures)).toEqual({
+      ratios: { cold_version_vs_node: 1.2, cold_validate_vs_node: 6, cold_lint_vs_node: 10.4, cold_check_vs_node: 9.6 },
+      targets: { cold_validate_within_6x_node: true, cold_lint_within_10x_node: false, cold_check_within_10x_node: true },
+    });
+  });
+
+  it('says nothing when cold start was not measured', () => {
+    const verdict = coldStartVerdict(null);
+    expect(Object.values(verdict.ratios).every((v) => v === null)).toBe(true);
+    expect(Object.values(verdict.targets).every((v) => v === null)).toBe(true);
   });
 });

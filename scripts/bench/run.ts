@@ -15,6 +15,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { checkSize, syntheticConfig, type MeshSize } from './synthetic.js';
 import { fitExponent, median, round } from './stats.js';
 import { measureStep, type StepName, type StepOptions, type StepResult } from './step.js';
+import { coldStartVerdict, measureColdStart, type ColdStartFigures } from './cold.js';
 
 const STEP_SCRIPT = fileURLToPath(new URL('./step.js', import.meta.url));
 const CONFIG = 'mesh.config.yaml';
@@ -32,7 +33,7 @@ interface BenchFlags {
   only?: StepKey[];
 }
 
-export const STEP_KEYS = ['model', 'render', 'policies', 'schemas', 'generate', 'noop', 'noop-uncached', 'one-change', 'lint', 'lint-parse-all', 'check', 'floor', 'cdk8s'] as const;
+export const STEP_KEYS = ['model', 'render', 'policies', 'schemas', 'generate', 'noop', 'noop-uncached', 'one-change', 'lint', 'lint-parse-all', 'check', 'floor', 'cdk8s', 'cold'] as const;
 export type StepKey = (typeof STEP_KEYS)[number];
 
 function stepList(value: string): StepKey[] {
@@ -349,6 +350,9 @@ async function bench(argv: readonly string[], io: BenchIO): Promise<void> {
   const work = flags.out !== undefined ? resolve(flags.out) : mkdtempSync(join(tmpdir(), 'meshforge-bench-'));
   const started = performance.now();
   try {
+    // Cold start first, before the big steps leave the page cache full of their files.
+    const cold: ColdStartFigures | null = (flags.only ?? STEP_KEYS).includes('cold') ? measureColdStart(flags.runs, run.say) : null;
+    const coldVerdict = coldStartVerdict(cold);
     const main = await benchSize(run, join(work, 'main'), size, flags.runs, true, flags.cdk8s, flags.only);
     let scaling: Record<string, unknown> | undefined;
     if (flags.scaling) {
@@ -368,6 +372,7 @@ async function bench(argv: readonly string[], io: BenchIO): Promise<void> {
       cdk8s_vs_generate: ratio(main.cdk8s_ms, main.generate_ms),
       noop_vs_generate: ratio(main.noop_ms, main.generate_ms),
       one_change_vs_generate: ratio(main.one_change_ms, main.generate_ms),
+      ...coldVerdict.ratios,
     };
     const targets = {
       generate_within_2x_floor: ratios.generate_vs_floor !== null ? ratios.generate_vs_floor <= 2 : null,
@@ -376,10 +381,11 @@ async function bench(argv: readonly string[], io: BenchIO): Promise<void> {
       one_change_within_25pct: ratios.one_change_vs_generate !== null ? ratios.one_change_vs_generate <= 0.25 : null,
       lint_10k_per_s: Number.isFinite(main.lint_resources_per_s) ? main.lint_resources_per_s >= 10000 : null,
       peak_rss_within_1_5_gib: main.peak_rss_mb <= 1536,
+      ...coldVerdict.targets,
       ...(scaling ? { linear_growth: (scaling.exponent as { generate: number }).generate <= 1.15 } : {}),
     };
     run.say(`done in ${round((performance.now() - started) / 1000, 1)} s`);
-    io.stdout.write(`${JSON.stringify({ ...main, runs: flags.runs, ...ratios, targets, ...(scaling ? { scaling } : {}), machine: machine() })}\n`);
+    io.stdout.write(`${JSON.stringify({ ...main, ...(cold ?? {}), runs: flags.runs, ...ratios, targets, ...(scaling ? { scaling } : {}), machine: machine() })}\n`);
   } finally {
     if (flags.out === undefined && !flags.keep) rmSync(work, { recursive: true, force: true });
   }
