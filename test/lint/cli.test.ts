@@ -72,6 +72,8 @@ describe('meshforge lint on a deliberately broken two-cluster mesh', () => {
     { rule: 'gateway-not-found', kind: 'VirtualService', namespace: 'shop', name: 'shop', cluster: 'b', file: 'clusters/b/shop/virtualservice-shop.yaml', line: () => lineOf('clusters/b/shop/virtualservice-shop.yaml', 'istio-system/shop-gateway') },
     { rule: 'suppression-reason', kind: 'Gateway', namespace: 'istio-system', name: 'admin', cluster: 'b', file: 'clusters/b/istio-system/gateways.yaml', line: () => lineOf('clusters/b/istio-system/gateways.yaml', 'meshforge.io/suppress:') },
     { rule: 'gateway-credential-conflict', kind: 'Gateway', namespace: 'istio-system', name: 'shop', cluster: 'b', file: 'clusters/b/istio-system/gateways.yaml', line: () => lineOf('clusters/b/istio-system/gateways.yaml', 'credentialName: shop-cert') },
+    // Like istioctl analyze (IST0138), every Gateway that shares the credential is reported, not only the later one.
+    { rule: 'gateway-credential-conflict', kind: 'Gateway', namespace: 'istio-system', name: 'admin', cluster: 'b', file: 'clusters/b/istio-system/gateways.yaml', line: () => lineOf('clusters/b/istio-system/gateways.yaml', 'credentialName: shop-cert', 'name: admin') },
     { rule: 'multicluster-service-mismatch', kind: 'Service', namespace: 'shop', name: 'details', cluster: 'b', file: 'clusters/b/shop/services.yaml', line: () => lineOf('clusters/b/shop/services.yaml', '- port: 9080') },
     { rule: 'service-port-name', kind: 'Service', namespace: 'shop', name: 'reviews', cluster: 'b', file: 'clusters/b/shop/services.yaml', line: () => lineOf('clusters/b/shop/services.yaml', 'name: web') },
   ];
@@ -89,8 +91,8 @@ describe('meshforge lint on a deliberately broken two-cluster mesh', () => {
     expect(run.stdout.trimStart().startsWith('{')).toBe(true);
   });
 
-  it.each(defects.map((d) => [d.rule, d] as const))('reports %s on the right resource and line', (_rule, defect) => {
-    const matches = report.diagnostics.filter((d) => d.rule === defect.rule);
+  it.each(defects.map((d) => [`${d.rule} on ${d.name}`, d] as const))('reports %s on the right resource and line', (_rule, defect) => {
+    const matches = report.diagnostics.filter((d) => d.rule === defect.rule && d.resource?.name === defect.name);
     expect(matches).toHaveLength(1);
     const [found] = matches;
     expect(found!.resource).toMatchObject({ kind: defect.kind, namespace: defect.namespace, name: defect.name });
@@ -102,7 +104,7 @@ describe('meshforge lint on a deliberately broken two-cluster mesh', () => {
 
   it('reports nothing else, and counts the suppressed finding', async () => {
     expect(report.diagnostics.map((d) => d.rule).sort()).toEqual(defects.map((d) => d.rule).sort());
-    expect(report.summary).toEqual({ errors: 11, warnings: 3, infos: 0, suppressed: 1 });
+    expect(report.summary).toEqual({ errors: 11, warnings: 4, infos: 0, suppressed: 1 });
   });
 
   it('lists suppressed findings with who suppressed them and why', async () => {

@@ -260,7 +260,14 @@ describe('no key material or token in the tree (the writer)', () => {
 
   it('a key smuggled through a free-text config field stops generate before anything is written: by the rule, and by the writer when the rule is off', async () => {
     const ws = tempWorkspace('meshforge-safety-');
-    const config = readFileSync(join(ws, 'mesh.config.yaml'), 'utf8').replace('x-nextensio-for: { exact: tom.com }', `x-nextensio-for: { exact: ${JSON.stringify(PEM)} }`);
+    const original = readFileSync(join(ws, 'mesh.config.yaml'), 'utf8');
+    // The schema refuses a multi-line header value outright (exit 2, the key not echoed)...
+    writeFileSync(join(ws, 'mesh.config.yaml'), original.replace('x-nextensio-for: { exact: tom.com }', `x-nextensio-for: { exact: ${JSON.stringify(PEM)} }`));
+    const refused = await runMeshforge(['generate'], { cwd: ws });
+    expect(refused.status, refused.stdout + refused.stderr).toBe(2);
+    expect(refused.stdout + refused.stderr).not.toContain(PEM.split('\n')[1]!);
+    // ...so the key is smuggled on one line, which a header value may hold.
+    const config = original.replace('x-nextensio-for: { exact: tom.com }', `x-nextensio-for: { exact: ${JSON.stringify(PEM.replace(/\n/g, ' ').trim())} }`);
     writeFileSync(join(ws, 'mesh.config.yaml'), config);
     // First line of defence: the no-private-keys policy on the rendered resources (exit 1, nothing written).
     const checked = await runMeshforge(['generate'], { cwd: ws });
