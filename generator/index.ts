@@ -89,3 +89,11 @@ export { initPki, rotateIntermediate, issueClientCertificate, verifyPki, PkiErro
 export { resolveFrom, type AppContext } from './app/context.js';
 export type { ServiceResult, ServiceStatus } from './app/result.js';
 export * from './app/check.js';
+export * from './app/certs.js';
+export * from './app/diff.js';
+export * from './app/explain.js';
+export * from './app/generate.js';
+export * from './app/lint.js';
+export * from './app/pr.js';
+export * from './app/validate.js';
+export * from './app/validator.js';

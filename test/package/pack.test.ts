@@ -65,7 +65,8 @@ const edited = plan.value.files.find((file) => file.path.endsWith('.yaml')).path
 writeFileSync(join(outDir, edited), readFileSync(join(outDir, edited), 'utf8') + '# edited by hand\\n');
 const drifted = await check({ cwd: dir, env: {} });
 const policies = meshforge.runPolicies(plan.value.files.flatMap((file) => file.resources), { model: plan.value.model });
-const report = meshforge.buildReport('check', drifted.diagnostics, drifted.sources, 0, dir);
+const report = drifted.report;
+const policyReport = meshforge.buildReport('lint', policies.diagnostics, plan.value.sources, 0, dir);
 let deepImport = 'allowed';
 try { await import('meshforge/dist/generator/cli/main.js'); } catch (error) { deepImport = error.code; }
 const manifest = await import('meshforge/package.json', { with: { type: 'json' } });
@@ -77,6 +78,7 @@ process.stdout.write(JSON.stringify({
   clean: clean.diagnostics.map((d) => d.rule),
   drifted: [...new Set(drifted.diagnostics.map((d) => d.rule))],
   policyErrors: policies.diagnostics.filter((d) => d.severity === 'error').length,
+  policyReportErrors: policyReport.summary.errors,
   json: JSON.parse(meshforge.findFormatter('json').format(report, { color: false })).summary,
   rules: meshforge.RULES.length,
   version: meshforge.packageVersion(),
@@ -90,7 +92,7 @@ const EXPECTED_EXPORTS = [
   'MeshforgeError', 'loadConfigFile', 'loadConfigString', 'validateConfigSchema', 'checkSemantics', 'buildModel', 'allocateVips',
   'readLedger', 'renderMesh', 'renderGitops', 'planGenerate', 'createValidator', 'EmbeddedValidator', 'runPolicies', 'RULES',
   'checkResources', 'loadManifests', 'buildReport', 'findFormatter', 'FORMATTERS', 'writeTree', 'compareTree', 'planChanges',
-  'runPullRequest', 'initPki', 'verifyPki', 'resolveFrom', 'runCheck',
+  'runPullRequest', 'initPki', 'verifyPki', 'resolveFrom', 'runCheck', 'runGenerate', 'runValidate', 'runLint', 'runDiff', 'runPr', 'runExplain', 'runCertsInit', 'runCertsVerify',
 ];
 
 // Each test starts node processes that load the whole package (on a busy machine that alone takes seconds).
@@ -144,6 +146,7 @@ describe('the npm package', () => {
     expect(result.json).toMatchObject({ errors: expect.any(Number) });
     expect((result.json as { errors: number }).errors).toBeGreaterThan(0);
     expect(result.policyErrors).toBe(0);
+    expect(result.policyReportErrors).toBe(0);
     expect(result.rules).toBeGreaterThan(20);
     expect(result.version).toBe(manifest.version);
     expect(result.manifestVersion).toBe(manifest.version);
