@@ -6,8 +6,8 @@ import { environmentError, MeshforgeError } from '../core/errors.js';
 import { resolveFrom, type AppContext } from './context.js';
 import type { ServiceResult } from './result.js';
 
-export const DIFF_FORMATS = ['text', 'json', 'markdown'] as const;
-export type DiffFormat = (typeof DIFF_FORMATS)[number];
+import { DIFF_FORMATS, type DiffFormat } from '../core/cli-vocabulary.js';
+export { DIFF_FORMATS, type DiffFormat };
 
 export interface DiffOptions {
   readonly configFile: string;

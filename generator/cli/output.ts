@@ -1,5 +1,5 @@
 import { InvalidArgumentError, Option } from 'commander';
-import { parseShard, type Shard } from '../pipeline/generate.js';
+import { parseShard, type Shard } from '../core/cli-vocabulary.js';
 import type { SourceRegistry } from '../diagnostics/sources.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import { shouldColor } from '../report/color.js';

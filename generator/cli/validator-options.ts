@@ -1,6 +1,5 @@
 import { Option, type Command } from 'commander';
-import { DEFAULT_TIMEOUT_MS, KUBECONFORM_ENV } from '../validate/index.js';
-import { VALIDATOR_CHOICES } from '../validate/types.js';
+import { DEFAULT_TIMEOUT_MS, KUBECONFORM_ENV, VALIDATOR_CHOICES } from '../core/cli-vocabulary.js';
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 

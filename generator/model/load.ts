@@ -11,7 +11,8 @@ import { validateConfigSchema } from '../config/schema.js';
 import { checkSemantics } from '../config/semantic.js';
 import type { MeshConfigInput } from '../config/types.js';
 
-export const DEFAULT_CONFIG_FILE = 'mesh.config.yaml';
+import { DEFAULT_CONFIG_FILE } from '../core/cli-vocabulary.js';
+export { DEFAULT_CONFIG_FILE };
 
 export interface LoadedConfig {
   readonly config: MeshConfigInput;

@@ -25,19 +25,8 @@ export interface GenerateOptions {
   readonly shard?: Shard;
 }
 
-export interface Shard {
-  readonly index: number;
-  readonly count: number;
-}
-
-/** Reads `i/n` (1 <= i <= n): the CI matrix form of a shard. Undefined when the text is not one. */
-export function parseShard(text: string): Shard | undefined {
-  const match = /^(\d+)\/(\d+)$/.exec(text.trim());
-  if (!match) return undefined;
-  const index = Number(match[1]);
-  const count = Number(match[2]);
-  return count >= 1 && index >= 1 && index <= count ? { index, count } : undefined;
-}
+import { parseShard, type Shard } from '../core/cli-vocabulary.js';
+export { parseShard, type Shard };
 
 /**
  * The clusters of one shard: names sorted, the k-th (0-based) going to shard k mod n + 1. Every cluster is in exactly

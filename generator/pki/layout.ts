@@ -16,7 +16,7 @@ export const INGRESS_CA_KEY = 'ca.key';
 export const TLS_CERT = 'tls.crt';
 export const TLS_KEY = 'tls.key';
 export const CLIENTS_DIR = 'clients';
-export const SECRETS_DIR = 'secrets';
+export { SECRETS_DIR } from '../core/cli-vocabulary.js';
 
 /** The four files of a cluster's `cacerts` Secret, in the order Istio's tooling lists them. */
 export const CLUSTER_FILES = [CA_CERT, CA_KEY, ROOT_CERT, CERT_CHAIN] as const;

@@ -6,8 +6,8 @@ import { PublishError } from './errors.js';
 import { GitHubPullRequests, type GitHubClientOptions, type PullRequestResult } from './github.js';
 import { compareUrl, type GitHubRepository } from './remote.js';
 
-export type ProviderName = 'git' | 'github';
-export const PROVIDERS: readonly ProviderName[] = ['git', 'github'];
+import { PROVIDERS, type ProviderName } from '../core/cli-vocabulary.js';
+export { PROVIDERS, type ProviderName };
 
 export interface GitHubTarget {
   readonly repository: GitHubRepository;

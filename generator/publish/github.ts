@@ -7,7 +7,8 @@ import { GITHUB_API_URL, type GitHubRepository } from './remote.js';
 const MeshOctokit = Octokit.plugin(retry, throttling);
 
 /** Environment variables read for the token, in order. */
-export const TOKEN_ENV = ['GITHUB_TOKEN', 'GH_TOKEN'] as const;
+import { TOKEN_ENV } from '../core/cli-vocabulary.js';
+export { TOKEN_ENV };
 
 export function tokenFromEnv(env: NodeJS.ProcessEnv): string | undefined {
   for (const name of TOKEN_ENV) {

@@ -4,7 +4,8 @@ export interface GitHubRepository {
   readonly repo: string;
 }
 
-export const GITHUB_API_URL = 'https://api.github.com';
+import { GITHUB_API_URL } from '../core/cli-vocabulary.js';
+export { GITHUB_API_URL };
 
 const OWNER_REPO = /^([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))\/([A-Za-z0-9._-]{1,100})$/;
 

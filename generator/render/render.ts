@@ -9,7 +9,8 @@ import { installDocuments } from './install.js';
 import { CLUSTER_SCOPED_FOLDER, ClusterPlanner, type PlannedDocument } from './resources.js';
 import { renderTemplate } from './templates.js';
 
-export const DEFAULT_OUT_DIR = 'clusters';
+import { DEFAULT_OUT_DIR } from '../core/cli-vocabulary.js';
+export { DEFAULT_OUT_DIR };
 export const KUSTOMIZATION_FILE = 'kustomization.yaml';
 
 /** A file before it is written: where it goes, what it should hold (the intent), and the template that writes it. */

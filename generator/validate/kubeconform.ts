@@ -14,8 +14,8 @@ export const CRDS_CATALOG_LOCATION = 'https://raw.githubusercontent.com/datreeio
 export const DEFAULT_SCHEMA_LOCATIONS: readonly string[] = ['default', CRDS_CATALOG_LOCATION];
 /** kustomize's kustomization.yaml is build input, not a cluster object; Flux's Kustomization is still checked. */
 export const KUSTOMIZE_SKIP = 'kustomize.config.k8s.io/v1beta1/Kustomization';
-export const DEFAULT_TIMEOUT_MS = 120_000;
-export const KUBECONFORM_ENV = 'MESHFORGE_KUBECONFORM';
+import { DEFAULT_TIMEOUT_MS, KUBECONFORM_ENV } from '../core/cli-vocabulary.js';
+export { DEFAULT_TIMEOUT_MS, KUBECONFORM_ENV };
 
 /** One entry of kubeconform's `-output json` (see its published output format). */
 interface KubeconformResource {

@@ -2,9 +2,9 @@ import type { Diagnostic } from '../diagnostics/types.js';
 import type { ManifestResource } from '../manifest/types.js';
 
 /** `auto` picks kubeconform when a binary is found, the embedded schemas otherwise. */
-export type ValidatorChoice = 'embedded' | 'kubeconform' | 'auto';
+export type { ValidatorChoice } from '../core/cli-vocabulary.js';
 
-export const VALIDATOR_CHOICES: readonly ValidatorChoice[] = ['embedded', 'kubeconform', 'auto'];
+export { VALIDATOR_CHOICES } from '../core/cli-vocabulary.js';
 
 /** Checks resources against their kinds' schemas; reports problems as diagnostics, tool failures as MeshforgeError. */
 export interface ManifestValidator {

@@ -1,8 +1,8 @@
 import { Option, type Command } from 'commander';
-import { runCertsClient, runCertsInit, runCertsRotate, runCertsSecrets, runCertsVerify, type CertsInvalidConfig } from '../../app/certs.js';
+import type { CertsInvalidConfig } from '../../app/certs.js';
 import type { ServiceResult } from '../../app/result.js';
-import { DEFAULT_CONFIG_FILE } from '../../model/load.js';
-import { SECRETS_DIR } from '../../pki/layout.js';
+import { DEFAULT_CONFIG_FILE } from '../../core/cli-vocabulary.js';
+import { SECRETS_DIR } from '../../core/cli-vocabulary.js';
 import type { CommandContext } from '../context.js';
 import { usageError } from '../../core/errors.js';
 import { appContext, formatOption, printResult } from '../output.js';
@@ -44,7 +44,7 @@ export function registerCerts(program: Command, ctx: CommandContext): void {
     .description("create the root CA, every cluster's intermediate, the ingress CA and the ingress server certificates; keeps what exists")
     .addHelpText('after', '\nLayout: DIR/root-cert.pem, DIR/root-key.pem, DIR/<cluster>/{ca-cert,ca-key,root-cert,cert-chain}.pem,\nDIR/ingress/{ca.crt,ca.key}, DIR/ingress/<credentialName>/{tls.crt,tls.key,ca.crt}.\nExit codes: 0 done, 2 invalid config or a refused key path, 3 the folder cannot be written.')
     .action(async (options: CommonOptions) => {
-      print(ctx, 'stylish', await runCertsInit(common(options), appContext(ctx.io)));
+      print(ctx, 'stylish', await (await import('../../app/certs.js')).runCertsInit(common(options), appContext(ctx.io)));
     });
 
   commonOptions(certs.command('client').argument('<name>', 'client name, used as CN and folder name (e.g. client.example.com)'))
@@ -53,7 +53,7 @@ export function registerCerts(program: Command, ctx: CommandContext): void {
     .addHelpText('after', '\nWrites DIR/ingress/clients/<name>/{tls.crt,tls.key,ca.crt}: curl --cert tls.crt --key tls.key --cacert ca.crt ...\nAn existing client is kept. Exit codes: 0 done, 2 bad name or no ingress CA, 3 unwritable folder.')
     .action(async (name: string, options: CommonOptions & { days?: string }) => {
       const days = wholeNumber('--days', options.days, 1, 'a positive whole number');
-      print(ctx, 'stylish', await runCertsClient({ ...common(options), name, ...(days !== undefined ? { days } : {}) }, appContext(ctx.io)));
+      print(ctx, 'stylish', await (await import('../../app/certs.js')).runCertsClient({ ...common(options), name, ...(days !== undefined ? { days } : {}) }, appContext(ctx.io)));
     });
 
   commonOptions(certs.command('secrets'))
@@ -64,7 +64,7 @@ export function registerCerts(program: Command, ctx: CommandContext): void {
     .addHelpText('after', '\nThe output holds private keys: pipe it to kubectl, never into git. Writing is refused inside the generated tree\nor a git-visible folder. Exit codes: 0 done, 2 missing certificates or a refused path, 3 unwritable folder.')
     .action(async (options: CommonOptions & { cluster?: string; out?: string | boolean; commands?: boolean }) => {
       const out = options.out === undefined || options.out === false ? undefined : options.out;
-      const result = await runCertsSecrets(
+      const result = await (await import('../../app/certs.js')).runCertsSecrets(
         { ...common(options), ...(options.cluster !== undefined ? { cluster: options.cluster } : {}), ...(out !== undefined ? { out } : {}), ...(options.commands ? { commands: true } : {}) },
         appContext(ctx.io),
       );
@@ -81,7 +81,7 @@ export function registerCerts(program: Command, ctx: CommandContext): void {
       const at = options.at === undefined ? undefined : new Date(options.at);
       if (at !== undefined && Number.isNaN(at.getTime())) throw usageError(`--at '${options.at}' is not a date`, 'Use ISO 8601, e.g. 2027-01-31 or 2027-01-31T12:00:00Z.');
       const warningDays = wholeNumber('--warning-days', options.warningDays, 0, 'a whole number of days');
-      const result = await runCertsVerify({ ...common(options), ...(at !== undefined ? { at } : {}), ...(warningDays !== undefined ? { warningDays } : {}) }, appContext(ctx.io));
+      const result = await (await import('../../app/certs.js')).runCertsVerify({ ...common(options), ...(at !== undefined ? { at } : {}), ...(warningDays !== undefined ? { warningDays } : {}) }, appContext(ctx.io));
       print(ctx, options.format, result);
     });
 
@@ -91,6 +91,6 @@ export function registerCerts(program: Command, ctx: CommandContext): void {
     .option('--confirm', 'finish a rotation: delete the previous intermediate kept in DIR/<cluster>/previous/')
     .addHelpText('after', '\nRollout order: update the cacerts Secret, restart istiod, restart the workloads, then --confirm (docs/pki.md).\nExit codes: 0 done, 2 unknown cluster, no PKI or a rotation already pending, 3 unwritable folder.')
     .action(async (options: CommonOptions & { cluster: string; confirm?: boolean }) => {
-      print(ctx, 'stylish', await runCertsRotate({ ...common(options), cluster: options.cluster, ...(options.confirm ? { confirm: true } : {}) }, appContext(ctx.io)));
+      print(ctx, 'stylish', await (await import('../../app/certs.js')).runCertsRotate({ ...common(options), cluster: options.cluster, ...(options.confirm ? { confirm: true } : {}) }, appContext(ctx.io)));
     });
 }

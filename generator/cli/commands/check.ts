@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
-import { runCheck } from '../../app/check.js';
-import { DEFAULT_CONFIG_FILE } from '../../model/load.js';
+import { DEFAULT_CONFIG_FILE } from '../../core/cli-vocabulary.js';
 import type { Shard } from '../../pipeline/generate.js';
-import { DEFAULT_OUT_DIR } from '../../render/render.js';
+import { DEFAULT_OUT_DIR } from '../../core/cli-vocabulary.js';
 import type { ValidatorFlags } from '../../validate/index.js';
 import { addValidatorOptions } from '../validator-options.js';
 import type { CommandContext } from '../context.js';
@@ -49,7 +48,7 @@ flags, 3 environment failure (kubeconform missing or failing, unreadable tree).`
     )
     .action(async (flags: CheckFlags) => {
       const { format, ...options } = flags;
-      const result = await runCheck(options, appContext(ctx.io));
+      const result = await (await import('../../app/check.js')).runCheck(options, appContext(ctx.io));
       // Before the status line, which goes to stderr too beside a machine format.
       if (result.timingsText !== undefined) ctx.io.stderr.write(result.timingsText);
       ctx.exitCode = printResult(ctx.io, format, result);

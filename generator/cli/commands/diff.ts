@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
-import { DIFF_FORMATS, runDiff, type DiffFormat } from '../../app/diff.js';
-import { DEFAULT_CONFIG_FILE } from '../../model/load.js';
-import { DEFAULT_OUT_DIR } from '../../render/render.js';
+import { DIFF_FORMATS, type DiffFormat } from '../../core/cli-vocabulary.js';
+import { DEFAULT_CONFIG_FILE } from '../../core/cli-vocabulary.js';
+import { DEFAULT_OUT_DIR } from '../../core/cli-vocabulary.js';
 import { shouldColor } from '../../report/color.js';
 import type { CommandContext } from '../context.js';
 import { appContext, printResult } from '../output.js';
@@ -35,7 +35,7 @@ or flags, 3 the tree could not be read.`,
     )
     .action(async (flags: DiffFlags) => {
       const { io } = ctx;
-      const result = await runDiff(
+      const result = await (await import('../../app/diff.js')).runDiff(
         { configFile: flags.config, outDir: flags.out, format: flags.format, clusters: flags.cluster, exitCode: flags.exitCode ?? false, color: shouldColor(io.stdout, io.env) },
         appContext(io),
       );

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { runExplain } from '../../app/explain.js';
 import type { CommandContext } from '../context.js';
 import { appContext, printResult } from '../output.js';
 
@@ -10,7 +9,7 @@ export function registerExplain(program: Command, ctx: CommandContext): void {
     .argument('[rule]', 'rule or diagnostic id, as printed in brackets by `meshforge lint`, `validate` and the other commands')
     .addHelpText('after', '\nExit codes: 0 printed, 2 unknown rule (with a did-you-mean suggestion).')
     .action(async (id: string | undefined) => {
-      const result = await runExplain(id === undefined ? {} : { id }, appContext(ctx.io));
+      const result = await (await import('../../app/explain.js')).runExplain(id === undefined ? {} : { id }, appContext(ctx.io));
       // Pages and the listing are plain text: the stylish format prints the status text on stdout.
       ctx.exitCode = printResult(ctx.io, 'stylish', result);
     });

@@ -1,8 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { runGenerate } from '../../app/generate.js';
-import { DEFAULT_CONFIG_FILE } from '../../model/load.js';
+import { DEFAULT_CONFIG_FILE } from '../../core/cli-vocabulary.js';
 import type { Shard } from '../../pipeline/generate.js';
-import { DEFAULT_OUT_DIR } from '../../render/render.js';
+import { DEFAULT_OUT_DIR } from '../../core/cli-vocabulary.js';
 import type { ValidatorFlags } from '../../validate/index.js';
 import { addValidatorOptions } from '../validator-options.js';
 import type { CommandContext } from '../context.js';
@@ -64,7 +63,7 @@ build, on an output folder that still matches the snapshot, prints the same outp
     )
     .action(async (flags: GenerateFlags) => {
       const { format, lockTimeout, ...options } = flags;
-      const result = await runGenerate({ ...options, lockTimeoutSeconds: lockTimeout }, appContext(ctx.io));
+      const result = await (await import('../../app/generate.js')).runGenerate({ ...options, lockTimeoutSeconds: lockTimeout }, appContext(ctx.io));
       ctx.exitCode = printResult(ctx.io, format, result);
     });
 }

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { runLint } from '../../app/lint.js';
-import { DEFAULT_CONFIG_FILE } from '../../model/load.js';
+import { DEFAULT_CONFIG_FILE } from '../../core/cli-vocabulary.js';
 import type { Shard } from '../../pipeline/generate.js';
 import type { ValidatorFlags } from '../../validate/index.js';
 import { addValidatorOptions } from '../validator-options.js';
@@ -59,7 +58,7 @@ Exit codes: 0 no errors, 1 errors found (or more warnings than --max-warnings), 
     )
     .action(async (paths: string[], flags: LintFlags) => {
       const { rule, format, ...rest } = flags;
-      const result = await runLint({ ...rest, paths, rules: rule }, appContext(ctx.io));
+      const result = await (await import('../../app/lint.js')).runLint({ ...rest, paths, rules: rule }, appContext(ctx.io));
       ctx.exitCode = printResult(ctx.io, format, result);
       for (const notice of result.notices) ctx.io.stderr.write(notice);
     });

@@ -1,10 +1,9 @@
 import { Option, type Command } from 'commander';
-import { runPr } from '../../app/pr.js';
-import { DEFAULT_CONFIG_FILE } from '../../model/load.js';
-import { PROVIDERS, type ProviderName } from '../../publish/flow.js';
-import { TOKEN_ENV } from '../../publish/github.js';
-import { GITHUB_API_URL } from '../../publish/remote.js';
-import { DEFAULT_OUT_DIR } from '../../render/render.js';
+import { DEFAULT_CONFIG_FILE } from '../../core/cli-vocabulary.js';
+import { PROVIDERS, type ProviderName } from '../../core/cli-vocabulary.js';
+import { TOKEN_ENV } from '../../core/cli-vocabulary.js';
+import { GITHUB_API_URL } from '../../core/cli-vocabulary.js';
+import { DEFAULT_OUT_DIR } from '../../core/cli-vocabulary.js';
 import { addValidatorOptions } from '../validator-options.js';
 import type { ValidatorFlags } from '../../validate/index.js';
 import type { CommandContext } from '../context.js';
@@ -52,7 +51,7 @@ someone else pushed to the branch).`,
     )
     .action(async (flags: PrFlags) => {
       const { io } = ctx;
-      const result = await runPr(
+      const result = await (await import('../../app/pr.js')).runPr(
         {
           configFile: flags.config,
           outDir: flags.out,

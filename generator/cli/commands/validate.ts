@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { runValidate } from '../../app/validate.js';
-import { DEFAULT_CONFIG_FILE } from '../../model/load.js';
+import { DEFAULT_CONFIG_FILE } from '../../core/cli-vocabulary.js';
 import type { CommandContext } from '../context.js';
 import { appContext, formatOption, printResult } from '../output.js';
 
@@ -15,7 +14,7 @@ export function registerValidate(program: Command, ctx: CommandContext): void {
       '\nThe VIP ledger (mesh.lock.yaml beside the config) and every generated file are planned in memory, as generate\nplans them: a config generate would refuse is refused here.\n\nExit codes: 0 valid, 2 invalid (every problem is printed with file:line:column).',
     )
     .action(async (options: { config: string; format: string }) => {
-      const result = await runValidate({ configFile: options.config }, appContext(ctx.io));
+      const result = await (await import('../../app/validate.js')).runValidate({ configFile: options.config }, appContext(ctx.io));
       ctx.exitCode = printResult(ctx.io, options.format, result);
     });
 }
