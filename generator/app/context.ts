@@ -1,4 +1,4 @@
-import { isAbsolute, sep } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 
 /**
  * What a service may know of its caller. Services run in-process (the CLI, tests, a library user), so nothing here
@@ -14,11 +14,7 @@ export interface AppContext {
   readonly readStdin?: () => Promise<Buffer>;
 }
 
-/**
- * A path from the user, made absolute against the caller's working folder (never process.cwd()). The text the user
- * typed is kept as it was, behind the folder (no normalisation), so the report can show it again exactly as typed.
- */
+/** A path from the user, made absolute against the caller's working folder (never process.cwd()). */
 export function resolveFrom(context: Pick<AppContext, 'cwd'>, path: string): string {
-  if (isAbsolute(path)) return path;
-  return context.cwd.endsWith(sep) ? `${context.cwd}${path}` : `${context.cwd}${sep}${path}`;
+  return isAbsolute(path) ? path : resolve(context.cwd, path);
 }
