@@ -1,4 +1,6 @@
-import { mkdtempSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { afterAll } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -51,6 +53,19 @@ export function find(resources: readonly ParsedResource[], cluster: string, kind
   return hit.object;
 }
 
+const tempDirs = new Set<string>();
+// Registered on the importing test file: every folder it made is removed when the file's tests are done.
+afterAll(() => {
+  for (const dir of tempDirs) {
+    spawnSync('chmod', ['-R', 'u+rwx', dir], { stdio: 'ignore' });
+    rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+  }
+  tempDirs.clear();
+});
+
+/** A temporary folder, removed after the importing file's tests. */
 export function tempDir(prefix = 'meshforge-gen-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.add(dir);
+  return dir;
 }
