@@ -30,6 +30,8 @@ export default defineConfig({
     // Run once for the whole run (root config): every test's temp folder goes under one fresh folder, which must be
     // empty at the end.
     globalSetup: ['./test/setup/temp-folder.ts'],
+    // Both cores: vitest's default on a 2-core machine is one worker.
+    maxWorkers: 2,
     reporters: ['default', './test/summary-reporter.ts'],
     projects: [
       {

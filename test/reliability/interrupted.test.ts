@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, watch, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticConfig } from '../../scripts/bench/synthetic.js';
 import { runInProcess } from '../cli/helpers.js';
 import { seededRandom, startMeshforge, treeHashes } from './helpers.js';
@@ -52,55 +52,61 @@ async function recover(ws: string): Promise<void> {
 }
 
 describe('generate killed with SIGKILL at random moments', () => {
-  it(`leaves the old tree or the new one, ${KILLS} times in a row, and the next run always succeeds`, { timeout: 300_000 }, async () => {
-    // The reference states, from uninterrupted runs: old, then old -> new (timed: the kill window).
-    const ws = mkdtempSync(join(tmpdir(), 'meshforge-kill-'));
-    try {
-      writeFileSync(join(ws, 'mesh.config.yaml'), OLD);
-      await generate(ws);
-      const states = { old: stateOf(ws), new: { tree: {}, ledger: '' } as State };
-      expect(Object.keys(states.old.tree).length).toBeGreaterThan(1000);
-      writeFileSync(join(ws, 'mesh.config.yaml'), NEW);
-      const timing = await generate(ws);
-      // Kill moments: from a little before staging starts (planning, which must leave the old tree) to a little after the end of a run.
-      const windowStart = Math.round((timing.stagingMs ?? timing.totalMs / 2) * 0.8);
-      const windowLength = Math.round(timing.totalMs * 1.2) - windowStart;
-      states.new = stateOf(ws);
-      expect(states.new.ledger).toBe(states.old.ledger);
-      const changed = Object.keys(states.new.tree).filter((p) => states.new.tree[p] !== states.old.tree[p]);
-      expect(changed.length).toBeGreaterThan(800);
+  // The reference states come from uninterrupted runs: old, then old -> new (timed: the kill window). Each kill is
+  // its own test, in order: it starts from what the previous one left, as a run after a crash would.
+  let ws: string;
+  const states = { old: { tree: {}, ledger: '' } as State, new: { tree: {}, ledger: '' } as State };
+  let windowStart = 0;
+  let windowLength = 0;
+  let current: 'old' | 'new' = 'new';
+  const random = seededRandom(SEED);
+  const fractions = Array.from({ length: KILLS }, () => random());
+  const outcomes: string[] = [];
 
-      const random = seededRandom(SEED);
-      const outcomes: string[] = [];
-      let current: 'old' | 'new' = 'new';
-      for (let i = 0; i < KILLS; i++) {
-        const target: 'old' | 'new' = current === 'old' ? 'new' : 'old';
-        writeFileSync(join(ws, 'mesh.config.yaml'), target === 'old' ? OLD : NEW);
-        const fraction = random();
-        const run = startMeshforge(['generate'], ws);
-        const timer = setTimeout(() => run.child.kill('SIGKILL'), windowStart + Math.round(fraction * windowLength));
-        const result = await run.done;
-        clearTimeout(timer);
+  beforeAll(async () => {
+    ws = mkdtempSync(join(tmpdir(), 'meshforge-kill-'));
+    writeFileSync(join(ws, 'mesh.config.yaml'), OLD);
+    await generate(ws);
+    states.old = stateOf(ws);
+    expect(Object.keys(states.old.tree).length).toBeGreaterThan(1000);
+    writeFileSync(join(ws, 'mesh.config.yaml'), NEW);
+    const timing = await generate(ws);
+    // Kill moments: from a little before staging starts (planning, which must leave the old tree) to a little after the end of a run.
+    windowStart = Math.round((timing.stagingMs ?? timing.totalMs / 2) * 0.8);
+    windowLength = Math.round(timing.totalMs * 1.2) - windowStart;
+    states.new = stateOf(ws);
+    expect(states.new.ledger).toBe(states.old.ledger);
+    const changed = Object.keys(states.new.tree).filter((p) => states.new.tree[p] !== states.old.tree[p]);
+    expect(changed.length).toBeGreaterThan(800);
+  }, 120_000);
 
-        const tree = treeHashes(join(ws, 'clusters'));
-        const leftOld = JSON.stringify(tree) === JSON.stringify(states[current].tree);
-        const leftNew = JSON.stringify(tree) === JSON.stringify(states[target].tree);
-        outcomes.push(`${fraction.toFixed(2)}: ${result.signal ?? `exit ${result.status}`} -> ${leftOld ? 'old' : leftNew ? 'new' : 'MIXED'} tree`);
-        expect(leftOld || leftNew, `kill ${i} at ${fraction.toFixed(2)} of a run left a mixed tree`).toBe(true);
-        expect(Object.keys(tree).filter((p) => SIDE_FILES.test(p))).toEqual([]);
-        expect(readFileSync(join(ws, 'mesh.lock.yaml'), 'utf8')).toBe(states.old.ledger);
-        if (result.signal === null) expect(result.status).toBe(0);
-
-        // The next run finishes the job from whatever the kill left (a stale lock, a parked or half-built tree beside).
-        await recover(ws);
-        expect(stateOf(ws)).toEqual(states[target]);
-        // .meshforge/ holds the run-state cache that a completed run records (docs/generator.md); nothing else beside.
-        expect(readdirSync(ws).sort()).toEqual(['.meshforge', 'clusters', 'mesh.config.yaml', 'mesh.lock.yaml']);
-        current = target;
-      }
-      console.info(`kill moments (fraction of ${windowStart} + ${windowLength} ms) and outcomes:\n  ${outcomes.join('\n  ')}`);
-    } finally {
-      rmSync(ws, { recursive: true, force: true });
-    }
+  afterAll(() => {
+    console.info(`kill moments (fraction of ${windowStart} + ${windowLength} ms) and outcomes:\n  ${outcomes.join('\n  ')}`);
+    rmSync(ws, { recursive: true, force: true });
   });
+
+  it.each(fractions.map((fraction, i) => [i + 1, fraction.toFixed(2), fraction] as const))('kill %i (at %s of the window) leaves the old tree or the new one, and the next run succeeds', async (i, _shown, fraction) => {
+    const target: 'old' | 'new' = current === 'old' ? 'new' : 'old';
+    writeFileSync(join(ws, 'mesh.config.yaml'), target === 'old' ? OLD : NEW);
+    const run = startMeshforge(['generate'], ws);
+    const timer = setTimeout(() => run.child.kill('SIGKILL'), windowStart + Math.round(fraction * windowLength));
+    const result = await run.done;
+    clearTimeout(timer);
+
+    const tree = treeHashes(join(ws, 'clusters'));
+    const leftOld = JSON.stringify(tree) === JSON.stringify(states[current].tree);
+    const leftNew = JSON.stringify(tree) === JSON.stringify(states[target].tree);
+    outcomes.push(`${fraction.toFixed(2)}: ${result.signal ?? `exit ${result.status}`} -> ${leftOld ? 'old' : leftNew ? 'new' : 'MIXED'} tree`);
+    expect(leftOld || leftNew, `kill ${i} at ${fraction.toFixed(2)} of a run left a mixed tree`).toBe(true);
+    expect(Object.keys(tree).filter((p) => SIDE_FILES.test(p))).toEqual([]);
+    expect(readFileSync(join(ws, 'mesh.lock.yaml'), 'utf8')).toBe(states.old.ledger);
+    if (result.signal === null) expect(result.status).toBe(0);
+
+    // The next run finishes the job from whatever the kill left (a stale lock, a parked or half-built tree beside).
+    await recover(ws);
+    expect(stateOf(ws)).toEqual(states[target]);
+    // .meshforge/ holds the run-state cache that a completed run records (docs/generator.md); nothing else beside.
+    expect(readdirSync(ws).sort()).toEqual(['.meshforge', 'clusters', 'mesh.config.yaml', 'mesh.lock.yaml']);
+    current = target;
+  }, 60_000);
 });
