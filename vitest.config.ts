@@ -23,6 +23,8 @@ const shared = {
   // Hooks may build a whole project (several CLI runs); not a test, but bounded.
   hookTimeout: 60_000,
   pool: 'forks',
+  // After each file: remove the temp folders its helpers made (test/setup/temp-registry.ts).
+  setupFiles: ['./test/setup/remove-temps.ts'],
 } as const;
 
 export default defineConfig({
@@ -37,6 +39,9 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          // In-process tests share one module graph per worker instead of re-importing meshforge for every file
+          // (half the unit run's time was imports). Temp folders and state are per file (setupFiles above).
+          isolate: false,
           include: ['generator/**/*.test.ts', 'policies/**/*.test.ts', 'scripts/**/*.test.ts', 'test/**/*.test.ts'],
           exclude: ['**/node_modules/**', ...E2E],
           ...shared,

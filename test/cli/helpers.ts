@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { runCli } from '../../generator/cli/main.js';
 import type { CliIO } from '../../generator/cli/io.js';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import { afterAll } from 'vitest';
+import { cpSync, mkdtempSync } from 'node:fs';
+import { trackTemp } from '../setup/temp-registry.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -47,17 +47,10 @@ export function runMeshforge(args: readonly string[], options: { cwd?: string; e
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-const workspaces = new Set<string>();
-// Registered on the importing test file: every workspace it made is removed when the file's tests are done.
-afterAll(() => {
-  for (const dir of workspaces) rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
-  workspaces.clear();
-});
-
 /** A temporary folder holding a copy of the example config; removed after the importing file's tests. */
 export function tempWorkspace(prefix = 'meshforge-cli-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  workspaces.add(dir);
+  trackTemp(dir);
   cpSync(join(REPO_ROOT, 'mesh.config.yaml'), join(dir, 'mesh.config.yaml'));
   return dir;
 }

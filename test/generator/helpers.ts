@@ -1,6 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { afterAll } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { trackTemp } from '../setup/temp-registry.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -53,19 +52,7 @@ export function find(resources: readonly ParsedResource[], cluster: string, kind
   return hit.object;
 }
 
-const tempDirs = new Set<string>();
-// Registered on the importing test file: every folder it made is removed when the file's tests are done.
-afterAll(() => {
-  for (const dir of tempDirs) {
-    spawnSync('chmod', ['-R', 'u+rwx', dir], { stdio: 'ignore' });
-    rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
-  }
-  tempDirs.clear();
-});
-
 /** A temporary folder, removed after the importing file's tests. */
 export function tempDir(prefix = 'meshforge-gen-'): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  tempDirs.add(dir);
-  return dir;
+  return trackTemp(mkdtempSync(join(tmpdir(), prefix)));
 }
