@@ -11,7 +11,8 @@ import { tokenFromEnv, type GitHubClientOptions } from '../publish/github.js';
 import { readRemoteUrl } from '../publish/branch.js';
 import { GITHUB_API_URL, githubRepositoryFromRemote, parseRepository, type GitHubRepository } from '../publish/remote.js';
 import { buildReport } from '../report/resolve.js';
-import { createValidator, validatorOptionsFromFlags, type ValidatorFlags } from '../validate/index.js';
+import type { ValidatorFlags } from '../validate/index.js';
+import { validatorFromFlags } from './validator.js';
 import { compareTree, writeTree } from '../write/tree.js';
 import { MeshforgeError, usageError } from '../core/errors.js';
 import { redactSecrets } from '../core/redact.js';
@@ -59,9 +60,9 @@ export async function runPr(options: PrOptions, context: AppContext): Promise<Pr
   if (!planned.ok) return { status: 'invalid-input', report: buildReport('pr', planned.diagnostics, sources, 0, context.cwd), statusText: '' };
   const { model, lock, files } = planned.value;
   // The pull request body reports the same schema and policy findings `meshforge check` would.
-  const validatorOptions = validatorOptionsFromFlags(options.validator ?? {}, context.env);
-  const findings = await checkResources(files.flatMap((f) => f.resources), { model, validator: validatorOptions ? await createValidator(validatorOptions) : null });
-  const checks = summarizeDiagnostics(findings.diagnostics, findings.suppressed.map((s) => s.diagnostic.rule), [...(validatorOptions ? ['schema validation'] : []), 'policies']);
+  const validator = await validatorFromFlags(options.validator ?? {}, context);
+  const findings = await checkResources(files.flatMap((f) => f.resources), { model, validator });
+  const checks = summarizeDiagnostics(findings.diagnostics, findings.suppressed.map((s) => s.diagnostic.rule), [...(validator ? ['schema validation'] : []), 'policies']);
   const base = options.base ?? model.gitops?.branch ?? 'main';
   const branch = options.branch ?? `meshforge/${base}`;
   const token = tokenFromEnv(context.env);
