@@ -1,23 +1,18 @@
+import { secretIn, type SecretKind } from '../core/secrets.js';
 import { PublishError } from './errors.js';
-
-/** A PEM private key block's first line, also behind a YAML comment or indentation. */
-const PEM_PRIVATE_KEY = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/;
-
-/** GitHub token shapes (classic and fine-grained), as the tree writer refuses them. */
-const GITHUB_TOKEN_SHAPE = /\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})\b/;
 
 export interface SecretFinding {
   /** 1-based line. */
   readonly line: number;
-  readonly what: 'a PEM private key block' | 'what looks like a GitHub token';
+  readonly what: SecretKind;
 }
 
 /** Every line of a text that holds key material or a token, comments included: git commits comments too. */
 export function findSecrets(text: string): SecretFinding[] {
   const found: SecretFinding[] = [];
   text.split('\n').forEach((line, index) => {
-    if (line.includes('PRIVATE KEY') && PEM_PRIVATE_KEY.test(line)) found.push({ line: index + 1, what: 'a PEM private key block' });
-    else if (GITHUB_TOKEN_SHAPE.test(line)) found.push({ line: index + 1, what: 'what looks like a GitHub token' });
+    const what = secretIn(line);
+    if (what !== undefined) found.push({ line: index + 1, what });
   });
   return found;
 }

@@ -6,6 +6,7 @@ import { withOutputLock } from './lock.js';
 import { configFromOutDir, parseProvenance, provenanceEntry, provenancePieces, type ProvenanceEntry, type ProvenanceIndex, type ProvenanceSource } from './provenance.js';
 import { PROVENANCE_FILE } from '../manifest/vocabulary.js';
 import { MeshforgeError } from '../core/errors.js';
+import { secretIn } from '../core/secrets.js';
 
 /** What a write would do (compareTree) or did (writeTree). Paths are relative to the output folder, POSIX, sorted. */
 export interface TreeChanges {
@@ -347,18 +348,13 @@ export function sidePaths(outDir: string) {
   return { abs, parent, stage: join(parent, `.${name}.meshforge-new`), old: join(parent, `.${name}.meshforge-old`), ledger: join(parent, `.${name}.meshforge-ledger`) };
 }
 
-/** A PEM private key block: key material must never reach the tree, whatever the config or a template holds. */
-const PEM_PRIVATE_KEY = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/;
-
-/** GitHub token shapes (classic and fine-grained): a token in the tree would be committed. */
-const GITHUB_TOKEN_SHAPE = /\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})\b/;
-
 /** Refuses content holding a private key or a token (checked where files are written, so there is no path around it). */
 function refuseKeyMaterial(path: string, content: string): void {
-  if (content.includes('PRIVATE KEY') && PEM_PRIVATE_KEY.test(content)) {
+  const found = secretIn(content);
+  if (found === 'a PEM private key block') {
     throw new TreeError(`refusing to write ${path}: it contains a PEM private key block`, 'Private keys never go into the generated tree or git: keep them in the PKI folder (ca.pkiDir) or a secret manager, and reference them by Secret name.', [path]);
   }
-  if (GITHUB_TOKEN_SHAPE.test(content)) {
+  if (found === 'what looks like a GitHub token') {
     throw new TreeError(`refusing to write ${path}: it contains what looks like a GitHub token`, 'Tokens never go into the generated tree or git: remove it from mesh.config.yaml and pass it to meshforge through GITHUB_TOKEN.', [path]);
   }
 }
