@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { Git } from './git.js';
+import { pidRuns } from '../core/process.js';
 
 /** The prefix of the temporary folders holding meshforge's worktrees. */
 const SCRATCH_PREFIX = 'meshforge-pr-';
@@ -21,14 +22,6 @@ function tempRoot(env: NodeJS.ProcessEnv): string {
   return named ? named.replace(/(.)\/+$/, '$1') : tmpdir();
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Removes the worktrees an earlier meshforge run left behind when it was killed (SIGKILL, a power cut): registered
@@ -40,7 +33,7 @@ export async function pruneStaleWorktrees(git: Git): Promise<string[]> {
   for (const block of (listing ?? '').split(/\n\s*\n/)) {
     const path = /^worktree (.+)$/m.exec(block)?.[1];
     const pid = LOCK_REASON.exec(/^locked (.+)$/m.exec(block)?.[1] ?? '')?.[1];
-    if (path === undefined || pid === undefined || alive(Number(pid))) continue;
+    if (path === undefined || pid === undefined || pidRuns(Number(pid))) continue;
     if ((await git.tryRun(['worktree', 'remove', '--force', '--force', path])) === undefined) await git.tryRun(['worktree', 'unlock', path]);
     // Only a folder shaped like meshforge's own is deleted: <temp>/meshforge-pr-XXXXXX/tree.
     const scratch = dirname(path);

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { MeshforgeError } from '../core/errors.js';
+import { pidRuns } from '../core/process.js';
 
 /**
  * The output lock: one meshforge run at a time writes an output folder (and its VIP ledger). The lock is a file beside
@@ -75,15 +76,6 @@ function processStartTicks(pid: number): number | undefined {
   }
 }
 
-function pidRuns(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it runs, under another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 function currentHolder(): LockHolder {
   const processStart = processStartTicks(process.pid);

@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, writeSync, closeSync } from 'node:fs';
+import { chmodSync, mkdtempSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, writeSync, closeSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { writeFailure } from '../../generator/app/generate.js';
@@ -9,34 +10,17 @@ import { EXIT, EXIT_FOR_KIND } from '../../generator/cli/exit.js';
 import type { RenderedFile } from '../../generator/manifest/types.js';
 import { tryAcquireOutputLock } from '../../generator/write/lock.js';
 import { recoverInterruptedWrite, TreeError, writeFileAtomic, writeTree, type SwapStep } from '../../generator/write/tree.js';
-import { REPO_ROOT, runInProcess, tempWorkspace as newWorkspace } from '../cli/helpers.js';
-import { tempDir as newTempDir } from '../generator/helpers.js';
+import { REPO_ROOT, runInProcess, tempWorkspace } from '../cli/helpers.js';
+import { tempDir } from '../generator/helpers.js';
+import { removeTrackedTemps } from '../setup/temp-registry.js';
 import { isRoot, STACK_TRACE, treeHashes } from './helpers.js';
 
 const file = (path: string, content: string): RenderedFile => ({ path, content, cluster: path.split('/')[0]!, resources: [] });
 const TREE_A = [file('c1/ns/a.yaml', 'a: 1\n'), file('c1/ns/b.yaml', 'b: 1\n')];
 const TREE_B = [file('c1/ns/a.yaml', 'a: 2\n'), file('c1/other/c.yaml', 'c: 1\n')];
 
-// Every test removes what it made (a test that fails half way may leave a folder read-only: made writable first).
-const made: string[] = [];
-afterEach(() => {
-  for (const dir of made.splice(0)) {
-    spawnSync('chmod', ['-R', 'u+rwx', dir], { stdio: 'ignore' });
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
-
-function tempDir(prefix?: string): string {
-  const dir = newTempDir(prefix);
-  made.push(dir);
-  return dir;
-}
-
-function tempWorkspace(prefix: string): string {
-  const dir = newWorkspace(prefix);
-  made.push(dir);
-  return dir;
-}
+// Every test removes what it made (a folder left read-only by a failed test is made writable first).
+afterEach(() => removeTrackedTemps());
 
 /** `meshforge` in-process, in the workspace `cwd`. */
 function runMeshforge(args: readonly string[], options: { cwd: string }) {
@@ -155,7 +139,7 @@ afterAll(() => {
 function mountTmpfs(options: string): string | undefined {
   if (!isRoot()) return undefined;
   // Removed after it is unmounted (afterAll), not with the other folders.
-  const dir = newTempDir('meshforge-mnt-');
+  const dir = mkdtempSync(join(tmpdir(), 'meshforge-mnt-'));
   if (!tool('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', dir])) {
     rmSync(dir, { recursive: true, force: true });
     return undefined;

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -7,28 +7,15 @@ import { runGenerate } from '../../generator/app/generate.js';
 import type { RenderedFile } from '../../generator/manifest/types.js';
 import { holderAlive, LockError, outputLockPath, readLockHolder, tryAcquireOutputLock, withOutputLock } from '../../generator/write/lock.js';
 import { writeTree } from '../../generator/write/tree.js';
-import { runInProcess, tempWorkspace as newWorkspace } from '../cli/helpers.js';
-import { tempDir as newTempDir } from '../generator/helpers.js';
+import { runInProcess, tempWorkspace } from '../cli/helpers.js';
+import { tempDir } from '../generator/helpers.js';
+import { removeTrackedTemps } from '../setup/temp-registry.js';
 import { STACK_TRACE, startMeshforge, startScript, treeHashes } from './helpers.js';
 
 const HOLDER = 'test/fixtures/reliability/hold-lock.mjs';
 
-const made: string[] = [];
-afterEach(() => {
-  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const dir = newTempDir();
-  made.push(dir);
-  return dir;
-}
-
-function tempWorkspace(prefix: string): string {
-  const dir = newWorkspace(prefix);
-  made.push(dir);
-  return dir;
-}
+// Every test removes what it made.
+afterEach(() => removeTrackedTemps());
 
 function deadPid(): number {
   // A process that has exited: its pid is (for the moment) free.
