@@ -16,7 +16,9 @@ export type TemplateName =
   | 'istiooperator'
   | 'helm-base-values'
   | 'helm-istiod-values'
-  | 'helm-gateway-values';
+  | 'helm-gateway-values'
+  // gateway.networking.k8s.io Gateway (east-west, waypoint, istio-remote peers and Gateway API ingress).
+  | 'k8s-gateway';
 
 /** What every template receives: the header lines and the object to write. */
 export interface TemplateContext {
