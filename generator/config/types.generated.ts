@@ -98,7 +98,7 @@ export interface MeshConfig {
    */
   externalServices: ExternalService[];
   /**
-   * Hosts exposed to clients outside the mesh through a cluster's ingress gateway. Each becomes a Gateway and a VirtualService.
+   * Hosts exposed to clients outside the mesh through a cluster's ingress gateway. Each becomes a Gateway and a VirtualService, or with api: gateway-api a Gateway API Gateway and route.
    */
   ingress: Ingress[];
   gitops?: Gitops;
@@ -620,6 +620,10 @@ export interface Ingress {
    */
   paths: string[];
   to: Destination;
+  /**
+   * Which API the gateway side is written in. istio: an Istio Gateway and VirtualService on the cluster's ingress gateway. gateway-api: a Gateway API Gateway of class istio (Istio deploys a gateway Deployment and Service for it in this entry's namespace) with an HTTPRoute, TLSRoute or TCPRoute, and ReferenceGrants where a reference crosses namespaces. Needs the Gateway API CRDs in the cluster (see docs/gateway-api.md).
+   */
+  api: 'istio' | 'gateway-api';
 }
 /**
  * How Argo CD or Flux syncs the generated tree.

@@ -189,6 +189,7 @@ export function buildModel(config: MeshConfigInput, configFile: string): MeshMod
       ...(g.tls ? { tls: { mode: g.tls.mode, credentialName: g.tls.credentialName ?? `${g.name}-credential` } } : {}),
       paths: g.paths,
       to: destination(g.to, namespace, ['ingress', i, 'to']),
+      api: g.api,
       origin: ['ingress', i] as DocPath,
     };
   });

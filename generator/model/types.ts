@@ -216,8 +216,12 @@ export interface IngressModel {
   readonly tls?: { readonly mode: 'SIMPLE' | 'MUTUAL' | 'PASSTHROUGH'; readonly credentialName: string };
   readonly paths: readonly string[];
   readonly to: DestinationModel;
+  /** The API the gateway side is written in: Istio's Gateway + VirtualService, or Gateway API (docs/gateway-api.md). */
+  readonly api: IngressApi;
   readonly origin: DocPath;
 }
+
+export type IngressApi = 'istio' | 'gateway-api';
 
 export interface GitopsModel {
   readonly engine: GitopsEngine;

@@ -1,6 +1,7 @@
 import type { DocPath } from '../diagnostics/types.js';
 import { externalKey, importKey, vipOf, type VipLedger } from '../ledger/ledger.js';
 import type { ClusterModel, DestinationModel, ExportModel, ExternalServiceModel, HttpRouteModel, IngressModel, MeshModel, RouteModel, ServiceModel, StringMatch } from '../model/types.js';
+import { gatewayApiIngress } from './gateway-api.js';
 import type { MeshIndex } from './hosts.js';
 import type { TemplateName } from './templates.js';
 
@@ -401,6 +402,7 @@ export class ClusterPlanner {
   }
 
   private ingressPair(ing: IngressModel, cluster: ClusterModel): PlannedDocument[] {
+    if (ing.api === 'gateway-api') return gatewayApiIngress(ing, cluster, this.ingressDestinations(ing, cluster.name), this.index, { metadata: (n, ns, a) => metadata(n, ns, {}, a), document: content });
     const server = {
       port: { number: ing.port, name: `${ing.protocol.toLowerCase()}-${ing.port}`, protocol: ing.protocol },
       hosts: [ing.host],

@@ -18,7 +18,12 @@ export type TemplateName =
   | 'helm-istiod-values'
   | 'helm-gateway-values'
   // gateway.networking.k8s.io Gateway (east-west, waypoint, istio-remote peers and Gateway API ingress).
-  | 'k8s-gateway';
+  | 'k8s-gateway'
+  // Gateway API routes and grants of `api: gateway-api` ingress entries (render/gateway-api.ts).
+  | 'httproute'
+  | 'tlsroute'
+  | 'tcproute'
+  | 'referencegrant';
 
 /** What every template receives: the header lines and the object to write. */
 export interface TemplateContext {
