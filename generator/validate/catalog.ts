@@ -1,3 +1,5 @@
+import { GATEWAY_API_KINDS } from './derive-crd.js';
+
 /**
  * Which kinds the embedded backend knows, and where each strict schema comes from.
  * The derivation script (derive.ts) reads this list; the validator reads the derived index at run time.
@@ -21,6 +23,8 @@ const crd = (apiVersion: string, kind: string, note?: string, fromVersion?: stri
   const [group, version] = apiVersion.split('/') as [string, string];
   return { apiVersion, kind, source: `${group}.${fromVersion ?? version}.${kind}`, ...(note ? { note } : {}) };
 };
+
+const GATEWAY_API_NOTE = 'From the Gateway API CRD bundle Istio 1.29 requires (v1.4.0, experimental channel), committed as schemas/sources/gateway-api.json; CEL rules are not checked, formats other than int32/int64/date-time neither.';
 
 const ISTIO_SAME_SCHEMA = 'Istio serves one schema for every version of this CRD; the source package predates this version, so it is derived from ';
 
@@ -95,6 +99,10 @@ export const CATALOG: readonly CatalogEntry[] = [
     'Flux promoted HelmRelease to v2 from v2beta2 and removed the deprecated fields spec.chart.spec.valuesFile and spec.postRenderers[].kustomize.patchesJson6902/patchesStrategicMerge; derived from helm.toolkit.fluxcd.io/v2beta2 minus those fields.',
     'v2beta2',
   ),
+
+  // Gateway API (schemas/sources/gateway-api.json: the CRD bundle Istio 1.29 requires, see derive-crd.ts), the kinds
+  // and versions `api: gateway-api` ingress entries are written in.
+  ...GATEWAY_API_KINDS.map(({ kind, version }) => crd(`gateway.networking.k8s.io/${version}`, kind, GATEWAY_API_NOTE)),
 
   // kustomize's own kustomization.yaml: no CRD exists, so the schema is authored from kustomize's field list.
   { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', source: 'authored', note: "Authored from kustomize's Kustomization field list: every top-level field is known, nested entries are checked loosely." },

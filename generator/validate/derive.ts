@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { CATALOG, schemaFileFor, type CatalogEntry, type JsonSchema } from './catalog.js';
 import { AUTHORED_SCHEMAS, ISTIO_OPERATOR_SPEC } from './authored.js';
+import { readCrdSources } from './derive-crd.js';
 
 /**
  * Derives the strict schemas under schemas/k8s/ from the schema literals that the kubernetes-models packages ship.
@@ -46,10 +47,11 @@ function walkModules(dir: string, found: Map<string, JsonSchema>): void {
   }
 }
 
-/** Every schema literal of the source packages, by id. */
+/** Every schema literal of the source packages, and of the committed CRD sources beside node_modules, by id. */
 export function collectSourceSchemas(nodeModules: string): Map<string, JsonSchema> {
   const found = new Map<string, JsonSchema>();
   for (const pkg of SOURCE_PACKAGES) walkModules(join(nodeModules, pkg), found);
+  for (const source of readCrdSources(dirname(nodeModules)).values()) for (const [id, schema] of Object.entries(source.schemas)) found.set(id, schema);
   return found;
 }
 
@@ -58,6 +60,7 @@ export function sourceVersions(nodeModules: string): Record<string, string> {
   for (const pkg of SOURCE_PACKAGES) {
     versions[pkg] = (JSON.parse(readFileSync(join(nodeModules, pkg, 'package.json'), 'utf8')) as { version: string }).version;
   }
+  for (const [file, source] of readCrdSources(dirname(nodeModules))) versions[`schemas/sources/${file}`] = `${source.bundleVersion} ${source.channel}`;
   return versions;
 }
 
