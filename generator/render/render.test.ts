@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parse } from 'yaml';
@@ -38,7 +38,10 @@ describe('renderMesh', () => {
 
   it('has one template per kind it writes, and every template is used', () => {
     const onDisk = readdirSync(templatesDir()).filter((f) => f.endsWith('.yaml.hbs') && !f.startsWith('_')).map((f) => f.replace('.yaml.hbs', '')).sort();
-    const used = [...new Set([...planMeshFiles(model, ledger).map((f) => f.document.template), ...planGitops(model).map((d) => d.template)])].sort();
+    // The Gateway API ingress templates are used by `api: gateway-api` entries, which the test fixture has.
+    const gatewayApi = modelOf(readFileSync(new URL('../../test/fixtures/generator/gateway-api.mesh.config.yaml', import.meta.url), 'utf8'));
+    const planned = [...planMeshFiles(model, ledger), ...planMeshFiles(gatewayApi, ledgerOf(gatewayApi))];
+    const used = [...new Set([...planned.map((f) => f.document.template), ...planGitops(model).map((d) => d.template)])].sort();
     expect(used).toEqual(onDisk);
   });
 
