@@ -1,10 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadConfigString } from '../../generator/model/load.js';
 import { renderMesh } from '../../generator/render/render.js';
 import { buildReport } from '../../generator/report/resolve.js';
 import { SourceRegistry } from '../../generator/diagnostics/sources.js';
 import { EmbeddedValidator } from '../../generator/validate/embedded.js';
+import { CRDS_CATALOG_LOCATION } from '../../generator/validate/kubeconform.js';
 import { exampleText, find, ledgerOf, modelOf, parsedResources } from './helpers.js';
 
 const FIXTURE = new URL('../fixtures/generator/gateway-api.mesh.config.yaml', import.meta.url).pathname;
@@ -123,6 +124,21 @@ describe('ingress api: gateway-api', () => {
     expect(diagnostics.map((d) => d.rule)).toEqual(['schema', 'schema']);
     expect(diagnostics[0]!.message).toContain('servce');
     expect(diagnostics[1]!.location.path).toEqual(['spec', 'rules', 0, 'backendRefs', 0, 'port']);
+  });
+});
+
+describe('kubeconform schema locations for the Gateway API kinds', () => {
+  it("schemas/k8s has the CRDs-catalog layout, so kubeconform's template finds each emitted kind there", () => {
+    const files = render(fixtureText());
+    const kinds = new Set(files.flatMap((f) => f.resources).filter((r) => GATEWAY_API.test(r.apiVersion)).map((r) => `${r.apiVersion}/${r.kind}`));
+    expect(kinds.size).toBe(5);
+    const schemaDir = new URL('../../schemas/k8s/', import.meta.url).pathname;
+    for (const key of kinds) {
+      const [group, version, kind] = key.split('/') as [string, string, string];
+      // kubeconform's {{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json: kind lower-cased, version alone.
+      const location = CRDS_CATALOG_LOCATION.replace(/^.*\/main\//, schemaDir).replace('{{.Group}}', group).replace('{{.ResourceKind}}', kind.toLowerCase()).replace('{{.ResourceAPIVersion}}', version);
+      expect(existsSync(location), location).toBe(true);
+    }
   });
 });
 
