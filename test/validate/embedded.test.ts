@@ -8,7 +8,7 @@ import { FIXTURES, loadFixture } from './helpers.js';
 const KINDS_DIR = join(FIXTURES, 'kinds');
 const REQUIRED_CASES = ['valid', 'wrong-type', 'missing-required', 'bad-enum', 'unknown-field', 'unknown-apiversion'];
 /** Kinds whose schemas have no enum anywhere (besides apiVersion/kind): checked below, not just claimed. */
-const NO_ENUM = new Set(['serviceaccount.yaml', 'configmap.yaml', 'secret.yaml', 'clusterrole.yaml', 'role.yaml', 'clusterrolebinding.yaml', 'rolebinding.yaml', 'istiooperator.yaml', 'application.yaml', 'appproject.yaml']);
+const NO_ENUM = new Set(['serviceaccount.yaml', 'configmap.yaml', 'secret.yaml', 'clusterrole.yaml', 'role.yaml', 'clusterrolebinding.yaml', 'rolebinding.yaml', 'istiooperator.yaml', 'application.yaml', 'appproject.yaml', 'referencegrant.yaml']);
 
 /** What each case's message must say, so a typo'd enum value is not passed off as an unknown field. */
 const CASE_MESSAGE: Record<string, RegExp> = {
