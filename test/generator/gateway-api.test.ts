@@ -1,12 +1,15 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfigString } from '../../generator/model/load.js';
 import { renderMesh } from '../../generator/render/render.js';
 import { buildReport } from '../../generator/report/resolve.js';
 import { SourceRegistry } from '../../generator/diagnostics/sources.js';
 import { EmbeddedValidator } from '../../generator/validate/embedded.js';
+import { createValidator } from '../../generator/validate/index.js';
 import { CRDS_CATALOG_LOCATION } from '../../generator/validate/kubeconform.js';
-import { exampleText, find, ledgerOf, modelOf, parsedResources } from './helpers.js';
+import { STANDIN } from '../validate/helpers.js';
+import { exampleText, find, ledgerOf, modelOf, parsedResources, tempDir } from './helpers.js';
 
 const FIXTURE = new URL('../fixtures/generator/gateway-api.mesh.config.yaml', import.meta.url).pathname;
 const fixtureText = (): string => readFileSync(FIXTURE, 'utf8');
@@ -139,6 +142,22 @@ describe('kubeconform schema locations for the Gateway API kinds', () => {
       const location = CRDS_CATALOG_LOCATION.replace(/^.*\/main\//, schemaDir).replace('{{.Group}}', group).replace('{{.ResourceKind}}', kind.toLowerCase()).replace('{{.ResourceAPIVersion}}', version);
       expect(existsSync(location), location).toBe(true);
     }
+  });
+});
+
+describe('kubeconform backend on Gateway API kinds (stand-in)', () => {
+  it('gets the default locations and maps a recorded unknown field of an HTTPRoute to its key', async () => {
+    const work = tempDir('mf-gwapi-kubeconform-');
+    const recording = join(work, 'recording.json');
+    // The shape kubeconform v0.7.0 prints for an additional property in strict mode.
+    writeFileSync(recording, JSON.stringify({ 'HTTPRoute/goapp-dev': { status: 'statusInvalid', msg: 'problem validating schema', validationErrors: [{ path: '/spec/rules/0/backendRefs/0', msg: "additional properties 'subset' not allowed" }] } }));
+    const argv = join(work, 'argv.jsonl');
+    const validator = await createValidator({ choice: 'kubeconform', env: { PATH: process.env['PATH'] ?? '', MESHFORGE_KUBECONFORM: STANDIN, KUBECONFORM_STANDIN_RECORDING: recording, KUBECONFORM_STANDIN_ARGV: argv } });
+    const resources = render(fixtureText()).flatMap((f) => f.resources).filter((r) => GATEWAY_API.test(r.apiVersion));
+    const diagnostics = await validator.validate(resources);
+    expect(diagnostics.map((d) => [d.rule, d.resource?.kind, d.resource?.name, d.location.path])).toEqual([['schema', 'HTTPRoute', 'goapp-dev', ['spec', 'rules', 0, 'backendRefs', 0, 'subset']]]);
+    const run = JSON.parse(readFileSync(argv, 'utf8').trim().split('\n')[1]!) as string[];
+    expect(run.filter((_, i) => run[i - 1] === '-schema-location')).toEqual(['default', CRDS_CATALOG_LOCATION]);
   });
 });
 
