@@ -35,8 +35,9 @@ export function checkGatewayApiIngress(config: MeshConfigInput, file: string): D
     }
 
     const service = ing.to.service !== undefined ? services.get(resolve(ing.to.service, namespace)) : undefined;
-    checkDestination(ing.to, [...base, 'to'], ing.name, service, ing.clusters ?? (service ? clustersOf(service) : []), error);
+    // The clusters whose gateway serves the entry (the model's default: where the destination service runs).
     const ingressClusters = ing.clusters ?? (service ? clustersOf(service) : []);
+    checkDestination(ing.to, [...base, 'to'], ing.name, service, ingressClusters, error);
     if (protocol === 'HTTP' || protocol === 'HTTPS') checkSplit(config, ing.to, namespace, ing.name, base, ingressClusters, services, error);
   });
   return diagnostics;
