@@ -198,12 +198,15 @@ describe('config checks of api: gateway-api', () => {
     expect(text.split('\n')[line - 1]).toContain('service: sample/helloworld');
   });
 
-  it('refuses a version, and TLS termination on a TLS listener', () => {
+  it('refuses a version, TLS termination on a TLS listener, and a host backend without a port', () => {
     const text = fixtureText()
       .replace('    to: { service: tcp-echo/tcp-echo, port: 8020 }\n', '    to: { service: tcp-echo/tcp-echo, port: 8020, version: v1 }\n')
-      .replace('    tls: { mode: PASSTHROUGH }\n', '    tls: { mode: SIMPLE }\n');
+      .replace('    tls: { mode: PASSTHROUGH }\n', '    tls: { mode: SIMPLE }\n')
+      .replace('to: { host: api.partner.example.com, port: 80 }', 'to: { host: api.partner.example.com }');
     const errors = errorsOf(text);
     expect(errors.some((e) => /config-invalid-value ingress 'tcp-echo' sends to version 'v1'/.test(e))).toBe(true);
+    expect(errors.some((e) => /ingress 'partner' sends to host api\.partner\.example\.com without a port: a Gateway API backendRef needs one/.test(e))).toBe(true);
+    expect(errors).toHaveLength(3);
     expect(errors.some((e) => /ingress 'httpbin-passthrough' uses protocol TLS with tls.mode SIMPLE, which api: gateway-api does not generate \| Write tls: \{mode: PASSTHROUGH\}/.test(e))).toBe(true);
   });
 });
