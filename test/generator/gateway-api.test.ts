@@ -2,7 +2,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfigString } from '../../generator/model/load.js';
-import { renderMesh } from '../../generator/render/render.js';
+import { planMeshFiles, renderMesh, renderPlannedFile } from '../../generator/render/render.js';
+import { parse } from 'yaml';
 import { buildReport } from '../../generator/report/resolve.js';
 import { SourceRegistry } from '../../generator/diagnostics/sources.js';
 import { EmbeddedValidator } from '../../generator/validate/embedded.js';
@@ -98,6 +99,17 @@ describe('ingress api: gateway-api', () => {
   it('keeps api: istio entries on the Istio Gateway and VirtualService', () => {
     expect(find(resources, 'cluster1', 'Gateway', 'goapp-istio', 'dev').apiVersion).toBe('networking.istio.io/v1');
     expect(find(resources, 'cluster1', 'VirtualService', 'goapp-istio-ingress', 'dev').spec.gateways).toEqual(['goapp-istio']);
+  });
+
+  it('the templates write each Gateway API document exactly as intended (YAML 1.2 and 1.1 readers)', () => {
+    const model = modelOf(fixtureText());
+    const planned = planMeshFiles(model, ledgerOf(model)).filter((f) => GATEWAY_API.test(String(f.document.object['apiVersion'])));
+    expect(planned.map((f) => f.document.template).sort()).toEqual(expect.arrayContaining(['httproute', 'k8s-gateway', 'referencegrant', 'tcproute', 'tlsroute']));
+    for (const file of planned) {
+      const text = renderPlannedFile(file, model);
+      expect(parse(text), file.path).toEqual(file.document.object);
+      expect(parse(text, { schema: 'yaml-1.1' }), file.path).toEqual(file.document.object);
+    }
   });
 
   it('every emitted document validates against the embedded strict schemas', async () => {
