@@ -2,6 +2,7 @@ import { formatPath } from '../diagnostics/positions.js';
 import type { Diagnostic, DiagnosticId, DocPath } from '../diagnostics/types.js';
 import { ISTIO_AUTO_ALLOCATION, overlaps, parseCidr } from '../core/cidr.js';
 import { isSupportedIstio, SUPPORTED_ISTIO_RANGE } from '../core/istio-version.js';
+import { checkAmbient } from './semantic-ambient.js';
 import { nearest } from './suggest.js';
 import type { DestinationInput, MeshConfigInput, ServiceInput } from './types.js';
 
@@ -256,6 +257,8 @@ export function checkSemantics(config: MeshConfigInput, file: string): Diagnosti
     }
   }
 
+  // Ambient mode (issue 16) lives in its own file.
+  c.diagnostics.push(...checkAmbient(config, file));
   return c.diagnostics;
 }
 
