@@ -32,7 +32,7 @@ export function namespaceMode(ns: { readonly dataPlaneMode?: DataPlaneMode | und
  */
 export function checkAmbient(config: MeshConfigInput, file: string): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const report = (rule: DiagnosticId, severity: 'error' | 'warning', path: DocPath, message: string, hint: string) =>
+  const problem = (rule: DiagnosticId, severity: 'error' | 'warning', path: DocPath, message: string, hint: string) =>
     out.push({ rule, severity, message, hint, location: { file, path, target: 'value' } });
   const byName = new Map(config.clusters.map((c) => [c.name, c]));
   const ambient = config.clusters.map((c, i) => ({ cluster: c, i })).filter(({ cluster }) => clusterMode(cluster) === 'ambient');
@@ -43,7 +43,7 @@ export function checkAmbient(config: MeshConfigInput, file: string): Diagnostic[
   for (const { cluster, i } of ambient) {
     const base: DocPath = ['clusters', i];
     if (cluster.install.method === 'istioctl') {
-      report(
+      problem(
         'config-ambient-install',
         'error',
         [...base, 'install', 'method'],
@@ -52,7 +52,7 @@ export function checkAmbient(config: MeshConfigInput, file: string): Diagnostic[
       );
     }
     if (cluster.install.profile === 'remote') {
-      report(
+      problem(
         'config-ambient-multi-primary',
         'error',
         [...base, 'install', 'profile'],
@@ -66,7 +66,7 @@ export function checkAmbient(config: MeshConfigInput, file: string): Diagnostic[
       const key = versionPath.join('/');
       if (!versionGated.has(key)) {
         versionGated.add(key);
-        report(
+        problem(
           'config-ambient-version',
           'error',
           versionPath,
@@ -83,7 +83,7 @@ export function checkAmbient(config: MeshConfigInput, file: string): Diagnostic[
   if (first && networks.size > 1 && versionGated.size === 0) {
     const version = first.cluster.install.version ?? config.mesh.istio.version;
     const stage = isSupportedIstio(version) && istioFeatures(version).ambientMultiNetworkBeta ? 'beta' : 'alpha';
-    report(
+    problem(
       'config-ambient-beta',
       'warning',
       ['clusters', first.i, 'dataPlaneMode'],
@@ -100,7 +100,7 @@ export function checkAmbient(config: MeshConfigInput, file: string): Diagnostic[
     if (ns.dataPlaneMode === 'ambient') {
       const sidecar = clusters.filter((c) => clusterMode(c) === 'sidecar').map((c) => c.name);
       if (sidecar.length > 0) {
-        report(
+        problem(
           'config-ambient-namespace',
           'error',
           [...base, 'dataPlaneMode'],
@@ -111,7 +111,7 @@ export function checkAmbient(config: MeshConfigInput, file: string): Diagnostic[
     }
     const ambientHere = clusters.filter((c) => namespaceMode(ns, c) === 'ambient');
     if (ns.injection === true && ambientHere.length > 0 && ambientHere.length === clusters.length) {
-      report(
+      problem(
         'config-ambient-namespace',
         'error',
         [...base, 'injection'],
@@ -120,7 +120,7 @@ export function checkAmbient(config: MeshConfigInput, file: string): Diagnostic[
       );
     }
     if (ns.waypoint !== undefined && ambientHere.length === 0) {
-      report(
+      problem(
         'config-ambient-namespace',
         'error',
         [...base, 'waypoint'],

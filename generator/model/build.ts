@@ -134,7 +134,7 @@ export function buildModel(config: MeshConfigInput, configFile: string): MeshMod
     }
     const targets = ns.clusters ?? (used.size > 0 ? allClusters.filter((c) => used.has(c)) : allClusters);
     for (const cluster of targets) {
-      const dataPlaneMode = ns.dataPlaneMode ?? modeOf.get(cluster) ?? 'sidecar';
+      const dataPlaneMode = ns.dataPlaneMode ?? modeOf.get(cluster)!;
       namespaces.push({
         name: ns.name,
         cluster,
