@@ -195,6 +195,20 @@ describe('istio-remote peers in a sidecar mesh (the bundled example)', () => {
     expect(toNetwork2.spec.listeners).toEqual([{ name: 'cross-network', port: 15443, protocol: 'TLS', tls: { mode: 'Passthrough', options: { 'gateway.istio.io/listener-protocol': 'auto-passthrough' } } }]);
   });
 
+  it('picks each peer listener from the data plane of the peer network in a mixed mesh', () => {
+    const text = `mesh: { id: m }
+clusters:
+  - { name: a, network: n1, dataPlaneMode: ambient, eastWestGateway: { address: 192.0.2.1 } }
+  - { name: b, network: n2, eastWestGateway: { address: 192.0.2.2 } }
+`;
+    const { resources } = render(text);
+    expect(find(resources, 'a', 'Gateway', 'istio-remote-n2', 'istio-system').spec.listeners.map((l: { protocol: string; port: number }) => [l.protocol, l.port])).toEqual([['TLS', 15443]]);
+    expect(find(resources, 'b', 'Gateway', 'istio-remote-n1', 'istio-system').spec.listeners.map((l: { protocol: string; port: number }) => [l.protocol, l.port])).toEqual([['HBONE', 15008]]);
+    // The sidecar cluster keeps its sidecar-era east-west pieces; the ambient one has the istio-east-west Gateway.
+    expect(find(resources, 'b', 'Gateway', 'cross-network-gateway', 'istio-system').apiVersion).toBe('networking.istio.io/v1');
+    expect(find(resources, 'a', 'Gateway', 'istio-eastwestgateway', 'istio-system').spec.gatewayClassName).toBe('istio-east-west');
+  });
+
   it('types a DNS-name address as Hostname and uses the NodePort of 15443 on a NodePort east-west gateway', () => {
     const text = `mesh: { id: m }
 clusters:
