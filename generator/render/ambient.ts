@@ -10,7 +10,9 @@ import type { ClusterModel, MeshModel, NamespaceModel } from '../model/types.js'
  *   (IPAddress or Hostname) and every HBONE listener or auto-passthrough listener (option
  *   `gateway.istio.io/listener-protocol: auto-passthrough`); class `istio-remote` is read from the config cluster
  *   only and deploys nothing (pilot/pkg/serviceregistry/kube/controller/network.go, handleGatewayResource;
- *   kube/conversion.go, IsAutoPassthrough). The same network manager feeds sidecar EDS (pilot/pkg/model/network.go
+ *   kube/conversion.go, IsAutoPassthrough); the ambient index reads an istio-remote Gateway's status addresses
+ *   (ambient/networks.go), which istiod copies from spec.addresses (config/kube/gateway/conversion.go,
+ *   reportUnmanagedGatewayStatus). The same network manager feeds sidecar EDS (pilot/pkg/model/network.go
  *   reload merges meshNetworks and these gateways; xds/endpoints/ep_filters.go falls back to the network's gateways),
  *   so sidecar meshes honour istio-remote peers too (PILOT_MULTI_NETWORK_DISCOVER_GATEWAY_API, default true);
  * - the ambient profile's serviceScopeConfigs selects services labelled `istio.io/global: "true"`; a namespace
