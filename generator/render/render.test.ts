@@ -49,7 +49,8 @@ describe('renderMesh', () => {
     expect(used).toEqual(onDisk);
   });
 
-  it('keeps adversarial config strings intact in every generated document (property)', () => {
+  // 60 renders of the whole example: give a loaded machine room (the default is 15 s).
+  it('keeps adversarial config strings intact in every generated document (property)', { timeout: 60_000 }, () => {
     fc.assert(
       fc.property(text, text, text, text, text, text, text, text, (headerValue, headerName, serverHeader, labelKey, labelValue, uriPrefix, accessLog, routeName) => {
         const m = structuredClone(model) as Mutable<MeshModel>;
