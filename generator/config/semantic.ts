@@ -3,6 +3,7 @@ import type { Diagnostic, DiagnosticId, DocPath } from '../diagnostics/types.js'
 import { ISTIO_AUTO_ALLOCATION, overlaps, parseCidr } from '../core/cidr.js';
 import { isSupportedIstio, SUPPORTED_ISTIO_RANGE } from '../core/istio-version.js';
 import { checkGatewayApiIngress } from './semantic-gateway-api.js';
+import { checkAmbient } from './semantic-ambient.js';
 import { nearest } from './suggest.js';
 import type { DestinationInput, MeshConfigInput, ServiceInput } from './types.js';
 
@@ -258,6 +259,8 @@ export function checkSemantics(config: MeshConfigInput, file: string): Diagnosti
   }
 
   c.diagnostics.push(...checkGatewayApiIngress(config, file));
+  // Ambient mode (issue 16) lives in its own file.
+  c.diagnostics.push(...checkAmbient(config, file));
   return c.diagnostics;
 }
 

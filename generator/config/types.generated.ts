@@ -235,6 +235,10 @@ export interface Mesh {
 export interface Cluster {
   name: DnsLabel;
   network: DnsLabel;
+  /**
+   * The data plane of this cluster. sidecar: Envoy sidecars injected into pods (charts base, istiod, gateway). ambient: ztunnel and waypoints (charts base, istiod with profile ambient, cni, ztunnel), namespaces labelled istio.io/dataplane-mode=ambient and, across networks, an istio-east-west Gateway (HBONE on 15008). Ambient across several clusters needs Istio 1.27 or later, multi-primary only, installed with Helm (install.method: helm).
+   */
+  dataPlaneMode: 'sidecar' | 'ambient';
   region?: LabelValue;
   zone?: LabelValue;
   /**
@@ -367,6 +371,11 @@ export interface Namespace {
    */
   injection?: boolean;
   labels: Labels;
+  /**
+   * Overrides the cluster's data plane for this namespace. In an ambient cluster a namespace may stay on sidecar (istio-injection, Istio runs both side by side); a sidecar cluster has no ztunnel, so ambient is allowed only where every cluster of the namespace is ambient.
+   */
+  dataPlaneMode?: 'sidecar' | 'ambient';
+  waypoint?: DnsLabel;
 }
 /**
  * Kubernetes labels: keys and values in label syntax (see labelKey and labelValue).
@@ -408,6 +417,11 @@ export interface Service {
    * Clusters allowed to call this service across clusters. Each gets a ServiceEntry with a VIP and an ISTIO_MUTUAL DestinationRule; the home cluster exposes it on its gateway's 15443 (AUTO_PASSTHROUGH). '*' means every other cluster.
    */
   exportTo: (DnsLabel | '*')[];
+  /**
+   * Ambient: make this service GLOBAL (reachable from every cluster of the mesh, as multi-primary sidecars are). meshforge declares it in istiod's meshConfig.serviceScopeConfigs (its namespace plus serviceLabels), so the Service object needs no istio.io/global label.
+   */
+  global: boolean;
+  serviceLabels?: Labels;
 }
 /**
  * A port the service listens on.

@@ -51,9 +51,18 @@ export interface IstioFeatures {
    * From 1.25 istiod's IP auto-allocation controller (v2) does it by default and the variable is deprecated.
    */
   readonly dnsAutoAllocateEnv: boolean;
+  /** Ambient across several clusters (multi-primary): alpha in 1.27 (istio.io release notes; AMBIENT_ENABLE_MULTI_NETWORK). */
+  readonly ambientMulticluster: boolean;
+  /** Whether istiod needs the env AMBIENT_ENABLE_MULTI_NETWORK=true for ambient across networks (default false at 1.29.0). */
+  readonly ambientMultiNetworkEnv: boolean;
+  /** Multi-network ambient is beta from 1.29 (alpha in 1.27 and 1.28). */
+  readonly ambientMultiNetworkBeta: boolean;
 }
+
+/** The first release with ambient multicluster, named in messages. */
+export const AMBIENT_MULTICLUSTER_MIN = '1.27.0';
 
 export function istioFeatures(version: string): IstioFeatures {
   const n = minor(version);
-  return { routerModeEnv: n < 14, dnsAutoAllocateEnv: n < 25 };
+  return { routerModeEnv: n < 14, dnsAutoAllocateEnv: n < 25, ambientMulticluster: n >= 27, ambientMultiNetworkEnv: n >= 27, ambientMultiNetworkBeta: n >= 29 };
 }

@@ -60,6 +60,11 @@ export const CATALOGUE = {
   'config-missing-exception': { defaultSeverity: 'error', description: 'A cluster allows any outbound traffic (ALLOW_ANY) without a recorded policy exception.', stage: 'config', docs: page('config-missing-exception') },
   'config-credentials': { defaultSeverity: 'error', description: 'A URL in the config carries credentials, which would be committed with the generated tree.', stage: 'config', docs: page('config-credentials') },
   'config-unsupported-version': { defaultSeverity: 'error', description: 'An Istio version is outside the range meshforge generates configuration for.', stage: 'config', docs: page('config-unsupported-version') },
+  'config-ambient-version': { defaultSeverity: 'error', description: 'An ambient cluster in a multicluster mesh runs an Istio release older than ambient multicluster (1.27).', stage: 'config', docs: page('config-ambient-version') },
+  'config-ambient-beta': { defaultSeverity: 'warning', description: 'Ambient spans several networks, a feature that is alpha in Istio 1.27 and 1.28 and beta in 1.29.', stage: 'config', docs: page('config-ambient-beta') },
+  'config-ambient-install': { defaultSeverity: 'error', description: 'An ambient cluster is installed with istioctl; meshforge installs ambient clusters with Helm charts only.', stage: 'config', docs: page('config-ambient-install') },
+  'config-ambient-multi-primary': { defaultSeverity: 'error', description: 'An ambient cluster uses the remote profile; ambient multicluster supports multi-primary only.', stage: 'config', docs: page('config-ambient-multi-primary') },
+  'config-ambient-namespace': { defaultSeverity: 'error', description: "A namespace's data plane or waypoint cannot be honoured in the clusters it lands in.", stage: 'config', docs: page('config-ambient-namespace') },
   // ledger: the VIP ledger, mesh.lock.yaml
   'lock-invalid': { defaultSeverity: 'error', description: 'mesh.lock.yaml (the VIP ledger) is not in the form meshforge writes.', stage: 'ledger', docs: page('lock-invalid') },
   'vip-moved': { defaultSeverity: 'warning', description: 'VIPs recorded in the ledger lie outside mesh.vipRanges (or are duplicated) and will change.', stage: 'ledger', docs: page('vip-moved') },

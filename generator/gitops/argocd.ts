@@ -103,7 +103,7 @@ function meshApplicationSet(model: MeshModel, gitops: GitopsModel): Obj {
   };
 }
 
-const RELEASE_WAVE: Readonly<Record<HelmRelease['chart'], number>> = { base: SYNC_WAVE.istioBase, istiod: SYNC_WAVE.istiod, gateway: SYNC_WAVE.gateway };
+const RELEASE_WAVE: Readonly<Record<HelmRelease['chart'], number>> = { base: SYNC_WAVE.istioBase, istiod: SYNC_WAVE.istiod, cni: SYNC_WAVE.cni, ztunnel: SYNC_WAVE.ztunnel, gateway: SYNC_WAVE.gateway };
 
 /**
  * One Application per Istio chart of a Helm-installed cluster: the chart from Istio's repository at the cluster's

@@ -78,11 +78,20 @@ function helmRepository(gitops: GitopsModel, cluster: ClusterModel): Obj {
   };
 }
 
-/** base first; istiod after base (it needs the CRDs); every gateway after istiod (it needs the injector). */
-function releaseDependencies(release: HelmRelease, releases: readonly HelmRelease[]): string[] {
-  if (release.chart === 'base') return [];
-  const wanted = release.chart === 'istiod' ? 'base' : 'istiod';
-  return releases.filter((r) => r.chart === wanted).map((r) => r.release);
+/**
+ * base first; istiod after base (it needs the CRDs); for ambient, istio-cni after istiod and ztunnel after istio-cni
+ * (pods must not start before the node redirection exists); every gateway after the last of those (it needs the
+ * injector, and in ambient the data plane).
+ */
+const RELEASE_ORDER: readonly HelmRelease['chart'][] = ['base', 'istiod', 'cni', 'ztunnel', 'gateway'];
+
+export function releaseDependencies(release: HelmRelease, releases: readonly HelmRelease[]): string[] {
+  const rank = RELEASE_ORDER.indexOf(release.chart);
+  for (let r = rank - 1; r >= 0; r--) {
+    const before = releases.filter((x) => x.chart === RELEASE_ORDER[r]);
+    if (before.length > 0) return before.map((x) => x.release);
+  }
+  return [];
 }
 
 function helmRelease(gitops: GitopsModel, cluster: ClusterModel, release: HelmRelease, releases: readonly HelmRelease[], values: Readonly<Record<string, unknown>>): Obj {

@@ -25,10 +25,10 @@ export const FLUX_MESH_KUSTOMIZATION = 'mesh-config';
 
 /**
  * Argo CD sync waves of the wrapper objects in `_argocd/`. They order the Applications when `_argocd/` is itself
- * synced by an Argo CD Application (the root app of apps): CRDs (istio base) first, then istiod, then the gateways,
- * then the mesh configuration.
+ * synced by an Argo CD Application (the root app of apps): CRDs (istio base) first, then istiod, then for ambient
+ * clusters istio-cni and ztunnel, then the gateways, then the mesh configuration.
  */
-export const SYNC_WAVE = { istioBase: -3, istiod: -2, gateway: -1, mesh: 0 } as const;
+export const SYNC_WAVE = { istioBase: -5, istiod: -4, cni: -3, ztunnel: -2, gateway: -1, mesh: 0 } as const;
 
 export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
 export const SYNC_OPTIONS_ANNOTATION = 'argocd.argoproj.io/sync-options';

@@ -48,6 +48,7 @@ export function buildModel(config: MeshConfigInput, configFile: string): MeshMod
     return {
       name: c.name,
       network: c.network,
+      dataPlaneMode: c.dataPlaneMode,
       ...(c.region !== undefined ? { region: c.region } : {}),
       ...(c.zone !== undefined ? { zone: c.zone } : {}),
       install: { method: c.install.method, version: c.install.version ?? m.istio.version, ...(c.install.revision ? { revision: c.install.revision } : {}), profile: c.install.profile },
@@ -83,6 +84,7 @@ export function buildModel(config: MeshConfigInput, configFile: string): MeshMod
     };
   });
   const allClusters = clusters.map((c) => c.name);
+  const modeOf = new Map(clusters.map((c) => [c.name, c.dataPlaneMode]));
 
   const services = config.services.map((s, i) => {
     const home = serviceClusters(s);
@@ -94,6 +96,7 @@ export function buildModel(config: MeshConfigInput, configFile: string): MeshMod
       clusters: home,
       ports: servicePorts(s.ports),
       versions: s.versions.map((v, vi) => ({ name: v.name, labels: v.labels ?? { version: v.name }, clusters: v.clusters ?? home, origin: ['services', i, 'versions', vi] as DocPath })),
+      ...(s.global ? { global: { serviceLabels: s.serviceLabels ?? { app: s.name }, origin: ['services', i, 'global'] as DocPath } } : {}),
       origin: ['services', i] as DocPath,
     };
   });
@@ -130,7 +133,18 @@ export function buildModel(config: MeshConfigInput, configFile: string): MeshMod
       (g.clusters ?? target?.clusters)?.forEach((c) => used.add(c));
     }
     const targets = ns.clusters ?? (used.size > 0 ? allClusters.filter((c) => used.has(c)) : allClusters);
-    for (const cluster of targets) namespaces.push({ name: ns.name, cluster, injection: ns.injection ?? m.defaults.injection, labels: ns.labels, origin: ['namespaces', i] });
+    for (const cluster of targets) {
+      const dataPlaneMode = ns.dataPlaneMode ?? modeOf.get(cluster)!;
+      namespaces.push({
+        name: ns.name,
+        cluster,
+        dataPlaneMode,
+        injection: dataPlaneMode === 'ambient' ? false : (ns.injection ?? m.defaults.injection),
+        labels: ns.labels,
+        ...(ns.waypoint !== undefined && dataPlaneMode === 'ambient' ? { waypoint: { name: ns.waypoint, origin: ['namespaces', i, 'waypoint'] as DocPath } } : {}),
+        origin: ['namespaces', i],
+      });
+    }
   });
 
   const routes = config.routes.map((r, i) => {

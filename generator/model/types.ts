@@ -89,9 +89,13 @@ export interface EastWestGatewayModel {
   readonly origin: DocPath;
 }
 
+/** How workloads join the mesh: Envoy sidecars, or ztunnel (plus waypoints) in ambient mode. */
+export type DataPlaneMode = 'sidecar' | 'ambient';
+
 export interface ClusterModel {
   readonly name: string;
   readonly network: string;
+  readonly dataPlaneMode: DataPlaneMode;
   readonly region?: string;
   readonly zone?: string;
   readonly install: {
@@ -112,8 +116,13 @@ export interface ClusterModel {
 export interface NamespaceModel {
   readonly name: string;
   readonly cluster: string;
+  /** The namespace's override, else its cluster's mode. */
+  readonly dataPlaneMode: DataPlaneMode;
+  /** Sidecar injection; always false for an ambient namespace. */
   readonly injection: boolean;
   readonly labels: Readonly<Record<string, string>>;
+  /** The waypoint (an istio-waypoint Gateway in this namespace) its services use; ambient namespaces only. */
+  readonly waypoint?: { readonly name: string; readonly origin: DocPath };
   readonly origin: DocPath;
 }
 
@@ -134,6 +143,8 @@ export interface ServiceModel {
   readonly clusters: readonly string[];
   readonly ports: readonly ServicePortModel[];
   readonly versions: readonly { readonly name: string; readonly labels: Readonly<Record<string, string>>; readonly clusters: readonly string[]; readonly origin: DocPath }[];
+  /** Ambient: GLOBAL scope, declared in meshConfig.serviceScopeConfigs by its namespace and serviceLabels. */
+  readonly global?: { readonly serviceLabels: Readonly<Record<string, string>>; readonly origin: DocPath };
   readonly origin: DocPath;
 }
 

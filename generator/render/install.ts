@@ -1,25 +1,38 @@
+import type { DocPath } from '../diagnostics/types.js';
 import type { ClusterModel, GatewayPort, MeshModel } from '../model/types.js';
 import { istioFeatures } from '../core/istio-version.js';
+import { isMultiNetwork, serviceScopeConfigs } from './ambient.js';
 import { INSTALL_FOLDER, ISTIO_SYSTEM, type PlannedDocument } from './resources.js';
 
 /** A Helm release of the control plane, with the values file meshforge writes for it (issue 8 wraps these for Flux/Argo CD). */
 export interface HelmRelease {
   readonly release: string;
-  readonly chart: 'base' | 'istiod' | 'gateway';
+  readonly chart: 'base' | 'istiod' | 'cni' | 'ztunnel' | 'gateway';
   readonly namespace: string;
   /** Path inside the cluster folder. */
   readonly valuesFile: string;
 }
 
-/** The Helm releases of a cluster installed with `install.method: helm`, in install order. */
+/**
+ * The Helm releases of a cluster installed with `install.method: helm`, in install order: base, istiod, then for
+ * ambient clusters istio-cni and ztunnel, then the gateways. An ambient cluster's east-west gateway is a Gateway API
+ * Gateway (class istio-east-west) that istiod deploys, not a gateway chart release.
+ */
 export function helmReleases(cluster: ClusterModel): HelmRelease[] {
   if (cluster.install.method !== 'helm') return [];
+  const ambient = cluster.dataPlaneMode === 'ambient';
   const releases: HelmRelease[] = [
     { release: 'istio-base', chart: 'base', namespace: ISTIO_SYSTEM, valuesFile: `${INSTALL_FOLDER}/istio-base.values.yaml` },
     { release: 'istiod', chart: 'istiod', namespace: ISTIO_SYSTEM, valuesFile: `${INSTALL_FOLDER}/istiod.values.yaml` },
+    ...(ambient
+      ? ([
+          { release: 'istio-cni', chart: 'cni', namespace: ISTIO_SYSTEM, valuesFile: `${INSTALL_FOLDER}/istio-cni.values.yaml` },
+          { release: 'ztunnel', chart: 'ztunnel', namespace: ISTIO_SYSTEM, valuesFile: `${INSTALL_FOLDER}/ztunnel.values.yaml` },
+        ] as const)
+      : []),
     { release: cluster.ingressGateway.name, chart: 'gateway', namespace: cluster.ingressGateway.namespace, valuesFile: `${INSTALL_FOLDER}/${cluster.ingressGateway.name}.values.yaml` },
   ];
-  if (cluster.eastWestGateway) {
+  if (cluster.eastWestGateway && !ambient) {
     releases.push({ release: cluster.eastWestGateway.name, chart: 'gateway', namespace: cluster.eastWestGateway.namespace, valuesFile: `${INSTALL_FOLDER}/${cluster.eastWestGateway.name}.values.yaml` });
   }
   return releases;
@@ -47,6 +60,8 @@ function meshConfig(model: MeshModel, cluster: ClusterModel): Obj {
     enableAutoMtls: d.autoMtls,
     outboundTrafficPolicy: { mode: cluster.outboundTrafficPolicy },
     ...(Object.keys(proxyMetadata).length > 0 ? { defaultConfig: { proxyMetadata } } : {}),
+    // Helm replaces lists: the ambient profile's own istio.io/global selector is repeated first (see ambient.ts).
+    ...(cluster.dataPlaneMode === 'ambient' ? { serviceScopeConfigs: serviceScopeConfigs(model) } : {}),
   };
 }
 
@@ -116,7 +131,7 @@ function gateways(cluster: ClusterModel): GatewaySpec[] {
     },
   ];
   const ew = cluster.eastWestGateway;
-  if (ew) {
+  if (ew && cluster.dataPlaneMode !== 'ambient') {
     specs.push({
       name: ew.name,
       namespace: ew.namespace,
@@ -189,28 +204,56 @@ export function installDocuments(model: MeshModel, cluster: ClusterModel): Plann
   }
   const releases = helmReleases(cluster);
   const file = (r: HelmRelease) => r.valuesFile.slice(INSTALL_FOLDER.length + 1);
+  const release = (chart: HelmRelease['chart']) => releases.find((r) => r.chart === chart)!;
+  const ambient = cluster.dataPlaneMode === 'ambient';
+  // Ambient across networks: istiod reads remote networks' endpoints only with this env (default false at 1.29.0).
+  const env = ambient && isMultiNetwork(model) && istioFeatures(cluster.install.version).ambientMultiNetworkEnv ? { AMBIENT_ENABLE_MULTI_NETWORK: 'true' } : undefined;
+  const ambientOrigin: DocPath = [...cluster.origin, 'dataPlaneMode'];
   const docs: PlannedDocument[] = [
-    { template: 'helm-base-values', object: { global: { istioNamespace: ISTIO_SYSTEM } }, origin: origin(cluster), folder: INSTALL_FOLDER, fileName: file(releases[0]!), kind: 'install' },
+    { template: 'helm-base-values', object: { global: { istioNamespace: ISTIO_SYSTEM } }, origin: origin(cluster), folder: INSTALL_FOLDER, fileName: file(release('base')), kind: 'install' },
     {
       template: 'helm-istiod-values',
       object: {
+        ...(ambient ? { profile: 'ambient' } : {}),
         ...(revision !== undefined ? { revision } : {}),
         global: { hub: istio.hub, tag: cluster.install.version, meshID: model.mesh.id, multiCluster: { clusterName: cluster.name }, network: cluster.network },
+        ...(env ? { env } : {}),
         meshConfig: meshConfig(model, cluster),
       },
       origin: origin(cluster),
       folder: INSTALL_FOLDER,
-      fileName: file(releases[1]!),
+      fileName: file(release('istiod')),
       kind: 'install',
     },
   ];
+  if (ambient) {
+    docs.push(
+      {
+        template: 'helm-cni-values',
+        object: { profile: 'ambient', ...(revision !== undefined ? { revision } : {}), global: { hub: istio.hub, tag: cluster.install.version } },
+        origin: ambientOrigin,
+        folder: INSTALL_FOLDER,
+        fileName: file(release('cni')),
+        kind: 'install',
+      },
+      {
+        template: 'helm-ztunnel-values',
+        object: { profile: 'ambient', ...(revision !== undefined ? { revision } : {}), hub: istio.hub, tag: cluster.install.version, multiCluster: { clusterName: cluster.name }, network: cluster.network },
+        origin: ambientOrigin,
+        folder: INSTALL_FOLDER,
+        fileName: file(release('ztunnel')),
+        kind: 'install',
+      },
+    );
+  }
+  const gatewayReleases = releases.filter((r) => r.chart === 'gateway');
   gateways(cluster).forEach((g, i) => {
     docs.push({
       template: 'helm-gateway-values',
       object: gatewayValues(g, revision),
       origin: i === 0 ? cluster.ingressGateway.origin : cluster.eastWestGateway!.origin,
       folder: INSTALL_FOLDER,
-      fileName: file(releases[2 + i]!),
+      fileName: file(gatewayReleases[i]!),
       kind: 'install',
     });
   });

@@ -3,13 +3,14 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parse } from 'yaml';
 import type { MeshModel } from '../model/types.js';
-import { exampleText, ledgerOf, modelOf } from '../../test/generator/helpers.js';
+import { ambientExampleText, exampleText, ledgerOf, modelOf } from '../../test/generator/helpers.js';
 import { planGitops } from '../gitops/render.js';
 import { planMeshFiles, renderMesh, renderPlannedFile } from './render.js';
 import { templatesDir } from './templates.js';
 
 const model = modelOf(exampleText());
 const ledger = ledgerOf(model);
+const ambient = modelOf(ambientExampleText());
 
 /** Parses a rendered file the way both YAML readers would and compares it with the object meshforge intended. */
 function expectFaithful(m: MeshModel): void {
@@ -30,22 +31,28 @@ describe('renderMesh', () => {
     expectFaithful(model);
   });
 
+  it('writes every document of the ambient example exactly as intended, deterministically', () => {
+    expectFaithful(ambient);
+    const again = modelOf(ambientExampleText());
+    expect(renderMesh(again, ledgerOf(again)).map((f) => [f.path, f.content])).toEqual(renderMesh(ambient, ledgerOf(ambient)).map((f) => [f.path, f.content]));
+  });
+
   it('is deterministic: two renders give byte-identical files in the same order', () => {
     const a = renderMesh(model, ledger);
     const b = renderMesh(modelOf(exampleText()), ledgerOf(modelOf(exampleText())));
     expect(b.map((f) => [f.path, f.content])).toEqual(a.map((f) => [f.path, f.content]));
   });
 
-  it('has one template per kind it writes, and every template is used', () => {
+  it('has one template per kind it writes, and every template is used (by the two examples)', () => {
     const onDisk = readdirSync(templatesDir()).filter((f) => f.endsWith('.yaml.hbs') && !f.startsWith('_')).map((f) => f.replace('.yaml.hbs', '')).sort();
     // The Gateway API ingress templates are used by `api: gateway-api` entries, which the test fixture has.
     const gatewayApi = modelOf(readFileSync(new URL('../../test/fixtures/generator/gateway-api.mesh.config.yaml', import.meta.url), 'utf8'));
-    const planned = [...planMeshFiles(model, ledger), ...planMeshFiles(gatewayApi, ledgerOf(gatewayApi))];
-    const used = [...new Set([...planned.map((f) => f.document.template), ...planGitops(model).map((d) => d.template)])].sort();
+    const used = [...new Set([model, ambient, gatewayApi].flatMap((m) => [...planMeshFiles(m, ledgerOf(m)).map((f) => f.document.template), ...planGitops(m).map((d) => d.template)]))].sort();
     expect(used).toEqual(onDisk);
   });
 
-  it('keeps adversarial config strings intact in every generated document (property)', () => {
+  // 60 renders of the whole example: give a loaded machine room (the default is 15 s).
+  it('keeps adversarial config strings intact in every generated document (property)', { timeout: 60_000 }, () => {
     fc.assert(
       fc.property(text, text, text, text, text, text, text, text, (headerValue, headerName, serverHeader, labelKey, labelValue, uriPrefix, accessLog, routeName) => {
         const m = structuredClone(model) as Mutable<MeshModel>;

@@ -2,6 +2,7 @@ import type { DocPath } from '../diagnostics/types.js';
 import { externalKey, importKey, vipOf, type VipLedger } from '../ledger/ledger.js';
 import type { ClusterModel, DestinationModel, ExportModel, ExternalServiceModel, HttpRouteModel, IngressModel, MeshModel, RouteModel, ServiceModel, StringMatch } from '../model/types.js';
 import { gatewayApiIngress } from './gateway-api.js';
+import { ambientNamespaceLabels, eastWestGatewayDocument, remotePeerDocuments, waypointDocuments, type GatewayDocument } from './ambient.js';
 import type { MeshIndex } from './hosts.js';
 import type { TemplateName } from './templates.js';
 
@@ -131,6 +132,7 @@ export class ClusterPlanner {
       ...this.ingress(cluster),
       ...this.eastWest(cluster),
       ...this.serverHeader(cluster),
+      ...this.ambient(cluster),
     ];
     return docs;
   }
@@ -149,7 +151,7 @@ export class ClusterPlanner {
     }
     for (const ns of this.model.namespaces) {
       if (ns.cluster !== cluster.name || ns.name === ISTIO_SYSTEM) continue;
-      const labels = { ...ns.labels, ...(ns.injection ? injectionLabels(cluster) : {}) };
+      const labels = { ...ns.labels, ...(ns.injection ? injectionLabels(cluster) : {}), ...ambientNamespaceLabels(ns) };
       docs.push(content('namespace', 'Namespace', { apiVersion: 'v1', kind: 'Namespace', metadata: metadata(ns.name, undefined, labels) }, ns.origin));
     }
     return docs;
@@ -444,7 +446,8 @@ export class ClusterPlanner {
 
   private eastWest(cluster: ClusterModel): PlannedDocument[] {
     const ew = cluster.eastWestGateway;
-    if (!ew) return [];
+    // Ambient clusters get the istio-east-west Gateway API Gateway instead (see ambient()).
+    if (!ew || cluster.dataPlaneMode === 'ambient') return [];
     return [
       content(
         'gateway',
@@ -457,6 +460,18 @@ export class ClusterPlanner {
         },
         ew.origin,
       ),
+    ];
+  }
+
+  // --- Issue 16: ambient east-west gateway, waypoints, and istio-remote peers (sidecar meshes too) ---------------
+
+  private ambient(cluster: ClusterModel): PlannedDocument[] {
+    const asContent = (d: GatewayDocument) => content('k8s-gateway', 'Gateway', d.object, d.origin);
+    const eastWest = eastWestGatewayDocument(cluster, MANAGED_BY);
+    return [
+      ...(eastWest ? [asContent(eastWest)] : []),
+      ...waypointDocuments(this.model, cluster, MANAGED_BY).map(asContent),
+      ...remotePeerDocuments(this.model, cluster, MANAGED_BY).map(asContent),
     ];
   }
 

@@ -17,6 +17,8 @@ export type TemplateName =
   | 'helm-base-values'
   | 'helm-istiod-values'
   | 'helm-gateway-values'
+  | 'helm-cni-values'
+  | 'helm-ztunnel-values'
   // gateway.networking.k8s.io Gateway (east-west, waypoint, istio-remote peers and Gateway API ingress).
   | 'k8s-gateway'
   // Gateway API routes and grants of `api: gateway-api` ingress entries (render/gateway-api.ts).

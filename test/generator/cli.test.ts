@@ -86,6 +86,12 @@ describe('meshforge generate', () => {
     expect(result.code).toBe(0);
   });
 
+  it('--check passes on the committed ambient example tree (examples/ambient/clusters)', async () => {
+    const result = await run(packagePath(), 'generate', '--check', '--config', 'examples/ambient/mesh.config.yaml', '--out', 'examples/ambient/clusters');
+    expect(result.stdout + result.stderr).toContain('up to date');
+    expect(result.code).toBe(0);
+  });
+
   it('--check fails after a hand edit, a deleted file or a lost ledger, and writes nothing', async () => {
     const dir = project();
     expect((await run(dir, 'generate')).code).toBe(0);

@@ -17,6 +17,13 @@ export function exampleText(): string {
   return readFileSync(EXAMPLE_CONFIG, 'utf8');
 }
 
+/** The ambient example (issue 16): its tree is committed in examples/ambient/clusters/. */
+export const AMBIENT_EXAMPLE_CONFIG = packagePath('examples', 'ambient', 'mesh.config.yaml');
+
+export function ambientExampleText(): string {
+  return readFileSync(AMBIENT_EXAMPLE_CONFIG, 'utf8');
+}
+
 export function modelOf(text: string, file = 'mesh.config.yaml'): MeshModel {
   const loaded = loadConfigString(text, file);
   if (!loaded.ok) throw new Error(`config invalid: ${loaded.diagnostics.map((d) => d.message).join('; ')}`);

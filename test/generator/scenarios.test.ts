@@ -42,7 +42,7 @@ describe('S1: sleep in cluster1 calls httpbin.bar.cluster2 through cluster2 ingr
   });
 
   it('cluster2 exposes the host with one AUTO_PASSTHROUGH Gateway on 15443 and maps it to the local service', () => {
-    const gateways = all.filter((r) => r.cluster === 'cluster2' && r.object.kind === 'Gateway' && r.object.spec.servers.some((s: any) => s.port.number === 15443 && s.hosts.includes('httpbin.bar.cluster2')));
+    const gateways = all.filter((r) => r.cluster === 'cluster2' && r.object.kind === 'Gateway' && r.object.apiVersion.startsWith('networking.istio.io/') && r.object.spec.servers.some((s: any) => s.port.number === 15443 && s.hosts.includes('httpbin.bar.cluster2')));
     expect(gateways).toHaveLength(1);
     const gw = gateways[0]!.object;
     expect(gw.metadata.namespace).toBe('istio-system');

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runInProcess } from '../cli/helpers.js';
 import { prepareProject } from '../check/helpers.js';
+import { packagePath } from '../../generator/core/paths.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const bin = join(root, 'bin', 'meshforge.js');
@@ -269,6 +270,15 @@ describe('the example mesh', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the ambient example (examples/ambient)', () => {
+  it('has a committed tree that lints with no errors and no warnings', async () => {
+    const result = await meshforge(packagePath(), ['lint', '--format', 'json', 'examples/ambient/clusters']);
+    const parsed = JSON.parse(result.stdout) as { diagnostics: JsonDiagnostic[] };
+    expect(parsed.diagnostics).toEqual([]);
+    expect(result.code).toBe(0);
   });
 });
 

@@ -2,10 +2,11 @@
 // and Flux's kustomize-controller run on it), for the example and for a synthetic mesh. Offline: kustomize only reads
 // the folder. Skipped, with a message, when kubectl is not installed.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { packagePath } from '../../generator/core/paths.js';
 import { generateExample, generateText, SYNTHETIC, TempDirs, writeTree, type Generated } from './helpers.js';
 
 const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
@@ -52,6 +53,20 @@ describe.skipIf(!hasKubectl)('kubectl kustomize builds every generated kustomiza
       expect(new Set(resources).size, `${folder}: duplicate objects`).toBe(resources.length);
     }
     expect(built.get('cluster1')).toContain('DestinationRule/sample/helloworld');
+  });
+
+  it('the ambient example (examples/ambient): every folder, with exactly the resources it lists', () => {
+    const generated = generateText(temp.make(), readFileSync(packagePath('examples', 'ambient', 'mesh.config.yaml'), 'utf8'));
+    const built = buildAll(generated);
+    expect([...built.keys()]).toEqual(['_argocd', 'east', 'east/flux', 'east/flux/istio', 'west', 'west/flux', 'west/flux/istio']);
+    for (const [folder, resources] of built) {
+      const listed = generated.files.find((f) => f.path === `${folder}/kustomization.yaml`)!;
+      const count = (parseAllDocuments(listed.content)[0]!.toJS() as { resources: string[] }).resources.length;
+      expect(resources.length, folder).toBe(count);
+      expect(new Set(resources).size, `${folder}: duplicate objects`).toBe(resources.length);
+    }
+    expect(built.get('east')).toEqual(expect.arrayContaining(['Gateway/istio-system/istio-eastwestgateway', 'Gateway/istio-system/istio-remote-network-west', 'Gateway/sample/waypoint']));
+    expect(built.get('east/flux/istio')).toEqual(expect.arrayContaining(['HelmRelease/flux-system/istio-cni', 'HelmRelease/flux-system/ztunnel']));
   });
 
   it('a synthetic mesh (Istio 1.24, revisions, custom east-west ports, Argo CD and Flux)', () => {

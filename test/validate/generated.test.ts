@@ -10,11 +10,14 @@ import { EmbeddedValidator } from '../../generator/validate/embedded.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 
-describe("the bundled example's generated tree", () => {
+describe.each([
+  ['mesh.config.yaml', 'clusters'],
+  ['examples/ambient/mesh.config.yaml', 'examples/ambient/clusters'],
+])("the bundled example's generated tree (%s)", (config, outDir) => {
   it('validates clean against the embedded strict schemas, kustomization.yaml files included', async () => {
     // A lock file path that does not exist: VIPs are allocated fresh, nothing is written.
     const empty = mkdtempSync(join(tmpdir(), 'mf-gen-'));
-    const plan = planGenerate({ configFile: join(ROOT, 'mesh.config.yaml'), outDir: 'clusters', lockFile: join(empty, 'mesh.lock.yaml') });
+    const plan = planGenerate({ configFile: join(ROOT, config), outDir, lockFile: join(empty, 'mesh.lock.yaml') });
     rmSync(empty, { recursive: true, force: true });
     expect(plan.ok).toBe(true);
     if (!plan.ok) return;
