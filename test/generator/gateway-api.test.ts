@@ -174,9 +174,11 @@ describe('kubeconform backend on Gateway API kinds (stand-in)', () => {
 });
 
 describe('ingress api: istio stays the default', () => {
-  it('the bundled example writes no Gateway API object', () => {
-    const kinds = parsedResources(render(exampleText())).map((r) => String(r.object.apiVersion));
-    expect(kinds.filter((v) => GATEWAY_API.test(v))).toEqual([]);
+  it('the bundled example writes no Gateway API ingress (only the istio-remote peers are Gateway API Gateways)', () => {
+    const gatewayApi = parsedResources(render(exampleText())).filter((r) => GATEWAY_API.test(String(r.object.apiVersion)));
+    expect(gatewayApi.length).toBeGreaterThan(0);
+    const classes = gatewayApi.map((r) => `${String(r.object.kind)}/${String((r.object.spec as { gatewayClassName?: unknown } | undefined)?.gatewayClassName)}`);
+    expect([...new Set(classes)]).toEqual(['Gateway/istio-remote']);
   });
 
   it('api: istio writes byte for byte what an entry without the key writes', () => {
