@@ -1,4 +1,5 @@
 import type { Rule } from './utils/rule.js';
+import ambientWaypointSymmetry from './ambient-waypoint-symmetry.js';
 import deprecatedApi from './deprecated-api.js';
 import destinationHostNotFound from './destination-host-not-found.js';
 import destinationPortMissing from './destination-port-missing.js';
@@ -15,6 +16,8 @@ import namespaceInjectionLabels from './namespace-injection-labels.js';
 import namespaceNotInjected from './namespace-not-injected.js';
 import noPrivateKeys from './no-private-keys.js';
 import registryOnly from './registry-only.js';
+import routeBackendNotFound from './route-backend-not-found.js';
+import routeParentNotFound from './route-parent-not-found.js';
 import routeWeights from './route-weights.js';
 import serviceEntryAddresses from './service-entry-addresses.js';
 import serviceEntryProtocolConflict from './service-entry-protocol-conflict.js';
@@ -63,6 +66,9 @@ export const RULES: readonly Rule[] = [
   namespaceInjectionLabels,
   gatewayServicePort,
   unknownAnnotation,
+  ambientWaypointSymmetry,
+  routeParentNotFound,
+  routeBackendNotFound,
 ];
 
 export function findRule(id: string): Rule | undefined {

@@ -34,6 +34,9 @@ export const POLICY_RULE_IDS = [
   'namespace-injection-labels',
   'gateway-service-port',
   'unknown-annotation',
+  'ambient-waypoint-symmetry',
+  'route-parent-not-found',
+  'route-backend-not-found',
 ] as const;
 
 export type PolicyRuleId = (typeof POLICY_RULE_IDS)[number];
