@@ -4,6 +4,7 @@ import deprecatedApi from './deprecated-api.js';
 import destinationHostNotFound from './destination-host-not-found.js';
 import destinationPortMissing from './destination-port-missing.js';
 import envoyFilterOperation from './envoy-filter-operation.js';
+import gatewayApiCrdVersion from './gateway-api-crd-version.js';
 import gatewayConflict from './gateway-conflict.js';
 import gatewayCredentialConflict from './gateway-credential-conflict.js';
 import gatewayHostMismatch from './gateway-host-mismatch.js';
@@ -69,6 +70,7 @@ export const RULES: readonly Rule[] = [
   ambientWaypointSymmetry,
   routeParentNotFound,
   routeBackendNotFound,
+  gatewayApiCrdVersion,
 ];
 
 export function findRule(id: string): Rule | undefined {

@@ -37,6 +37,7 @@ export const POLICY_RULE_IDS = [
   'ambient-waypoint-symmetry',
   'route-parent-not-found',
   'route-backend-not-found',
+  'gateway-api-crd-version',
 ] as const;
 
 export type PolicyRuleId = (typeof POLICY_RULE_IDS)[number];
