@@ -3,6 +3,7 @@ import ambientWaypointSymmetry from './ambient-waypoint-symmetry.js';
 import deprecatedApi from './deprecated-api.js';
 import destinationHostNotFound from './destination-host-not-found.js';
 import destinationPortMissing from './destination-port-missing.js';
+import eastWestCoverage from './east-west-coverage.js';
 import envoyFilterOperation from './envoy-filter-operation.js';
 import gatewayApiCrdVersion from './gateway-api-crd-version.js';
 import gatewayConflict from './gateway-conflict.js';
@@ -68,6 +69,7 @@ export const RULES: readonly Rule[] = [
   gatewayServicePort,
   unknownAnnotation,
   ambientWaypointSymmetry,
+  eastWestCoverage,
   routeParentNotFound,
   routeBackendNotFound,
   gatewayApiCrdVersion,

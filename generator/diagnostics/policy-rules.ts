@@ -35,6 +35,7 @@ export const POLICY_RULE_IDS = [
   'gateway-service-port',
   'unknown-annotation',
   'ambient-waypoint-symmetry',
+  'east-west-coverage',
   'route-parent-not-found',
   'route-backend-not-found',
   'gateway-api-crd-version',
