@@ -35,6 +35,12 @@ const scopedValues = `meshConfig:
       scope: GLOBAL
 `;
 const global = 'istio.io/global: "true"';
+const byNameValues = `meshConfig:
+  serviceScopeConfigs:
+    - namespaceSelector: { matchLabels: { kubernetes.io/metadata.name: bookinfo } }
+      servicesSelector: { matchLabels: { app: reviews } }
+      scope: GLOBAL
+`;
 
 runRuleTests(rule, {
   valid: [
@@ -63,10 +69,25 @@ runRuleTests(rule, {
         cluster2: { 'ns.yaml': ns('mesh/global: "on", istio.io/use-waypoint: waypoint') + waypoint('waypoint', 'app: wp'), 'install/istiod.values.yaml': scopedValues },
       },
     },
+    {
+      name: 'scope by kubernetes.io/metadata.name and a services selector (as generated): the namespace holds global services',
+      clusters: {
+        cluster1: { 'ns.yaml': ns('istio.io/use-waypoint: waypoint') + waypoint('waypoint'), 'install/istiod.values.yaml': byNameValues },
+        cluster2: { 'ns.yaml': ns('istio.io/use-waypoint: waypoint') + waypoint('waypoint'), 'install/istiod.values.yaml': byNameValues },
+      },
+    },
     { name: 'a waypoint the input does not carry is not judged', clusters: { cluster1: ns('') + svc(`${global}, istio.io/use-waypoint: waypoint`) } },
     { name: 'use-waypoint none on both sides', clusters: { cluster1: svc(`${global}, istio.io/use-waypoint: none`), cluster2: svc(`${global}, istio.io/use-waypoint: none`) } },
   ],
   invalid: [
+    {
+      name: 'generated-style scope: the waypoint is not global in cluster2',
+      clusters: {
+        cluster1: { 'ns.yaml': ns('istio.io/use-waypoint: waypoint') + waypoint('waypoint'), 'install/istiod.values.yaml': byNameValues },
+        cluster2: { 'ns.yaml': ns('istio.io/use-waypoint: waypoint') + waypoint('waypoint', 'app: wp'), 'install/istiod.values.yaml': byNameValues },
+      },
+      errors: [{ messageId: 'waypointNotGlobal', resource: 'Gateway bookinfo/waypoint', cluster: 'cluster2', path: 'metadata.labels' }],
+    },
     {
       name: 'istio/istio#60985: the waypoint is not global',
       clusters: {

@@ -81,7 +81,7 @@ function check(context: RuleContext): void {
     serviceSubjects.set(key, [...(serviceSubjects.get(key) ?? []), { cluster: service.cluster, resource: service, choice }]);
   }
   for (const ns of context.resources('Namespace')) {
-    if (!scopes.namespaceAllGlobal(ns.cluster, ns.name)) continue;
+    if (!scopes.namespaceHasGlobal(ns.cluster, ns.name)) continue;
     const choice = choiceOf(ns, ns.name) ?? { waypoint: 'none', holder: ns, path: labelPath(ns, USE_WAYPOINT_LABEL) };
     namespaceSubjects.set(ns.name, [...(namespaceSubjects.get(ns.name) ?? []), { cluster: ns.cluster, resource: ns, choice }]);
   }

@@ -73,7 +73,7 @@ function check(context: RuleContext): void {
 
   const scopes = scopeIndex(context);
   for (const service of context.resources('Service')) if (scopes.isGlobal(service.cluster, namespaceOf(service), labelsOf(service.object))) of(service.cluster).serves = true;
-  for (const ns of context.resources('Namespace')) if (labelsOf(ns.object)[DATAPLANE_MODE_LABEL] === 'ambient' && scopes.namespaceAllGlobal(ns.cluster, ns.name)) of(ns.cluster).serves = true;
+  for (const ns of context.resources('Namespace')) if (labelsOf(ns.object)[DATAPLANE_MODE_LABEL] === 'ambient' && scopes.namespaceHasGlobal(ns.cluster, ns.name)) of(ns.cluster).serves = true;
 
   const remotes: LintResource[] = [];
   for (const gateway of context.resources('Gateway')) {

@@ -16,6 +16,11 @@ export interface ScopeIndex {
   isGlobal(cluster: string, namespace: string, labels: Readonly<Record<string, string>>): boolean;
   /** Whether every Service of a namespace is global: a GLOBAL scope selects the namespace and all its Services. */
   namespaceAllGlobal(cluster: string, namespace: string): boolean;
+  /**
+   * Whether a namespace holds global services by declaration: a GLOBAL scope selects all its Services, or names it in a
+   * namespaceSelector (then some of its Services are global, whether or not the input shows them).
+   */
+  namespaceHasGlobal(cluster: string, namespace: string): boolean;
   /** The Namespace resource of a cluster, when the input holds it. */
   namespaceResource(cluster: string, namespace: string): LintResource | undefined;
 }
@@ -26,15 +31,20 @@ export function scopeIndex(context: RuleContext): ScopeIndex {
   const scopes = globalScopesByCluster(context);
   const namespaceResource = (cluster: string, namespace: string) => namespaces.get(`${cluster}\u0000${namespace}`) ?? namespaces.get(`\u0000${namespace}`);
   const namespaceLabels = (cluster: string, namespace: string) => {
+    // Kubernetes labels every Namespace with its own name; generated scopes select namespaces by it.
+    const own = { 'kubernetes.io/metadata.name': namespace };
     const resource = namespaceResource(cluster, namespace);
-    if (resource) return labelsOf(resource.object);
-    return context.model?.namespaces.find((n) => n.cluster === cluster && n.name === namespace)?.labels ?? {};
+    if (resource) return { ...own, ...labelsOf(resource.object) };
+    return { ...own, ...(context.model?.namespaces.find((n) => n.cluster === cluster && n.name === namespace)?.labels ?? {}) };
   };
   return {
     namespaceLabels,
     namespaceResource,
     namespaceAllGlobal(cluster, namespace) {
       return scopes(cluster).some((scope) => isEmptySelector(scope.servicesSelector) && selectorMatches(scope.namespaceSelector, namespaceLabels(cluster, namespace)));
+    },
+    namespaceHasGlobal(cluster, namespace) {
+      return scopes(cluster).some((scope) => (isEmptySelector(scope.servicesSelector) || !isEmptySelector(scope.namespaceSelector)) && selectorMatches(scope.namespaceSelector, namespaceLabels(cluster, namespace)));
     },
     isGlobal(cluster, namespace, labels) {
       if (labels[GLOBAL_LABEL] === 'true') return true;
