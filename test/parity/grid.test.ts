@@ -197,6 +197,17 @@ const GRID: Readonly<Record<string, readonly GridCase[]>> = {
     { name: 'a misspelled sidecar annotation', inputs: doc('v1', 'Pod', 'shop', 'cart', 'spec: { containers: [{ name: cart, image: cart }] }').replace('name: cart, namespace: shop', 'name: cart, namespace: shop, annotations: { sidecar.istio.io/proxyMem: 1Gi }'), expected: [{ rule: 'unknown-annotation', resource: 'Pod shop/cart' }] },
     { name: 'known annotations', inputs: doc('v1', 'Pod', 'shop', 'cart', 'spec: { containers: [{ name: cart, image: cart }] }').replace('name: cart, namespace: shop', 'name: cart, namespace: shop, annotations: { sidecar.istio.io/proxyMemory: 1Gi, sidecar.istio.io/status: "{}" }'), expected: [] },
   ],
+  // IST0107: an annotation on a kind Istio does not read it from.
+  'unknown-annotation/misplaced': [
+    { name: 'a pod annotation on a Service', inputs: svc('shop', 'cart').replace('name: cart, namespace: shop', 'name: cart, namespace: shop, annotations: { sidecar.istio.io/proxyCPU: 100m }'), expected: [{ rule: 'unknown-annotation', resource: 'Service shop/cart' }] },
+    { name: 'a Service annotation on a Service', inputs: svc('shop', 'cart').replace('name: cart, namespace: shop', 'name: cart, namespace: shop, annotations: { networking.istio.io/exportTo: "." }'), expected: [] },
+  ],
+  // IST0125, IST0135: invalid values and deprecated annotations.
+  'unknown-annotation/values': [
+    { name: 'an interception mode Istio does not know', inputs: doc('v1', 'Pod', 'shop', 'cart', 'spec: { containers: [{ name: cart, image: cart }] }').replace('name: cart, namespace: shop', 'name: cart, namespace: shop, annotations: { sidecar.istio.io/interceptionMode: REDIRCT }'), expected: [{ rule: 'unknown-annotation', resource: 'Pod shop/cart' }] },
+    { name: 'a deprecated stats annotation', inputs: doc('v1', 'Pod', 'shop', 'cart', 'spec: { containers: [{ name: cart, image: cart }] }').replace('name: cart, namespace: shop', 'name: cart, namespace: shop, annotations: { sidecar.istio.io/statsInclusionPrefixes: cluster }'), expected: [{ rule: 'unknown-annotation', resource: 'Pod shop/cart' }] },
+    { name: 'the deprecated inject annotation beside its label', inputs: doc('v1', 'Pod', 'shop', 'cart', 'spec: { containers: [{ name: cart, image: cart }] }').replace('name: cart, namespace: shop', 'name: cart, namespace: shop, labels: { sidecar.istio.io/inject: "true" }, annotations: { sidecar.istio.io/inject: "true", sidecar.istio.io/interceptionMode: TPROXY }'), expected: [] },
+  ],
   // IST0176: a Gateway API CRD below the bundle version the Istio release watches.
   'gateway-api-crd-version': [
     { name: 'GRPCRoute CRD from bundle v1.0.0 with Istio 1.29', inputs: istiod('1.29.0') + gatewayApiCrd('grpcroutes', 'v1.0.0'), expected: [{ rule: 'gateway-api-crd-version', resource: 'CustomResourceDefinition grpcroutes.gateway.networking.k8s.io' }] },
