@@ -27,6 +27,7 @@ import servicePortName from './service-port-name.js';
 import sidecarSelectorOverlap from './sidecar-selector-overlap.js';
 import strictMtls from './strict-mtls.js';
 import subsetNotFound from './subset-not-found.js';
+import telemetryProvider from './telemetry-provider.js';
 import tlsNoCaCertificates from './tls-no-ca-certificates.js';
 import uniqueVips from './unique-vips.js';
 import unknownAnnotation from './unknown-annotation.js';
@@ -73,6 +74,7 @@ export const RULES: readonly Rule[] = [
   routeParentNotFound,
   routeBackendNotFound,
   gatewayApiCrdVersion,
+  telemetryProvider,
 ];
 
 export function findRule(id: string): Rule | undefined {

@@ -39,6 +39,7 @@ export const POLICY_RULE_IDS = [
   'route-parent-not-found',
   'route-backend-not-found',
   'gateway-api-crd-version',
+  'telemetry-provider',
 ] as const;
 
 export type PolicyRuleId = (typeof POLICY_RULE_IDS)[number];

@@ -208,6 +208,12 @@ const GRID: Readonly<Record<string, readonly GridCase[]>> = {
     { name: 'a deprecated stats annotation', inputs: doc('v1', 'Pod', 'shop', 'cart', 'spec: { containers: [{ name: cart, image: cart }] }').replace('name: cart, namespace: shop', 'name: cart, namespace: shop, annotations: { sidecar.istio.io/statsInclusionPrefixes: cluster }'), expected: [{ rule: 'unknown-annotation', resource: 'Pod shop/cart' }] },
     { name: 'the deprecated inject annotation beside its label', inputs: doc('v1', 'Pod', 'shop', 'cart', 'spec: { containers: [{ name: cart, image: cart }] }').replace('name: cart, namespace: shop', 'name: cart, namespace: shop, labels: { sidecar.istio.io/inject: "true" }, annotations: { sidecar.istio.io/inject: "true", sidecar.istio.io/interceptionMode: TPROXY }'), expected: [] },
   ],
+  // IST0157, IST0160: Telemetry access logging without provider; several namespace-wide Telemetries.
+  'telemetry-provider': [
+    { name: 'access logging without a provider', inputs: doc('telemetry.istio.io/v1', 'Telemetry', 'shop', 'logs', 'spec:\n  accessLogging: [{ filter: { expression: "response.code >= 500" } }]'), expected: [{ rule: 'telemetry-provider', resource: 'Telemetry shop/logs' }] },
+    { name: 'two Telemetries without selector in one namespace', inputs: doc('telemetry.istio.io/v1', 'Telemetry', 'shop', 'a', 'spec:\n  metrics: [{ providers: [{ name: prometheus }] }]') + doc('telemetry.istio.io/v1', 'Telemetry', 'shop', 'b', 'spec:\n  metrics: [{ providers: [{ name: prometheus }] }]'), expected: [{ rule: 'telemetry-provider', resource: 'Telemetry shop/a' }, { rule: 'telemetry-provider', resource: 'Telemetry shop/b' }] },
+    { name: 'one namespace-wide Telemetry and one with a selector', inputs: doc('telemetry.istio.io/v1', 'Telemetry', 'shop', 'a', 'spec:\n  accessLogging: [{ providers: [{ name: envoy }] }]') + doc('telemetry.istio.io/v1', 'Telemetry', 'shop', 'b', 'spec:\n  selector: { matchLabels: { app: cart } }\n  accessLogging: [{ disabled: true }]'), expected: [] },
+  ],
   // IST0176: a Gateway API CRD below the bundle version the Istio release watches.
   'gateway-api-crd-version': [
     { name: 'GRPCRoute CRD from bundle v1.0.0 with Istio 1.29', inputs: istiod('1.29.0') + gatewayApiCrd('grpcroutes', 'v1.0.0'), expected: [{ rule: 'gateway-api-crd-version', resource: 'CustomResourceDefinition grpcroutes.gateway.networking.k8s.io' }] },
