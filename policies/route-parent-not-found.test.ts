@@ -43,13 +43,14 @@ runRuleTests(rule, {
     },
     { name: 'Selector with the route namespace not in the input is not judged', clusters: { cluster1: gw('istio-ingress', http('web', ', allowedRoutes: { namespaces: { from: Selector, selector: { matchLabels: { ingress: "yes" } } } }')) + route('HTTPRoute', 'shop', '{ name: edge, namespace: istio-ingress }') } },
     { name: 'the Gateway lives in another cluster of the fleet', clusters: { cluster1: gw('shop', http('web')), cluster2: route('HTTPRoute', 'shop', '{ name: edge }') } },
+    { name: 'routes linted without any Gateway API Gateway are not judged', clusters: { cluster1: istioGateway + route('HTTPRoute', 'shop', '{ name: edge }') } },
     { name: 'a Service parent (GAMMA mesh route) is not a Gateway reference', clusters: { cluster1: route('HTTPRoute', 'shop', '{ group: "", kind: Service, name: shop }') } },
     { name: 'a TCPRoute on a TCP listener', clusters: { cluster1: gw('shop', '    - { name: db, port: 5432, protocol: TCP }') + route('TCPRoute', 'shop', '{ name: edge, sectionName: db }').replace('gateway.networking.k8s.io/v1', 'gateway.networking.k8s.io/v1alpha2') } },
   ],
   invalid: [
     {
       name: 'no such Gateway anywhere (an Istio Gateway of the same name does not count)',
-      clusters: { cluster1: istioGateway + route('HTTPRoute', 'shop', '{ name: edge }') },
+      clusters: { cluster1: istioGateway + route('HTTPRoute', 'shop', '{ name: edge }'), cluster2: gw('istio-ingress', http('web')) },
       errors: [{ messageId: 'gatewayNotFound', resource: 'HTTPRoute shop/shop', cluster: 'cluster1', path: 'spec.parentRefs[0].name', data: { namespace: 'shop', name: 'edge' } }],
     },
     {

@@ -62,7 +62,8 @@ const rule: Rule = {
           const candidates = gateways.get(`${ref.namespace}/${ref.name}`) ?? [];
           const data = { namespace: ref.namespace, name: ref.name };
           if (candidates.length === 0) {
-            context.report({ resource: route, path: [...ref.path, 'name'], messageId: 'gatewayNotFound', data });
+            // Routes linted without any Gateway API Gateway (an app repository's manifests) cannot be judged.
+            if (gateways.size > 0) context.report({ resource: route, path: [...ref.path, 'name'], messageId: 'gatewayNotFound', data });
             continue;
           }
           // The Gateway of the route's own cluster decides; else any cluster's copy (or one that names no cluster).
