@@ -69,7 +69,7 @@ const rule: Rule = {
       if (istio === undefined || requirement === undefined) continue;
       const written = asString(get(crd.object, 'metadata', 'annotations', BUNDLE_ANNOTATION));
       const installed = written === undefined ? undefined : parseBundleVersion(written);
-      const minimumText = requirement.minimums[crd.name];
+      const minimumText = Object.hasOwn(requirement.minimums, crd.name) ? requirement.minimums[crd.name] : undefined;
       const common = { crd: crd.name, istio, recommended: `v${requirement.builtAgainst}` };
       if (minimumText !== undefined && written === undefined) {
         context.report({ resource: crd, path: ['metadata'], messageId: 'bundleVersionMissing', data: { ...common, annotation: BUNDLE_ANNOTATION } });

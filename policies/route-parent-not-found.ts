@@ -8,7 +8,7 @@ const DEFAULT_KINDS: Readonly<Record<string, readonly string[]>> = { HTTP: ['HTT
 
 /** Whether a listener admits a route of `kind` from `routeNamespace` (allowedRoutes); undefined when it cannot be told. */
 function admits(listener: Listener, gatewayNamespace: string, routeNamespace: string, kind: string, namespaceLabels: (ns: string) => Readonly<Record<string, string>> | undefined): boolean | undefined {
-  const kinds = listener.kinds ?? (listener.protocol !== undefined ? DEFAULT_KINDS[listener.protocol] : undefined);
+  const kinds = listener.kinds ?? (listener.protocol !== undefined && Object.hasOwn(DEFAULT_KINDS, listener.protocol) ? DEFAULT_KINDS[listener.protocol] : undefined);
   if (kinds && !kinds.includes(kind)) return false;
   if (listener.from === 'All') return true;
   if (listener.from === 'Same') return gatewayNamespace === routeNamespace;

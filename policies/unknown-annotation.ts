@@ -88,7 +88,7 @@ const rule: Rule = {
               continue;
             }
             // IST0125: values the injector validates.
-            const check = VALUE_CHECKS[name];
+            const check = Object.hasOwn(VALUE_CHECKS, name) ? VALUE_CHECKS[name] : undefined;
             const value = String(raw);
             const expected = check?.(value);
             if (expected !== undefined) context.report({ resource, path: at, messageId: 'invalid', data: { annotation: name, value, expected } });

@@ -106,7 +106,7 @@ export const ANNOTATION_RESOURCES: Readonly<Record<string, readonly string[]>> =
 
 /** The kinds an annotation belongs on: ['Pod'] unless listed in ANNOTATION_RESOURCES. */
 export function annotationResources(name: string): readonly string[] {
-  return ANNOTATION_RESOURCES[name] ?? ['Pod'];
+  return Object.hasOwn(ANNOTATION_RESOURCES, name) ? ANNOTATION_RESOURCES[name]! : ['Pod'];
 }
 
 /** Annotations marked deprecated in 1.29.0's annotations.yaml. */

@@ -29,7 +29,7 @@ export function selectorMatches(selector: unknown, labels: Readonly<Record<strin
     const operator = String(get(expression, 'operator') ?? '');
     const valuesField = get(expression, 'values');
     const values = Array.isArray(valuesField) ? valuesField.map(String) : [];
-    const has = key in labels;
+    const has = Object.hasOwn(labels, key);
     if (operator === 'In' && !(has && values.includes(labels[key]!))) return false;
     if (operator === 'NotIn' && has && values.includes(labels[key]!)) return false;
     if (operator === 'Exists' && !has) return false;
