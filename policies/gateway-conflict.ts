@@ -1,4 +1,4 @@
-import { selectorKey, serversOf, type ServerHost } from './utils/gateways.js';
+import { selectorKey, serversOf, istioGateways, type ServerHost } from './utils/gateways.js';
 import { hostsOverlap } from './utils/hosts.js';
 import type { LintResource, Rule } from './utils/rule.js';
 import { byCluster, compareResources, describe } from './utils/traffic.js';
@@ -18,7 +18,7 @@ const rule: Rule = {
     },
   },
   check(context) {
-    for (const gateways of byCluster(context.resources('Gateway')).values()) {
+    for (const gateways of byCluster(istioGateways(context.resources('Gateway'))).values()) {
       const claimed: { selector: string; port: number; host: ServerHost; gateway: LintResource }[] = [];
       for (const gateway of [...gateways].sort(compareResources)) {
         const selector = selectorKey(gateway);

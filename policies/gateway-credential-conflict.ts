@@ -1,3 +1,4 @@
+import { istioGateways } from './utils/gateways.js';
 import { asRecord, asString, get, recordItems } from '../generator/manifest/access.js';
 import type { DocPath } from '../generator/diagnostics/types.js';
 import type { LintResource, Rule } from './utils/rule.js';
@@ -48,7 +49,7 @@ const rule: Rule = {
     },
   },
   check(context) {
-    for (const gateways of byCluster(context.resources('Gateway')).values()) {
+    for (const gateways of byCluster(istioGateways(context.resources('Gateway'))).values()) {
       const sorted = [...gateways].sort(compareResources);
       const certificates = new Map(sorted.map((g) => [g, certificatesOf(g)]));
       const byKey = new Map<string, LintResource[]>();

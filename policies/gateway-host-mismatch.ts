@@ -1,5 +1,5 @@
 import { get, stringItems } from '../generator/manifest/access.js';
-import { findGateway, gatewayRefsOf, gatewaysFor, hostsVisibleTo, type ServerHost } from './utils/gateways.js';
+import { findGateway, gatewayRefsOf, gatewaysFor, hostsVisibleTo, istioGateways, type ServerHost } from './utils/gateways.js';
 import { hostsOverlap, namespaceOf, qualify } from './utils/hosts.js';
 import type { LintResource, Rule } from './utils/rule.js';
 import { byCluster, describe } from './utils/traffic.js';
@@ -28,7 +28,7 @@ const rule: Rule = {
     },
   },
   check(context) {
-    const gatewaysByCluster = byCluster(context.resources('Gateway'));
+    const gatewaysByCluster = byCluster(istioGateways(context.resources('Gateway')));
     for (const [cluster, services] of byCluster(context.resources('VirtualService'))) {
       const gateways = gatewaysFor(gatewaysByCluster, cluster);
       for (const service of services) {

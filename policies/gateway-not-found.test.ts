@@ -17,6 +17,11 @@ runRuleTests(rule, {
   ],
   invalid: [
     {
+      name: 'a Gateway API Gateway of the same name is not an Istio Gateway',
+      clusters: { cluster1: `---\napiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: { name: ingress, namespace: istio-system }\nspec:\n  gatewayClassName: istio\n  listeners: [{ name: http, port: 80, protocol: HTTP }]\n` + vs('shop', '[istio-system/ingress]') },
+      errors: [{ messageId: 'notFound', resource: 'VirtualService shop/web', cluster: 'cluster1', path: 'spec.gateways[0]' }],
+    },
+    {
       name: 'FQDN form names the namespace in its second label',
       clusters: { cluster1: gw('ingress', 'istio-system') + vs('shop', '[ingress.shop.svc.cluster.local]') },
       errors: [{ messageId: 'notFound', resource: 'VirtualService shop/web', cluster: 'cluster1', path: 'spec.gateways[0]', data: { gateway: 'ingress.shop.svc.cluster.local', namespace: 'shop', name: 'ingress' } }],

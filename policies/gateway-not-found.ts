@@ -1,4 +1,4 @@
-import { findGateway, gatewayRefsOf, gatewaysFor } from './utils/gateways.js';
+import { findGateway, gatewayRefsOf, gatewaysFor, istioGateways } from './utils/gateways.js';
 import type { Rule } from './utils/rule.js';
 import { byCluster } from './utils/traffic.js';
 
@@ -17,7 +17,7 @@ const rule: Rule = {
     },
   },
   check(context) {
-    const gatewaysByCluster = byCluster(context.resources('Gateway'));
+    const gatewaysByCluster = byCluster(istioGateways(context.resources('Gateway')));
     for (const [cluster, services] of byCluster(context.resources('VirtualService'))) {
       const gateways = gatewaysFor(gatewaysByCluster, cluster);
       for (const service of services) {

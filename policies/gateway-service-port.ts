@@ -1,3 +1,4 @@
+import { istioGateways } from './utils/gateways.js';
 import { asNumber, asRecord, asString, get, isRecord, recordItems } from '../generator/manifest/access.js';
 import { namespaceOf } from './utils/hosts.js';
 import { labelsOf } from './utils/labels.js';
@@ -62,7 +63,7 @@ const rule: Rule = {
   check(context) {
     const servicesByCluster = byCluster(context.resources('Service'));
     const workloadsByCluster = byCluster(WORKLOAD_KINDS.flatMap((kind) => context.resources(kind)));
-    for (const [cluster, gateways] of byCluster(context.resources('Gateway'))) {
+    for (const [cluster, gateways] of byCluster(istioGateways(context.resources('Gateway')))) {
       const workloads = (workloadsByCluster.get(cluster) ?? []).map(workloadOf);
       const services = servicesByCluster.get(cluster) ?? [];
       for (const gateway of gateways) {

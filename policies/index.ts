@@ -1,8 +1,11 @@
 import type { Rule } from './utils/rule.js';
+import ambientWaypointSymmetry from './ambient-waypoint-symmetry.js';
 import deprecatedApi from './deprecated-api.js';
 import destinationHostNotFound from './destination-host-not-found.js';
 import destinationPortMissing from './destination-port-missing.js';
+import eastWestCoverage from './east-west-coverage.js';
 import envoyFilterOperation from './envoy-filter-operation.js';
+import gatewayApiCrdVersion from './gateway-api-crd-version.js';
 import gatewayConflict from './gateway-conflict.js';
 import gatewayCredentialConflict from './gateway-credential-conflict.js';
 import gatewayHostMismatch from './gateway-host-mismatch.js';
@@ -15,6 +18,8 @@ import namespaceInjectionLabels from './namespace-injection-labels.js';
 import namespaceNotInjected from './namespace-not-injected.js';
 import noPrivateKeys from './no-private-keys.js';
 import registryOnly from './registry-only.js';
+import routeBackendNotFound from './route-backend-not-found.js';
+import routeParentNotFound from './route-parent-not-found.js';
 import routeWeights from './route-weights.js';
 import serviceEntryAddresses from './service-entry-addresses.js';
 import serviceEntryProtocolConflict from './service-entry-protocol-conflict.js';
@@ -22,6 +27,7 @@ import servicePortName from './service-port-name.js';
 import sidecarSelectorOverlap from './sidecar-selector-overlap.js';
 import strictMtls from './strict-mtls.js';
 import subsetNotFound from './subset-not-found.js';
+import telemetryProvider from './telemetry-provider.js';
 import tlsNoCaCertificates from './tls-no-ca-certificates.js';
 import uniqueVips from './unique-vips.js';
 import unknownAnnotation from './unknown-annotation.js';
@@ -63,6 +69,12 @@ export const RULES: readonly Rule[] = [
   namespaceInjectionLabels,
   gatewayServicePort,
   unknownAnnotation,
+  ambientWaypointSymmetry,
+  eastWestCoverage,
+  routeParentNotFound,
+  routeBackendNotFound,
+  gatewayApiCrdVersion,
+  telemetryProvider,
 ];
 
 export function findRule(id: string): Rule | undefined {

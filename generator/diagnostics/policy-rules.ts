@@ -34,6 +34,12 @@ export const POLICY_RULE_IDS = [
   'namespace-injection-labels',
   'gateway-service-port',
   'unknown-annotation',
+  'ambient-waypoint-symmetry',
+  'east-west-coverage',
+  'route-parent-not-found',
+  'route-backend-not-found',
+  'gateway-api-crd-version',
+  'telemetry-provider',
 ] as const;
 
 export type PolicyRuleId = (typeof POLICY_RULE_IDS)[number];

@@ -103,3 +103,11 @@ export function serversOf(gateway: LintResource): GatewayServer[] {
 export function selectorKey(gateway: LintResource): string {
   return canonical(get(gateway.object, 'spec', 'selector') ?? {});
 }
+
+/**
+ * Istio's own Gateways (networking.istio.io). The kind `Gateway` is also Gateway API's (gateway.networking.k8s.io),
+ * which has listeners instead of servers and which a VirtualService cannot bind: the Istio Gateway rules skip those.
+ */
+export function istioGateways(gateways: readonly LintResource[]): readonly LintResource[] {
+  return gateways.filter((g) => !g.apiVersion.startsWith('gateway.networking.k8s.io/'));
+}

@@ -78,3 +78,47 @@ export function isIstioAnnotation(name: string): boolean {
   const slash = name.indexOf('/');
   return slash > 0 && name.slice(0, slash).endsWith('istio.io');
 }
+
+/**
+ * Where each annotation belongs (istio/api annotation/annotations.yaml `resources`, union over 1.24.0 to 1.29.0): the
+ * kinds Istio reads it on. Annotations not listed here are Pod annotations; `Any` means every kind.
+ */
+export const ANNOTATION_RESOURCES: Readonly<Record<string, readonly string[]>> = {
+  'alpha.istio.io/canonical-serviceaccounts': ['Service'],
+  'alpha.istio.io/kubernetes-serviceaccounts': ['Service'],
+  'ambient.istio.io/waypoint-inbound-binding': ['Gateway', 'GatewayClass'],
+  'galley.istio.io/analyze-suppress': ['Any'],
+  'gateway.istio.io/controller-version': ['Any'],
+  'gateway.istio.io/name-override': ['Gateway'],
+  'gateway.istio.io/service-account': ['Gateway'],
+  'istio.io/autoRegistrationGroup': ['WorkloadEntry'],
+  'istio.io/connectedAt': ['WorkloadEntry'],
+  'istio.io/disconnectedAt': ['WorkloadEntry'],
+  'istio.io/dry-run': ['AuthorizationPolicy'],
+  'istio.io/workloadController': ['WorkloadEntry'],
+  'kubernetes.io/ingress.class': ['Ingress'],
+  'networking.istio.io/exportTo': ['Service'],
+  'networking.istio.io/service-type': ['Gateway'],
+  'networking.istio.io/traffic-distribution': ['Service', 'ServiceEntry'],
+  'topology.istio.io/controlPlaneClusters': ['Namespace'],
+  'traffic.istio.io/nodeSelector': ['Service'],
+};
+
+/** The kinds an annotation belongs on: ['Pod'] unless listed in ANNOTATION_RESOURCES. */
+export function annotationResources(name: string): readonly string[] {
+  return Object.hasOwn(ANNOTATION_RESOURCES, name) ? ANNOTATION_RESOURCES[name]! : ['Pod'];
+}
+
+/** Annotations marked deprecated in 1.29.0's annotations.yaml. */
+export const DEPRECATED_ANNOTATIONS: ReadonlySet<string> = new Set([
+  'alpha.istio.io/canonical-serviceaccounts',
+  'alpha.istio.io/kubernetes-serviceaccounts',
+  'sidecar.istio.io/discoveryAddress',
+  'sidecar.istio.io/extraStatTags',
+  'sidecar.istio.io/inject',
+  'sidecar.istio.io/statsCompression',
+  'sidecar.istio.io/statsInclusionPrefixes',
+  'sidecar.istio.io/statsInclusionRegexps',
+  'sidecar.istio.io/statsInclusionSuffixes',
+  'traffic.sidecar.istio.io/kubevirtInterfaces',
+]);

@@ -9,3 +9,31 @@ export const DATAPLANE_MODE_LABEL = 'istio.io/dataplane-mode';
 export function labelsOf(object: unknown): Readonly<Record<string, string>> {
   return Object.fromEntries(Object.entries(asRecord(get(object, 'metadata', 'labels'))).map(([k, v]) => [k, String(v)]));
 }
+
+export const GLOBAL_LABEL = 'istio.io/global';
+export const USE_WAYPOINT_LABEL = 'istio.io/use-waypoint';
+export const USE_WAYPOINT_NAMESPACE_LABEL = 'istio.io/use-waypoint-namespace';
+export const NETWORK_LABEL = 'topology.istio.io/network';
+
+/**
+ * Whether a Kubernetes LabelSelector (matchLabels and matchExpressions In, NotIn, Exists, DoesNotExist) selects
+ * `labels`. An absent or empty selector selects everything, as Istio treats serviceScopeConfigs selectors.
+ */
+export function selectorMatches(selector: unknown, labels: Readonly<Record<string, string>>): boolean {
+  const matchLabels = asRecord(get(selector, 'matchLabels'));
+  for (const [key, value] of Object.entries(matchLabels)) if (labels[key] !== String(value)) return false;
+  const expressions = get(selector, 'matchExpressions');
+  if (!Array.isArray(expressions)) return true;
+  for (const expression of expressions) {
+    const key = String(get(expression, 'key') ?? '');
+    const operator = String(get(expression, 'operator') ?? '');
+    const valuesField = get(expression, 'values');
+    const values = Array.isArray(valuesField) ? valuesField.map(String) : [];
+    const has = Object.hasOwn(labels, key);
+    if (operator === 'In' && !(has && values.includes(labels[key]!))) return false;
+    if (operator === 'NotIn' && has && values.includes(labels[key]!)) return false;
+    if (operator === 'Exists' && !has) return false;
+    if (operator === 'DoesNotExist' && has) return false;
+  }
+  return true;
+}

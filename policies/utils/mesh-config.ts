@@ -26,6 +26,10 @@ export interface MeshConfigSource {
   readonly version?: string;
   /** istiod's environment as written in the same source (Helm values pilot.env, IstioOperator pilot env). */
   readonly pilotEnv: Readonly<Record<string, string>>;
+  /** global.network of the istiod values (IstioOperator spec.values), when written. */
+  readonly network?: string;
+  /** The install profile (`profile` of the values, IstioOperator spec.profile), when written. */
+  readonly profile?: string;
 }
 
 function parseYaml(text: string): unknown {
@@ -55,10 +59,15 @@ function envRecord(value: unknown): Record<string, string> {
   return out;
 }
 
+function installFacts(values: unknown, profile: unknown): { network?: string; profile?: string } {
+  const network = asString(get(values, 'global', 'network'));
+  return { ...(network ? { network } : {}), ...(typeof profile === 'string' && profile !== '' ? { profile } : {}) };
+}
+
 function fromValues(resource: LintResource, values: unknown, path: DocPath, chartVersion?: unknown): MeshConfigSource {
   const meshConfig = get(values, 'meshConfig');
   const version = versionFrom(chartVersion) ?? versionFrom(get(values, 'global', 'tag')) ?? versionFrom(get(values, 'pilot', 'tag'));
-  const common = { resource, opaque: false, pilotEnv: envRecord(get(values, 'pilot', 'env')), ...(version ? { version } : {}) };
+  const common = { resource, opaque: false, pilotEnv: envRecord(get(values, 'pilot', 'env')), ...(version ? { version } : {}), ...installFacts(values, get(values, 'profile')) };
   return isRecord(meshConfig) ? { ...common, meshConfig, path: [...path, 'meshConfig'] } : { ...common, meshConfig: undefined, path };
 }
 
@@ -77,7 +86,7 @@ export function meshConfigSources(context: RuleContext): MeshConfigSource[] {
     const meshConfig = spec.meshConfig;
     const version = versionFrom(spec.tag) ?? versionFrom(get(spec, 'values', 'global', 'tag'));
     const pilotEnv = { ...envRecord(get(spec, 'values', 'pilot', 'env')), ...envRecord(get(spec, 'components', 'pilot', 'k8s', 'env')) };
-    const common = { resource: operator, opaque: false, pilotEnv, ...(version ? { version } : {}) };
+    const common = { resource: operator, opaque: false, pilotEnv, ...(version ? { version } : {}), ...installFacts(spec.values, spec.profile) };
     out.push(isRecord(meshConfig) ? { ...common, meshConfig, path: ['spec', 'meshConfig'] } : { ...common, meshConfig: undefined, path: ['spec'] });
   }
   for (const values of context.resources('HelmValues')) {
@@ -164,4 +173,27 @@ export function meshSettingsByCluster(context: RuleContext): (cluster: string) =
     }
     return cache.get(cluster);
   };
+}
+
+/** One meshConfig.serviceScopeConfigs entry with scope GLOBAL: Services it selects are seen by every cluster. */
+export interface GlobalScope {
+  readonly namespaceSelector: unknown;
+  readonly servicesSelector: unknown;
+}
+
+/**
+ * The GLOBAL serviceScopeConfigs of each cluster's mesh config (a cluster without its own mesh config uses the sources
+ * that name no cluster). Istio reads only the local cluster's scopes, so each cluster is judged by its own.
+ */
+export function globalScopesByCluster(context: RuleContext): (cluster: string) => readonly GlobalScope[] {
+  const byCluster = new Map<string, GlobalScope[]>();
+  for (const source of meshConfigSources(context)) {
+    const list = byCluster.get(source.resource.cluster) ?? [];
+    byCluster.set(source.resource.cluster, list);
+    for (const [, scope] of recordItems(get(source.meshConfig, 'serviceScopeConfigs'))) {
+      if (scope.scope !== 'GLOBAL') continue;
+      list.push({ namespaceSelector: scope.namespaceSelector, servicesSelector: scope.servicesSelector });
+    }
+  }
+  return (cluster) => byCluster.get(cluster) ?? byCluster.get('') ?? [];
 }

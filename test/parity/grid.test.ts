@@ -40,6 +40,14 @@ const meshConfigMap = (mesh: string) => doc('v1', 'ConfigMap', 'istio-system', '
 const dnsCapture = 'defaultConfig:\n  proxyMetadata:\n    ISTIO_META_DNS_CAPTURE: "true"';
 const tcpEntry = (namespace: string, name: string, extra = '') => se(namespace, name, `  hosts: [${name}.db.example]\n  resolution: DNS\n${extra}  ports: [{ number: 5432, name: tcp-pg, protocol: TCP }]`);
 
+const istiod = (version: string) =>
+  doc('helm.toolkit.fluxcd.io/v2', 'HelmRelease', 'istio-system', 'istiod', `spec:\n  chart: { spec: { chart: istiod, version: ${version}, sourceRef: { kind: HelmRepository, name: istio } } }\n  values: {}`);
+const gatewayApiCrd = (plural: string, bundle: string) =>
+  doc('apiextensions.k8s.io/v1', 'CustomResourceDefinition', undefined, `${plural}.gateway.networking.k8s.io`, 'spec:\n  group: gateway.networking.k8s.io').replace(
+    `name: ${plural}.gateway.networking.k8s.io }`,
+    `name: ${plural}.gateway.networking.k8s.io, annotations: { gateway.networking.k8s.io/bundle-version: ${bundle}, gateway.networking.k8s.io/channel: standard } }`,
+  );
+
 const GRID: Readonly<Record<string, readonly GridCase[]>> = {
   // IST0002: deprecated fields, ignored fields, removed kinds.
   'deprecated-api': [
@@ -188,6 +196,30 @@ const GRID: Readonly<Record<string, readonly GridCase[]>> = {
   'unknown-annotation': [
     { name: 'a misspelled sidecar annotation', inputs: doc('v1', 'Pod', 'shop', 'cart', 'spec: { containers: [{ name: cart, image: cart }] }').replace('name: cart, namespace: shop', 'name: cart, namespace: shop, annotations: { sidecar.istio.io/proxyMem: 1Gi }'), expected: [{ rule: 'unknown-annotation', resource: 'Pod shop/cart' }] },
     { name: 'known annotations', inputs: doc('v1', 'Pod', 'shop', 'cart', 'spec: { containers: [{ name: cart, image: cart }] }').replace('name: cart, namespace: shop', 'name: cart, namespace: shop, annotations: { sidecar.istio.io/proxyMemory: 1Gi, sidecar.istio.io/status: "{}" }'), expected: [] },
+  ],
+  // IST0107: an annotation on a kind Istio does not read it from.
+  'unknown-annotation/misplaced': [
+    { name: 'a pod annotation on a Service', inputs: svc('shop', 'cart').replace('name: cart, namespace: shop', 'name: cart, namespace: shop, annotations: { sidecar.istio.io/proxyCPU: 100m }'), expected: [{ rule: 'unknown-annotation', resource: 'Service shop/cart' }] },
+    { name: 'a Service annotation on a Service', inputs: svc('shop', 'cart').replace('name: cart, namespace: shop', 'name: cart, namespace: shop, annotations: { networking.istio.io/exportTo: "." }'), expected: [] },
+  ],
+  // IST0125, IST0135: invalid values and deprecated annotations.
+  'unknown-annotation/values': [
+    { name: 'an interception mode Istio does not know', inputs: doc('v1', 'Pod', 'shop', 'cart', 'spec: { containers: [{ name: cart, image: cart }] }').replace('name: cart, namespace: shop', 'name: cart, namespace: shop, annotations: { sidecar.istio.io/interceptionMode: REDIRCT }'), expected: [{ rule: 'unknown-annotation', resource: 'Pod shop/cart' }] },
+    { name: 'a deprecated stats annotation', inputs: doc('v1', 'Pod', 'shop', 'cart', 'spec: { containers: [{ name: cart, image: cart }] }').replace('name: cart, namespace: shop', 'name: cart, namespace: shop, annotations: { sidecar.istio.io/statsInclusionPrefixes: cluster }'), expected: [{ rule: 'unknown-annotation', resource: 'Pod shop/cart' }] },
+    { name: 'the deprecated inject annotation beside its label', inputs: doc('v1', 'Pod', 'shop', 'cart', 'spec: { containers: [{ name: cart, image: cart }] }').replace('name: cart, namespace: shop', 'name: cart, namespace: shop, labels: { sidecar.istio.io/inject: "true" }, annotations: { sidecar.istio.io/inject: "true", sidecar.istio.io/interceptionMode: TPROXY }'), expected: [] },
+  ],
+  // IST0157, IST0160: Telemetry access logging without provider; several namespace-wide Telemetries.
+  'telemetry-provider': [
+    { name: 'access logging without a provider', inputs: doc('telemetry.istio.io/v1', 'Telemetry', 'shop', 'logs', 'spec:\n  accessLogging: [{ filter: { expression: "response.code >= 500" } }]'), expected: [{ rule: 'telemetry-provider', resource: 'Telemetry shop/logs' }] },
+    { name: 'two Telemetries without selector in one namespace', inputs: doc('telemetry.istio.io/v1', 'Telemetry', 'shop', 'a', 'spec:\n  metrics: [{ providers: [{ name: prometheus }] }]') + doc('telemetry.istio.io/v1', 'Telemetry', 'shop', 'b', 'spec:\n  metrics: [{ providers: [{ name: prometheus }] }]'), expected: [{ rule: 'telemetry-provider', resource: 'Telemetry shop/a' }, { rule: 'telemetry-provider', resource: 'Telemetry shop/b' }] },
+    { name: 'one namespace-wide Telemetry and one with a selector', inputs: doc('telemetry.istio.io/v1', 'Telemetry', 'shop', 'a', 'spec:\n  accessLogging: [{ providers: [{ name: envoy }] }]') + doc('telemetry.istio.io/v1', 'Telemetry', 'shop', 'b', 'spec:\n  selector: { matchLabels: { app: cart } }\n  accessLogging: [{ disabled: true }]'), expected: [] },
+  ],
+  // IST0176: a Gateway API CRD below the bundle version the Istio release watches.
+  'gateway-api-crd-version': [
+    { name: 'GRPCRoute CRD from bundle v1.0.0 with Istio 1.29', inputs: istiod('1.29.0') + gatewayApiCrd('grpcroutes', 'v1.0.0'), expected: [{ rule: 'gateway-api-crd-version', resource: 'CustomResourceDefinition grpcroutes.gateway.networking.k8s.io' }] },
+    { name: 'BackendTLSPolicy CRD from v1.3.0 with Istio 1.28', inputs: istiod('1.28.0') + gatewayApiCrd('backendtlspolicies', 'v1.3.0') + gatewayApiCrd('gateways', 'v1.4.0'), expected: [{ rule: 'gateway-api-crd-version', resource: 'CustomResourceDefinition backendtlspolicies.gateway.networking.k8s.io' }] },
+    { name: 'the bundle Istio 1.29 is built against', inputs: istiod('1.29.0') + gatewayApiCrd('grpcroutes', 'v1.4.0') + gatewayApiCrd('backendtlspolicies', 'v1.4.0'), expected: [] },
+    { name: 'a CRD of another group', inputs: istiod('1.29.0') + doc('apiextensions.k8s.io/v1', 'CustomResourceDefinition', undefined, 'grpcroutes.example.com', 'spec:\n  group: example.com\n  names: { kind: GRPCRoute }'), expected: [] },
   ],
 };
 
