@@ -209,11 +209,13 @@ describe('writeTree', () => {
     const out = join(tempDir(), 'out');
     const before = [...treeA, file('c4/ns/f.yaml', 'f: 1\n')];
     writeTree(out, before);
-    const inodes = { c1: statSync(join(out, 'c1')).ino, c4: statSync(join(out, 'c4')).ino, f: statSync(join(out, 'c4/ns/f.yaml')).ino, root: statSync(out).ino };
+    const inodes = { c1: statSync(join(out, 'c1')).ino, c1ns: statSync(join(out, 'c1/ns')).ino, c4: statSync(join(out, 'c4')).ino, f: statSync(join(out, 'c4/ns/f.yaml')).ino, root: statSync(out).ino };
     writeTree(out, [...treeA.map((f) => (f.path === 'c1/ns/a.yaml' ? file(f.path, 'a: 3\n') : f)), file('c4/ns/f.yaml', 'f: 1\n')]);
     expect(readFileSync(join(out, 'c1/ns/a.yaml'), 'utf8')).toBe('a: 3\n');
+    // The namespace folder that holds the change is swapped; the cluster folder above it and other clusters stay.
     expect(statSync(out).ino).toBe(inodes.root);
-    expect(statSync(join(out, 'c1')).ino).not.toBe(inodes.c1);
+    expect(statSync(join(out, 'c1')).ino).toBe(inodes.c1);
+    expect(statSync(join(out, 'c1/ns')).ino).not.toBe(inodes.c1ns);
     expect(statSync(join(out, 'c4')).ino).toBe(inodes.c4);
     expect(statSync(join(out, 'c4/ns/f.yaml')).ino).toBe(inodes.f);
   });

@@ -424,7 +424,7 @@ function readIntent(file: string): LedgerIntent | undefined {
   }
 }
 
-/** One top-level entry of the output folder that a per-folder swap replaces with its staged version, or removes. */
+/** One entry of the output folder (see unitOf) that a per-folder swap replaces with its staged version, or removes. */
 interface SwapUnit {
   readonly name: string;
   readonly action: 'replace' | 'remove';
@@ -439,7 +439,9 @@ interface SwapJournal {
 }
 
 function isSafeUnitName(name: unknown): name is string {
-  return typeof name === 'string' && name !== '' && name !== '.' && name !== '..' && !name.includes('/') && !name.includes('\\');
+  if (typeof name !== 'string' || name.includes('\\')) return false;
+  const parts = name.split('/');
+  return parts.length <= 2 && parts.every((part) => part !== '' && part !== '.' && part !== '..');
 }
 
 /** The journal beside the output folder; undefined when there is none. A journal that cannot be read stops the run. */
@@ -485,6 +487,7 @@ function rollForward(paths: ReturnType<typeof sidePaths>, journal: SwapJournal, 
     const parked = join(paths.old, unit.name);
     if (unit.action === 'replace' && !lstatOrUndefined(staged)) continue;
     if (lstatOrUndefined(target)) {
+      mkdirSync(dirname(parked), { recursive: true });
       if (lstatOrUndefined(parked)) {
         throw new TreeError(
           `cannot finish the interrupted write of ${display}: ${unit.name} stands both in ${display} and in ${paths.old}`,
@@ -494,7 +497,10 @@ function rollForward(paths: ReturnType<typeof sidePaths>, journal: SwapJournal, 
       }
       renameSync(target, parked);
     }
-    if (unit.action === 'replace') renameSync(staged, target);
+    if (unit.action === 'replace') {
+      mkdirSync(dirname(target), { recursive: true });
+      renameSync(staged, target);
+    } else pruneEmptyParents(paths.abs, unit.name);
   }
 }
 
@@ -679,10 +685,27 @@ function keepFolderAttributes(from: string, to: string): void {
   if (process.getuid?.() === 0 && (stat.uid !== 0 || stat.gid !== 0)) chownSync(to, stat.uid, stat.gid);
 }
 
-/** The top-level name a path lies under: the unit a per-folder swap replaces. */
-function topOf(path: string): string {
-  const slash = path.indexOf('/');
-  return slash === -1 ? path : path.slice(0, slash);
+/**
+ * The entry a per-folder swap replaces as a whole for a path: the folder two levels down (a cluster's namespace
+ * folder, `<cluster>/<namespace>`), or the path itself when it lies higher (the index, a cluster's kustomization).
+ * A one-service change then rebuilds the namespace folders it reaches, not whole clusters.
+ */
+function unitOf(path: string): string {
+  const first = path.indexOf('/');
+  if (first === -1) return path;
+  const second = path.indexOf('/', first + 1);
+  return second === -1 ? path : path.slice(0, second);
+}
+
+/** Removes the folders above a removed unit that its removal left empty (never the output folder itself). */
+function pruneEmptyParents(abs: string, unit: string): void {
+  for (let dir = dirname(unit); dir !== '.' && dir !== ''; dir = dirname(dir)) {
+    try {
+      rmdirSync(join(abs, dir));
+    } catch {
+      return;
+    }
+  }
 }
 
 /** Writes one staged file (exclusive create, never through a symlink). */
@@ -780,14 +803,16 @@ function swapTree(outDir: string, paths: ReturnType<typeof sidePaths>, files: re
       renameSync(paths.stage, paths.abs);
       options.onStep?.('swapped');
     } else {
-      // Per-folder swap: only the top-level entries (cluster folders, the index) that hold a change are rebuilt and
-      // swapped; every other entry stays where it is, untouched. Each unit is complete before the journal commits
+      // Per-folder swap: only the units (namespace folders of clusters, files above them, the index) that hold a
+      // change are rebuilt and swapped; every other entry stays where it is, untouched. Each unit is complete before the journal commits
       // the run: from then on a killed run is finished by the next one (recoverInterruptedWrite), so the tree and the
       // ledger still change together.
-      const touched = new Set([...changes.added, ...changes.changed, ...changes.removed].map(topOf));
+      const touched = new Set([...changes.added, ...changes.changed, ...changes.removed].map(unitOf));
+      // What the parked folder will hold: the units' entries and the folders above them (made to park them in).
       const under = new Map<string, Entry>();
-      for (const [path, entry] of plan.entries) if (touched.has(topOf(path))) under.set(path, entry);
-      stageEntries(paths, plan, changes, (path) => touched.has(topOf(path)), options);
+      for (const [path, entry] of plan.entries) if (touched.has(unitOf(path))) under.set(path, entry);
+      for (const unit of touched) for (let dir = dirname(unit); dir !== '.' && dir !== ''; dir = dirname(dir)) under.set(dir, { type: 'dir' });
+      stageEntries(paths, plan, changes, (path) => touched.has(unitOf(path)), options);
       // The index goes last: it is what tells meshforge's files from the user's.
       const names = [...touched].sort((a, b) => (a === PROVENANCE_FILE ? 1 : b === PROVENANCE_FILE ? -1 : a < b ? -1 : a > b ? 1 : 0));
       const units: SwapUnit[] = names.map((name) => ({ name, action: lstatOrUndefined(join(paths.stage, name)) ? 'replace' : 'remove' }));
@@ -801,15 +826,21 @@ function swapTree(outDir: string, paths: ReturnType<typeof sidePaths>, files: re
       for (const unit of units) {
         const target = join(paths.abs, unit.name);
         if (lstatOrUndefined(target)) {
-          renameSync(target, join(paths.old, unit.name));
+          const parkedAt = join(paths.old, unit.name);
+          mkdirSync(dirname(parkedAt), { recursive: true });
+          renameSync(target, parkedAt);
           if (!parked) options.onStep?.('parked');
           parked = true;
         }
-        if (unit.action === 'replace') renameSync(join(paths.stage, unit.name), target);
+        if (unit.action === 'replace') {
+          mkdirSync(dirname(target), { recursive: true });
+          renameSync(join(paths.stage, unit.name), target);
+        } else pruneEmptyParents(paths.abs, unit.name);
       }
       options.onStep?.('swapped');
       rmSync(paths.journal, { force: true });
-      rmdirSync(paths.stage);
+      // What is left of the staged folder: the empty folders above the units.
+      rmSync(paths.stage, { recursive: true, force: true });
       const late = removeParkedTree(paths.old, paths.abs, under);
       if (options.ledger) {
         writeFileAtomic(options.ledger.path, options.ledger.content);

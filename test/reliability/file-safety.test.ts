@@ -333,11 +333,16 @@ describe('the writer keeps what is not its own, never follows a link it did not 
     writeTree(out, TREE_A);
     const changes = writeTree(out, TREE_B, {
       onStep: (step) => {
-        if (step === 'staged') writeFileSync(join(out, 'c1', 'notes.md'), 'written while staging\n');
+        if (step === 'staged') {
+          // In a folder the swap replaces (it is moved into the new one and listed), and in one it leaves in place.
+          writeFileSync(join(out, 'c1', 'ns', 'notes.md'), 'written while staging\n');
+          writeFileSync(join(out, 'c1', 'notes.md'), 'written while staging\n');
+        }
       },
     });
+    expect(readFileSync(join(out, 'c1', 'ns', 'notes.md'), 'utf8')).toBe('written while staging\n');
+    expect(changes.foreign).toContain('c1/ns/notes.md');
     expect(readFileSync(join(out, 'c1', 'notes.md'), 'utf8')).toBe('written while staging\n');
-    expect(changes.foreign).toContain('c1/notes.md');
     expect(readdirSync(dirname(out))).toEqual(['out']);
   });
 
