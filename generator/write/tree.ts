@@ -1,4 +1,4 @@
-import { chmodSync, chownSync, closeSync, constants, copyFileSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, readSync, renameSync, rmdirSync, rmSync, statSync, symlinkSync, unlinkSync, utimesSync, writeSync } from 'node:fs';
+import { accessSync, chmodSync, chownSync, closeSync, constants, copyFileSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, readSync, renameSync, rmdirSync, rmSync, statSync, symlinkSync, unlinkSync, utimesSync, writeSync } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { RenderedFile } from '../manifest/types.js';
@@ -697,6 +697,29 @@ function unitOf(path: string): string {
   return second === -1 ? path : path.slice(0, second);
 }
 
+/**
+ * Whether every existing folder a unit is renamed out of (or into) lets this process do so: a read-only folder of the
+ * user's (not for root, which renames anyway) would stop a per-folder swap half way, after its journal.
+ */
+function unitFoldersWritable(abs: string, units: ReadonlySet<string>): boolean {
+  const checked = new Set<string>();
+  for (const unit of units) {
+    for (let dir = dirname(unit); ; dir = dirname(dir)) {
+      const folder = dir === '.' ? abs : join(abs, dir);
+      if (!checked.has(folder)) {
+        checked.add(folder);
+        try {
+          if (lstatOrUndefined(folder)) accessSync(folder, constants.W_OK | constants.X_OK);
+        } catch {
+          return false;
+        }
+      }
+      if (dir === '.' || dir === '') break;
+    }
+  }
+  return true;
+}
+
 /** Removes the folders above a removed unit that its removal left empty (never the output folder itself). */
 function pruneEmptyParents(abs: string, unit: string): void {
   for (let dir = dirname(unit); dir !== '.' && dir !== ''; dir = dirname(dir)) {
@@ -795,19 +818,32 @@ function swapTree(outDir: string, paths: ReturnType<typeof sidePaths>, files: re
     if (!hasChanges(changes)) return changes;
 
     mkdirSync(paths.stage);
-    if (plan.root === 'missing') {
-      // A first run: the whole tree is built beside and renamed into place.
+    const touched = new Set([...changes.added, ...changes.changed, ...changes.removed].map(unitOf));
+    if (plan.root === 'missing' || !unitFoldersWritable(paths.abs, touched)) {
+      // A first run, or a folder of the user's that the units cannot be renamed out of (read-only): the whole tree is
+      // built beside the target and swapped in with two renames (a kill between them parks the old tree beside the
+      // target; the next run puts it back or drops it).
       stageEntries(paths, plan, changes, () => true, options);
+      if (plan.root === 'dir') keepFolderAttributes(paths.abs, paths.stage);
       recordLedgerIntent(paths, options.ledger, indexHash(paths.stage));
       options.onStep?.('staged');
+      if (plan.root === 'dir') {
+        renameSync(paths.abs, paths.old);
+        options.onStep?.('parked');
+      }
       renameSync(paths.stage, paths.abs);
       options.onStep?.('swapped');
+      const late = removeParkedTree(paths.old, paths.abs, plan.entries);
+      if (options.ledger) {
+        writeFileAtomic(options.ledger.path, options.ledger.content);
+        rmSync(paths.ledger, { force: true });
+      }
+      return late.length === 0 ? changes : { ...changes, foreign: sorted([...changes.foreign, ...late]) };
     } else {
       // Per-folder swap: only the units (namespace folders of clusters, files above them, the index) that hold a
-      // change are rebuilt and swapped; every other entry stays where it is, untouched. Each unit is complete before the journal commits
-      // the run: from then on a killed run is finished by the next one (recoverInterruptedWrite), so the tree and the
-      // ledger still change together.
-      const touched = new Set([...changes.added, ...changes.changed, ...changes.removed].map(unitOf));
+      // change are rebuilt and swapped; every other entry stays where it is, untouched. Each unit is complete before
+      // the journal commits the run: from then on a killed run is finished by the next one (recoverInterruptedWrite),
+      // so the tree and the ledger still change together.
       // What the parked folder will hold: the units' entries and the folders above them (made to park them in).
       const under = new Map<string, Entry>();
       for (const [path, entry] of plan.entries) if (touched.has(unitOf(path))) under.set(path, entry);
@@ -848,11 +884,6 @@ function swapTree(outDir: string, paths: ReturnType<typeof sidePaths>, files: re
       }
       return late.length === 0 ? changes : { ...changes, foreign: sorted([...changes.foreign, ...late]) };
     }
-    if (options.ledger) {
-      writeFileAtomic(options.ledger.path, options.ledger.content);
-      rmSync(paths.ledger, { force: true });
-    }
-    return changes;
   } catch (error) {
     // Before the journal: leave the old tree in place and drop the staged entries. After it: finish the swap.
     try {
