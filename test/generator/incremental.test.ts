@@ -171,4 +171,19 @@ describe('incremental generate', () => {
       { numRuns: 8, seed: 19 },
     );
   }, 600_000);
+
+  it('refuses to check a half-swapped folder, and the next generate finishes the swap', async () => {
+    const ws = tempDir();
+    writeFileSync(join(ws, 'mesh.config.yaml'), configText(START));
+    expect((await runInProcess(['generate'], { cwd: ws })).status).toBe(0);
+    // As a run killed after its journal leaves it (here with nothing left to move).
+    writeFileSync(join(ws, '.clusters.meshforge-journal'), JSON.stringify({ format: 1, units: [] }));
+    const check = await runInProcess(['generate', '--check'], { cwd: ws });
+    expect(check.status).toBe(3);
+    expect(check.stderr).toMatch(/half written.*\n.*Run `meshforge generate`/s);
+    const finish = await runInProcess(['generate'], { cwd: ws });
+    expect(finish.status, finish.stderr).toBe(0);
+    expect(readdirSync(ws).filter((name) => name !== '.meshforge').sort()).toEqual(['clusters', 'mesh.config.yaml', 'mesh.lock.yaml']);
+    expect((await runInProcess(['generate', '--check'], { cwd: ws })).status).toBe(0);
+  }, 300_000);
 });
