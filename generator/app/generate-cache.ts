@@ -112,8 +112,8 @@ export function openRunCache(flags: CachedRunFlags, paths: RunPaths, ledger: Buf
  * waits for it or cleans up, so the cache stays out of the way.
  */
 export function busy(outDir: string): boolean {
-  const { stage, old, ledger } = sidePaths(outDir);
-  const side = [outputLockPath(outDir), stage, old, ledger];
+  const { stage, old, ledger, journal } = sidePaths(outDir);
+  const side = [outputLockPath(outDir), stage, old, ledger, journal];
   return side.some((path) => {
     try {
       lstatSync(path);

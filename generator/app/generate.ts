@@ -10,7 +10,7 @@ import { buildReport } from '../report/resolve.js';
 import type { Report } from '../report/types.js';
 import { createValidator, validatorOptionsFromFlags, type ValidatorFlags } from '../validate/index.js';
 import { acquireOutputLock, describeHolder, type OutputLock } from '../write/lock.js';
-import { compareTree, hasChanges, recoverInterruptedWrite, refuseSymlinkedPath, writeFileAtomic, writeTree, type TreeChanges } from '../write/tree.js';
+import { compareTree, hasChanges, interruptedSwap, recoverInterruptedWrite, refuseSymlinkedPath, writeFileAtomic, writeTree, type TreeChanges } from '../write/tree.js';
 import { environmentError, MeshforgeError, usageError } from '../core/errors.js';
 import { resolveFrom, type AppContext } from './context.js';
 import { busy, cachedOutput, openRunCache, plannedFromFingerprint, recordRunState } from './generate-cache.js';
@@ -124,12 +124,18 @@ const ERRNO_REASONS: Readonly<Record<string, string>> = {
   EIO: 'input/output error on the device',
 };
 
-/** Maps a failed write or read of the tree to an environment error (exit 3) that says what happened (never a stack trace). */
-export function writeFailure(error: unknown, what: string): MeshforgeError {
+/**
+ * Maps a failed write or read of the tree to an environment error (exit 3) that says what happened (never a stack
+ * trace). `committed`: the failure came after the write's journal, so the next run finishes the swap instead.
+ */
+export function writeFailure(error: unknown, what: string, committed = false): MeshforgeError {
   if (error instanceof MeshforgeError) return error;
   const err = error as NodeJS.ErrnoException;
   const reason = (err.code !== undefined ? ERRNO_REASONS[err.code] : undefined) ?? err.message ?? String(error);
-  return environmentError(`cannot ${what}: ${reason}${err.path ? ` (${err.path})` : ''}`, 'Check that the folder exists, is writable and that the disk has room; nothing was half-written (the old tree is kept).');
+  const hint = committed
+    ? 'Fix the cause and run meshforge generate again: it finishes the interrupted write (tree and ledger together); until then other commands refuse the half-written folder.'
+    : 'Check that the folder exists, is writable and that the disk has room; nothing was half-written (the old tree is kept).';
+  return environmentError(`cannot ${what}: ${reason}${err.path ? ` (${err.path})` : ''}`, hint);
 }
 
 function readIfExists(file: string): string | undefined {
@@ -284,7 +290,7 @@ export async function runGenerate(options: GenerateOptions, context: AppContext)
       });
     }
   } catch (error) {
-    throw writeFailure(error, `write ${outText}`);
+    throw writeFailure(error, `write ${outText}`, interruptedSwap(outDir));
   } finally {
     outputLock.release();
   }

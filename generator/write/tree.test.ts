@@ -7,7 +7,7 @@ import { packagePath } from '../core/paths.js';
 import { tempDir } from '../../test/generator/helpers.js';
 import { parseProvenance } from './provenance.js';
 import { PROVENANCE_FILE } from '../manifest/vocabulary.js';
-import { compareTree, TreeError, writeTree } from './tree.js';
+import { compareTree, interruptedSwap, recoverInterruptedWrite, TreeError, writeTree } from './tree.js';
 
 function file(path: string, content: string): RenderedFile {
   const cluster = path.split('/')[0]!;
@@ -165,30 +165,69 @@ describe('writeTree', () => {
     expect(snapshot(out)).toEqual(before);
   });
 
-  // A real child process killed with SIGKILL at each step of the swap: the folder holds the old tree or the new one,
-  // never a mix, never a temporary file; the next run finishes or undoes the interrupted swap.
-  it.each(['staged', 'parked', 'swapped'] as const)('a run killed at %s leaves the old or the new tree', (step) => {
+  // A real child process killed with SIGKILL at each step of the swap. Before the journal commits the run, the folder
+  // holds the old tree (the staged entries beside are dropped by the next run); after it, the next run finishes the
+  // per-folder swap. Either way the tree and the ledger end up together, and readers refuse a half-swapped tree.
+  it.each(['staged', 'committed', 'parked', 'swapped'] as const)('a run killed at %s leaves the old tree, or a journal the next run finishes', (step) => {
+    const root = tempDir();
+    const out = join(root, 'out');
+    const ledger = join(root, 'mesh.lock.yaml');
+    // c1 changes, c2 gains a file, c3 goes (every file pruned), c4 is untouched; a foreign file in c2 stays.
+    const before = [...treeA, file('c3/ns/e.yaml', 'e: 1\n'), file('c4/ns/f.yaml', 'f: 1\n')];
+    const after = [...treeB, file('c4/ns/f.yaml', 'f: 1\n')];
+    writeTree(out, before, { ledger: { path: ledger, content: 'ledger: A\n' } });
+    writeFileSync(join(out, 'c2/ns/mine.txt'), 'kept\n');
+    const old = snapshot(out);
+    const untouched = statSync(join(out, 'c4/ns/f.yaml')).ino;
+    const spec = join(root, 'files.json');
+    writeFileSync(spec, JSON.stringify(after));
+    const child = spawnSync(process.execPath, [packagePath('test/fixtures/generator/crash-writer.mjs'), out, step, spec, ledger, 'ledger: B\n']);
+    expect(child.signal).toBe('SIGKILL');
+    const committed = step !== 'staged';
+    expect(interruptedSwap(out)).toBe(committed);
+    if (committed) expect(() => compareTree(out, after)).toThrow(/half written/);
+    else expect(snapshot(out)).toEqual(old);
+    expect(readFileSync(ledger, 'utf8')).toBe('ledger: A\n');
+
+    // The next run (generate calls this under the output lock) finishes or undoes the interrupted write.
+    recoverInterruptedWrite(out, ledger);
+    const expected = committed ? { ...contentOf(after), 'c2/ns/mine.txt': 'kept\n' } : withoutIndex(old);
+    expect(withoutIndex(snapshot(out))).toEqual(expected);
+    expect(readFileSync(ledger, 'utf8')).toBe(committed ? 'ledger: B\n' : 'ledger: A\n');
+    // Only the killed run's lock is left beside (the next run that takes the lock clears it).
+    expect(readdirSync(root).sort()).toEqual(['.out.meshforge-lock', 'files.json', 'mesh.lock.yaml', 'out']);
+    expect(existsSync(join(out, 'c3'))).toBe(!committed);
+    // A cluster folder the change cannot reach was never touched: same inode.
+    expect(statSync(join(out, 'c4/ns/f.yaml')).ino).toBe(untouched);
+    expect(compareTree(out, after)).toMatchObject(committed ? { added: [], changed: [], removed: [] } : { changed: expect.arrayContaining(['c1/ns/a.yaml']) });
+    writeTree(out, after, { ledger: { path: ledger, content: 'ledger: B\n' } });
+    expect(withoutIndex(snapshot(out))).toEqual({ ...contentOf(after), 'c2/ns/mine.txt': 'kept\n' });
+    expect(readFileSync(ledger, 'utf8')).toBe('ledger: B\n');
+  });
+
+  it('swaps only the folders that change: others keep their inodes', () => {
+    const out = join(tempDir(), 'out');
+    const before = [...treeA, file('c4/ns/f.yaml', 'f: 1\n')];
+    writeTree(out, before);
+    const inodes = { c1: statSync(join(out, 'c1')).ino, c1ns: statSync(join(out, 'c1/ns')).ino, c4: statSync(join(out, 'c4')).ino, f: statSync(join(out, 'c4/ns/f.yaml')).ino, root: statSync(out).ino };
+    writeTree(out, [...treeA.map((f) => (f.path === 'c1/ns/a.yaml' ? file(f.path, 'a: 3\n') : f)), file('c4/ns/f.yaml', 'f: 1\n')]);
+    expect(readFileSync(join(out, 'c1/ns/a.yaml'), 'utf8')).toBe('a: 3\n');
+    // The namespace folder that holds the change is swapped; the cluster folder above it and other clusters stay.
+    expect(statSync(out).ino).toBe(inodes.root);
+    expect(statSync(join(out, 'c1')).ino).toBe(inodes.c1);
+    expect(statSync(join(out, 'c1/ns')).ino).not.toBe(inodes.c1ns);
+    expect(statSync(join(out, 'c4')).ino).toBe(inodes.c4);
+    expect(statSync(join(out, 'c4/ns/f.yaml')).ino).toBe(inodes.f);
+  });
+
+  it('refuses a journal it cannot read, with what to do', () => {
     const root = tempDir();
     const out = join(root, 'out');
     writeTree(out, treeA);
-    const old = snapshot(out);
-    const spec = join(root, 'files.json');
-    writeFileSync(spec, JSON.stringify(treeB));
-    const child = spawnSync(process.execPath, [packagePath('test/fixtures/generator/crash-writer.mjs'), out, step, spec]);
-    expect(child.signal).toBe('SIGKILL');
-    if (existsSync(out)) {
-      const now = snapshot(out);
-      const isOld = JSON.stringify(now) === JSON.stringify(old);
-      const isNew = JSON.stringify(withoutIndex(now)) === JSON.stringify(withoutIndex({ ...contentOf(treeB) }));
-      expect(isOld || isNew).toBe(true);
-      expect(Object.keys(now).some((p) => p.includes('meshforge-new') || p.includes('meshforge-tmp'))).toBe(false);
-    } else {
-      expect(step).toBe('parked');
-    }
-    // The next run recovers and completes.
-    writeTree(out, treeB);
-    expect(withoutIndex(snapshot(out))).toEqual(contentOf(treeB));
-    expect(readdirSync(root).sort()).toEqual(['files.json', 'out']);
+    writeFileSync(join(root, '.out.meshforge-journal'), '{"format": 99}');
+    expect(() => writeTree(out, treeB)).toThrow(/cannot read/);
+    expect(() => compareTree(out, treeB)).toThrow(/half written/);
+    expect(snapshot(out)).toMatchObject(contentOf(treeA));
   });
 
   it('compares bytes exactly: a same-length edit, an appended byte, a truncation and non-ASCII text', () => {

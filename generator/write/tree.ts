@@ -1,4 +1,4 @@
-import { chmodSync, chownSync, closeSync, constants, copyFileSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, readSync, renameSync, rmdirSync, rmSync, statSync, symlinkSync, unlinkSync, utimesSync, writeSync } from 'node:fs';
+import { accessSync, chmodSync, chownSync, closeSync, constants, copyFileSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, readSync, renameSync, rmdirSync, rmSync, statSync, symlinkSync, unlinkSync, utimesSync, writeSync } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { RenderedFile } from '../manifest/types.js';
@@ -30,7 +30,7 @@ export interface TreeOptions {
 }
 
 /** Steps of the atomic swap, for crash tests: a hook may kill the process at any of them. */
-export type SwapStep = 'staged' | 'parked' | 'swapped';
+export type SwapStep = 'staged' | 'committed' | 'parked' | 'swapped';
 
 export interface WriteOptions extends TreeOptions {
   readonly onStep?: (step: SwapStep) => void;
@@ -306,6 +306,7 @@ function planTree(outDir: string, files: readonly RenderedFile[], options: TreeO
 
 /** What writing `files` would change, without touching the disk: `--check`, diff and pr use it. */
 export function compareTree(outDir: string, files: readonly RenderedFile[], options: TreeOptions = {}): TreeChanges {
+  refuseInterruptedSwap(outDir, options.display ?? outDir);
   return planTree(outDir, files, options).changes;
 }
 
@@ -340,12 +341,22 @@ export function refuseSymlinkedPath(base: string, outDir: string, display: strin
   }
 }
 
-/** The folders beside the output folder that a write builds (stage) and parks the old tree in (old). */
+/**
+ * The paths beside the output folder that a write uses: the folder it builds the new entries in (stage), the folder it
+ * parks the replaced ones in (old), the ledger record, and the journal of a per-folder swap.
+ */
 export function sidePaths(outDir: string) {
   const abs = resolve(outDir);
   const parent = dirname(abs);
   const name = basename(abs);
-  return { abs, parent, stage: join(parent, `.${name}.meshforge-new`), old: join(parent, `.${name}.meshforge-old`), ledger: join(parent, `.${name}.meshforge-ledger`) };
+  return {
+    abs,
+    parent,
+    stage: join(parent, `.${name}.meshforge-new`),
+    old: join(parent, `.${name}.meshforge-old`),
+    ledger: join(parent, `.${name}.meshforge-ledger`),
+    journal: join(parent, `.${name}.meshforge-journal`),
+  };
 }
 
 /** Refuses content holding a private key or a token (checked where files are written, so there is no path around it). */
@@ -413,16 +424,99 @@ function readIntent(file: string): LedgerIntent | undefined {
   }
 }
 
+/** One entry of the output folder (see unitOf) that a per-folder swap replaces with its staged version, or removes. */
+interface SwapUnit {
+  readonly name: string;
+  readonly action: 'replace' | 'remove';
+}
+
+const JOURNAL_FORMAT = 1;
+
+/** Written once every unit is staged: from then on the swap is finished, never undone (by this run or the next). */
+interface SwapJournal {
+  readonly format: typeof JOURNAL_FORMAT;
+  readonly units: readonly SwapUnit[];
+}
+
+function isSafeUnitName(name: unknown): name is string {
+  if (typeof name !== 'string' || name.includes('\\')) return false;
+  const parts = name.split('/');
+  return parts.length <= 2 && parts.every((part) => part !== '' && part !== '.' && part !== '..');
+}
+
+/** The journal beside the output folder; undefined when there is none. A journal that cannot be read stops the run. */
+function readJournal(file: string, display: string): SwapJournal | undefined {
+  if (!lstatOrUndefined(file)) return undefined;
+  try {
+    const value = JSON.parse(readFileSync(file, 'utf8')) as Partial<SwapJournal>;
+    if (value.format === JOURNAL_FORMAT && Array.isArray(value.units) && value.units.every((u) => isSafeUnitName(u?.name) && (u.action === 'replace' || u.action === 'remove'))) return { format: JOURNAL_FORMAT, units: value.units };
+  } catch {
+    // reported below
+  }
+  throw new TreeError(
+    `${file} records an interrupted write of ${display} that this meshforge cannot read`,
+    `Restore ${display} from git (git checkout -- ${display}), delete ${file} and the folders beside ${display} whose names end in .meshforge-new and .meshforge-old, and run meshforge generate again.`,
+    [file],
+  );
+}
+
+/** Whether a killed run left a per-folder swap to finish: readers then see a tree that is neither the old nor the new. */
+export function interruptedSwap(outDir: string): boolean {
+  return lstatOrUndefined(sidePaths(outDir).journal) !== undefined;
+}
+
+/** Refuses to read a tree that a killed run left half swapped (the next `meshforge generate` finishes the swap). */
+export function refuseInterruptedSwap(outDir: string, display = outDir): void {
+  if (!interruptedSwap(outDir)) return;
+  throw new TreeError(
+    `${display} is half written: a meshforge generate run was killed (or is still running) while it swapped cluster folders`,
+    'Run `meshforge generate` (it takes the output lock and finishes the interrupted write), then run this command again.',
+    [sidePaths(outDir).journal],
+  );
+}
+
 /**
- * Finishes or undoes a swap that a killed run left half done: the old tree parked beside the target is put back when
- * the target is missing (the swap did not happen: the ledger record is dropped), and dropped when the new tree is in
- * place (the swap happened: the ledger record is written to `ledgerFile`, when given and when it names the tree now
- * in place). A half-built new tree is removed. Without `ledgerFile` a record is left for the run that knows the ledger.
+ * Finishes a per-folder swap that its journal commits: every unit not yet in place is parked and replaced (or
+ * removed). Refuses when a unit's folder stands both in place and parked: something other than meshforge moved it.
+ */
+function rollForward(paths: ReturnType<typeof sidePaths>, journal: SwapJournal, display: string): void {
+  mkdirSync(paths.old, { recursive: true });
+  for (const unit of journal.units) {
+    const target = join(paths.abs, unit.name);
+    const staged = join(paths.stage, unit.name);
+    const parked = join(paths.old, unit.name);
+    if (unit.action === 'replace' && !lstatOrUndefined(staged)) continue;
+    if (lstatOrUndefined(target)) {
+      mkdirSync(dirname(parked), { recursive: true });
+      if (lstatOrUndefined(parked)) {
+        throw new TreeError(
+          `cannot finish the interrupted write of ${display}: ${unit.name} stands both in ${display} and in ${paths.old}`,
+          `Keep the version you want in ${display}, delete ${paths.journal}, ${paths.stage} and ${paths.old}, and run meshforge generate again.`,
+          [join(display, unit.name)],
+        );
+      }
+      renameSync(target, parked);
+    }
+    if (unit.action === 'replace') {
+      mkdirSync(dirname(target), { recursive: true });
+      renameSync(staged, target);
+    } else pruneEmptyParents(paths.abs, unit.name);
+  }
+}
+
+/**
+ * Finishes or undoes a write that a killed run left half done. A per-folder swap whose journal was written is
+ * finished (the staged units go into place); a swap without a journal is undone (the staged entries are dropped, with
+ * the ledger record). A parked old tree is put back when the target is missing (a whole-tree swap of an older
+ * meshforge that did not happen) and dropped when the new tree is in place. The ledger record is written to
+ * `ledgerFile` when given and when it names the tree now in place. A half-built new tree is removed. Without
+ * `ledgerFile` a record is left for the run that knows the ledger.
  */
 export function recoverInterruptedWrite(outDir: string, ledgerFile?: string): void {
-  const { abs, stage, old, ledger } = sidePaths(outDir);
+  const paths = sidePaths(outDir);
+  const { abs, stage, old, ledger } = paths;
   // Temporary files of a run killed while writing them (named by writeUnguessable: a prefix and 16 hex digits).
-  for (const file of [ledger, ...(ledgerFile !== undefined ? [resolve(ledgerFile)] : [])]) {
+  for (const file of [ledger, paths.journal, ...(ledgerFile !== undefined ? [resolve(ledgerFile)] : [])]) {
     let names: string[];
     try {
       names = readdirSync(dirname(file));
@@ -431,6 +525,12 @@ export function recoverInterruptedWrite(outDir: string, ledgerFile?: string): vo
     }
     const prefix = tempPrefix(file);
     for (const name of names) if (name.startsWith(prefix) && /^[0-9a-f]{16}$/.test(name.slice(prefix.length))) rmSync(join(dirname(file), name), { force: true });
+  }
+  const journal = readJournal(paths.journal, outDir);
+  if (journal) {
+    rollForward(paths, journal, outDir);
+    rmSync(paths.journal, { force: true });
+    rmSync(stage, { recursive: true, force: true });
   }
   if (lstatOrUndefined(old)) {
     if (lstatOrUndefined(abs)) removeParkedTree(old, abs, undefined);
@@ -585,6 +685,124 @@ function keepFolderAttributes(from: string, to: string): void {
   if (process.getuid?.() === 0 && (stat.uid !== 0 || stat.gid !== 0)) chownSync(to, stat.uid, stat.gid);
 }
 
+/**
+ * The entry a per-folder swap replaces as a whole for a path: the folder two levels down (a cluster's namespace
+ * folder, `<cluster>/<namespace>`), or the path itself when it lies higher (the index, a cluster's kustomization).
+ * A one-service change then rebuilds the namespace folders it reaches, not whole clusters.
+ */
+function unitOf(path: string): string {
+  const first = path.indexOf('/');
+  if (first === -1) return path;
+  const second = path.indexOf('/', first + 1);
+  return second === -1 ? path : path.slice(0, second);
+}
+
+/**
+ * Whether every existing folder a unit is renamed out of (or into) lets this process do so: a read-only folder of the
+ * user's (not for root, which renames anyway) would stop a per-folder swap half way, after its journal.
+ */
+function unitFoldersWritable(abs: string, units: ReadonlySet<string>): boolean {
+  const checked = new Set<string>();
+  for (const unit of units) {
+    for (let dir = dirname(unit); ; dir = dirname(dir)) {
+      const folder = dir === '.' ? abs : join(abs, dir);
+      if (!checked.has(folder)) {
+        checked.add(folder);
+        try {
+          if (lstatOrUndefined(folder)) accessSync(folder, constants.W_OK | constants.X_OK);
+        } catch {
+          return false;
+        }
+      }
+      if (dir === '.' || dir === '') break;
+    }
+  }
+  return true;
+}
+
+/** Removes the folders above a removed unit that its removal left empty (never the output folder itself). */
+function pruneEmptyParents(abs: string, unit: string): void {
+  for (let dir = dirname(unit); dir !== '.' && dir !== ''; dir = dirname(dir)) {
+    try {
+      rmdirSync(join(abs, dir));
+    } catch {
+      return;
+    }
+  }
+}
+
+/** Writes one staged file (exclusive create, never through a symlink). */
+function writeStaged(to: string, content: string): void {
+  const fd = openNew(to);
+  try {
+    const bytes = Buffer.from(content, 'utf8');
+    for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Builds the staged entries: every listed entry `include` accepts is carried over (unchanged files hard-linked,
+ * symlinks re-made, special files linked), the changed files written, the index written when it changes, and folders
+ * that pruning empties removed. The folders meshforge makes get the mode of the folders they replace.
+ */
+function stageEntries(paths: ReturnType<typeof sidePaths>, plan: TreePlan, changes: TreeChanges, include: (path: string) => boolean, options: WriteOptions): void {
+  // The index is carried over like any file unless this run writes a new one (a restored hand edit leaves it as it is).
+  const drop = new Set([...changes.changed, ...changes.removed, ...(plan.index ? [PROVENANCE_FILE] : [])]);
+  for (const [path, entry] of plan.entries) {
+    if (!include(path)) continue;
+    const from = join(paths.abs, path);
+    const to = join(paths.stage, path);
+    if (entry.type === 'dir') mkdirSync(to, { recursive: true });
+    else if (entry.type === 'symlink') symlinkSync(readlinkSync(from), to);
+    else if (entry.type === 'other') {
+      // A FIFO, a socket or a device node is the user's: the same node goes into the new tree (a hard link), or
+      // nothing is written at all.
+      try {
+        linkSync(from, to);
+      } catch (error) {
+        throw new TreeError(`cannot keep ${join(options.display ?? paths.abs, path)} (${(error as NodeJS.ErrnoException).code ?? 'error'}): it is a special file meshforge did not generate`, 'Move it out of the output folder and run again: meshforge replaces the folder as a whole and never deletes files it did not generate.', [path]);
+      }
+    } else if (entry.type === 'file' && !drop.has(path)) carryOver(from, to);
+  }
+  const madeFolders = new Set<string>();
+  for (const file of plan.writes) {
+    const to = join(paths.stage, file.path);
+    const folder = dirname(to);
+    if (!madeFolders.has(folder)) {
+      mkdirSync(folder, { recursive: true });
+      madeFolders.add(folder);
+    }
+    writeStaged(to, file.content);
+  }
+  if (plan.index) writeChunks(join(paths.stage, PROVENANCE_FILE), plan.index());
+  // Folders left empty by pruning go too; empty folders that were already there are someone else's.
+  // (Several removed files share folders: a folder already removed for one of them is skipped for the next.)
+  const removedFolders = new Set<string>();
+  for (const path of changes.removed) {
+    let dir = dirname(path);
+    while (dir !== '.' && dir !== '' && !removedFolders.has(dir)) {
+      const full = join(paths.stage, dir);
+      if (readdirSync(full).length > 0) break;
+      rmdirSync(full);
+      removedFolders.add(dir);
+      dir = dirname(dir);
+    }
+  }
+  // The user's folders keep their mode (and, as root, their owner): set last, as a read-only folder of theirs may
+  // still have received generated files above. Folders pruned above are gone.
+  for (const [path, entry] of plan.entries) if (entry.type === 'dir' && include(path) && lstatOrUndefined(join(paths.stage, path))) keepFolderAttributes(join(paths.abs, path), join(paths.stage, path));
+}
+
+/** Records the ledger that goes with the tree whose index hashes to `index`, before the swap (see recoverInterruptedWrite). */
+function recordLedgerIntent(paths: ReturnType<typeof sidePaths>, ledger: WriteOptions['ledger'], index: string | null): void {
+  if (!ledger) return;
+  refuseKeyMaterial(ledger.path, ledger.content);
+  const intent: LedgerIntent = { content: ledger.content, index };
+  renameSync(writeUnguessable(paths.ledger, JSON.stringify(intent)), paths.ledger);
+}
+
 function swapTree(outDir: string, paths: ReturnType<typeof sidePaths>, files: readonly RenderedFile[], options: WriteOptions): TreeChanges {
   try {
     recoverInterruptedWrite(outDir, options.ledger?.path);
@@ -600,83 +818,74 @@ function swapTree(outDir: string, paths: ReturnType<typeof sidePaths>, files: re
     if (!hasChanges(changes)) return changes;
 
     mkdirSync(paths.stage);
-    // The index is carried over like any file unless this run writes a new one (a restored hand edit leaves it as it is).
-    const drop = new Set([...changes.changed, ...changes.removed, ...(plan.index ? [PROVENANCE_FILE] : [])]);
-    if (plan.root === 'dir') {
-      for (const [path, entry] of plan.entries) {
-        const from = join(paths.abs, path);
-        const to = join(paths.stage, path);
-        if (entry.type === 'dir') mkdirSync(to, { recursive: true });
-        else if (entry.type === 'symlink') symlinkSync(readlinkSync(from), to);
-        else if (entry.type === 'other') {
-          // A FIFO, a socket or a device node is the user's: the same node goes into the new tree (a hard link), or
-          // nothing is written at all.
-          try {
-            linkSync(from, to);
-          } catch (error) {
-            throw new TreeError(`cannot keep ${join(options.display ?? outDir, path)} (${(error as NodeJS.ErrnoException).code ?? 'error'}): it is a special file meshforge did not generate`, 'Move it out of the output folder and run again: meshforge replaces the folder as a whole and never deletes files it did not generate.', [path]);
-          }
-        } else if (entry.type === 'file' && !drop.has(path)) carryOver(from, to);
+    const touched = new Set([...changes.added, ...changes.changed, ...changes.removed].map(unitOf));
+    if (plan.root === 'missing' || !unitFoldersWritable(paths.abs, touched)) {
+      // A first run, or a folder of the user's that the units cannot be renamed out of (read-only): the whole tree is
+      // built beside the target and swapped in with two renames (a kill between them parks the old tree beside the
+      // target; the next run puts it back or drops it).
+      stageEntries(paths, plan, changes, () => true, options);
+      if (plan.root === 'dir') keepFolderAttributes(paths.abs, paths.stage);
+      recordLedgerIntent(paths, options.ledger, indexHash(paths.stage));
+      options.onStep?.('staged');
+      if (plan.root === 'dir') {
+        renameSync(paths.abs, paths.old);
+        options.onStep?.('parked');
       }
-    }
-    const madeFolders = new Set<string>();
-    for (const file of plan.writes) {
-      const to = join(paths.stage, file.path);
-      const folder = dirname(to);
-      if (!madeFolders.has(folder)) {
-        mkdirSync(folder, { recursive: true });
-        madeFolders.add(folder);
+      renameSync(paths.stage, paths.abs);
+      options.onStep?.('swapped');
+      const late = removeParkedTree(paths.old, paths.abs, plan.entries);
+      if (options.ledger) {
+        writeFileAtomic(options.ledger.path, options.ledger.content);
+        rmSync(paths.ledger, { force: true });
       }
-      const fd = openNew(to);
-      try {
-        const bytes = Buffer.from(file.content, 'utf8');
-        for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
-      } finally {
-        closeSync(fd);
+      return late.length === 0 ? changes : { ...changes, foreign: sorted([...changes.foreign, ...late]) };
+    } else {
+      // Per-folder swap: only the units (namespace folders of clusters, files above them, the index) that hold a
+      // change are rebuilt and swapped; every other entry stays where it is, untouched. Each unit is complete before
+      // the journal commits the run: from then on a killed run is finished by the next one (recoverInterruptedWrite),
+      // so the tree and the ledger still change together.
+      // What the parked folder will hold: the units' entries and the folders above them (made to park them in).
+      const under = new Map<string, Entry>();
+      for (const [path, entry] of plan.entries) if (touched.has(unitOf(path))) under.set(path, entry);
+      for (const unit of touched) for (let dir = dirname(unit); dir !== '.' && dir !== ''; dir = dirname(dir)) under.set(dir, { type: 'dir' });
+      stageEntries(paths, plan, changes, (path) => touched.has(unitOf(path)), options);
+      // The index goes last: it is what tells meshforge's files from the user's.
+      const names = [...touched].sort((a, b) => (a === PROVENANCE_FILE ? 1 : b === PROVENANCE_FILE ? -1 : a < b ? -1 : a > b ? 1 : 0));
+      const units: SwapUnit[] = names.map((name) => ({ name, action: lstatOrUndefined(join(paths.stage, name)) ? 'replace' : 'remove' }));
+      recordLedgerIntent(paths, options.ledger, indexHash(touched.has(PROVENANCE_FILE) ? paths.stage : paths.abs));
+      options.onStep?.('staged');
+      const journal: SwapJournal = { format: JOURNAL_FORMAT, units };
+      renameSync(writeUnguessable(paths.journal, JSON.stringify(journal)), paths.journal);
+      options.onStep?.('committed');
+      mkdirSync(paths.old);
+      let parked = false;
+      for (const unit of units) {
+        const target = join(paths.abs, unit.name);
+        if (lstatOrUndefined(target)) {
+          const parkedAt = join(paths.old, unit.name);
+          mkdirSync(dirname(parkedAt), { recursive: true });
+          renameSync(target, parkedAt);
+          if (!parked) options.onStep?.('parked');
+          parked = true;
+        }
+        if (unit.action === 'replace') {
+          mkdirSync(dirname(target), { recursive: true });
+          renameSync(join(paths.stage, unit.name), target);
+        } else pruneEmptyParents(paths.abs, unit.name);
       }
-    }
-    if (plan.index) writeChunks(join(paths.stage, PROVENANCE_FILE), plan.index());
-    // Folders left empty by pruning go too; empty folders that were already there are someone else's.
-    // (Several removed files share folders: a folder already removed for one of them is skipped for the next.)
-    const removedFolders = new Set<string>();
-    for (const path of changes.removed) {
-      let dir = dirname(path);
-      while (dir !== '.' && dir !== '' && !removedFolders.has(dir)) {
-        const full = join(paths.stage, dir);
-        if (readdirSync(full).length > 0) break;
-        rmdirSync(full);
-        removedFolders.add(dir);
-        dir = dirname(dir);
+      options.onStep?.('swapped');
+      rmSync(paths.journal, { force: true });
+      // What is left of the staged folder: the empty folders above the units.
+      rmSync(paths.stage, { recursive: true, force: true });
+      const late = removeParkedTree(paths.old, paths.abs, under);
+      if (options.ledger) {
+        writeFileAtomic(options.ledger.path, options.ledger.content);
+        rmSync(paths.ledger, { force: true });
       }
+      return late.length === 0 ? changes : { ...changes, foreign: sorted([...changes.foreign, ...late]) };
     }
-    // The user's folders keep their mode (and, as root, their owner): set last, as a read-only folder of theirs may
-    // still have received generated files above. Folders pruned above are gone.
-    if (plan.root === 'dir') {
-      keepFolderAttributes(paths.abs, paths.stage);
-      for (const [path, entry] of plan.entries) if (entry.type === 'dir' && lstatOrUndefined(join(paths.stage, path))) keepFolderAttributes(join(paths.abs, path), join(paths.stage, path));
-    }
-    // The ledger that goes with this tree, recorded before the swap: a run killed after the swap leaves the record,
-    // and the next run writes it (recoverInterruptedWrite). Written under a name nobody can guess, then renamed.
-    if (options.ledger) {
-      refuseKeyMaterial(options.ledger.path, options.ledger.content);
-      const intent: LedgerIntent = { content: options.ledger.content, index: indexHash(paths.stage) };
-      renameSync(writeUnguessable(paths.ledger, JSON.stringify(intent)), paths.ledger);
-    }
-    options.onStep?.('staged');
-    if (plan.root === 'dir') {
-      renameSync(paths.abs, paths.old);
-      options.onStep?.('parked');
-    }
-    renameSync(paths.stage, paths.abs);
-    options.onStep?.('swapped');
-    const late = removeParkedTree(paths.old, paths.abs, plan.entries);
-    if (options.ledger) {
-      writeFileAtomic(options.ledger.path, options.ledger.content);
-      rmSync(paths.ledger, { force: true });
-    }
-    return late.length === 0 ? changes : { ...changes, foreign: sorted([...changes.foreign, ...late]) };
   } catch (error) {
-    // Leave the old tree in place; drop a half-built new one.
+    // Before the journal: leave the old tree in place and drop the staged entries. After it: finish the swap.
     try {
       recoverInterruptedWrite(outDir, options.ledger?.path);
     } catch {

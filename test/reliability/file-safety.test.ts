@@ -9,7 +9,7 @@ import { writeFailure } from '../../generator/app/generate.js';
 import { EXIT, EXIT_FOR_KIND } from '../../generator/cli/exit.js';
 import type { RenderedFile } from '../../generator/manifest/types.js';
 import { tryAcquireOutputLock } from '../../generator/write/lock.js';
-import { recoverInterruptedWrite, TreeError, writeFileAtomic, writeTree, type SwapStep } from '../../generator/write/tree.js';
+import { compareTree, recoverInterruptedWrite, TreeError, writeFileAtomic, writeTree, type SwapStep } from '../../generator/write/tree.js';
 import { REPO_ROOT, runInProcess, tempWorkspace } from '../cli/helpers.js';
 import { tempDir } from '../generator/helpers.js';
 import { removeTrackedTemps } from '../setup/temp-registry.js';
@@ -58,15 +58,18 @@ describe('write errors map to exit 3 with a clear message (unit)', () => {
 
   // The error is injected through the writer's own step hook, at each step of the swap: the old tree stays, nothing
   // temporary is left beside it, and the error reaches the caller unchanged (so the CLI maps it as above).
-  it.each(['ENOSPC', 'EDQUOT', 'EROFS', 'EACCES', 'EPERM'].flatMap((code) => (['staged', 'parked'] as SwapStep[]).map((step) => [code, step] as const)))(
-    '%s at step %s keeps the old tree',
+  // Before the journal commits the per-folder swap the old tree stays; after it the swap is finished (the tree and
+  // the ledger change together either way).
+  it.each(['ENOSPC', 'EDQUOT', 'EROFS', 'EACCES', 'EPERM'].flatMap((code) => (['staged', 'committed', 'parked'] as SwapStep[]).map((step) => [code, step] as const)))(
+    '%s at step %s keeps the old tree, or finishes a committed swap',
     (code, step) => {
       const root = tempDir();
       const out = join(root, 'out');
       writeTree(out, TREE_A);
       const before = treeHashes(out);
       expect(() => writeTree(out, TREE_B, { onStep: (s) => { if (s === step) throw errno(code); } })).toThrow(expect.objectContaining({ code }));
-      expect(treeHashes(out)).toEqual(before);
+      if (step === 'staged') expect(treeHashes(out)).toEqual(before);
+      else expect(compareTree(out, TREE_B)).toMatchObject({ added: [], changed: [], removed: [] });
       expect(readdirSync(root)).toEqual(['out']);
     },
   );
@@ -330,11 +333,16 @@ describe('the writer keeps what is not its own, never follows a link it did not 
     writeTree(out, TREE_A);
     const changes = writeTree(out, TREE_B, {
       onStep: (step) => {
-        if (step === 'staged') writeFileSync(join(out, 'c1', 'notes.md'), 'written while staging\n');
+        if (step === 'staged') {
+          // In a folder the swap replaces (it is moved into the new one and listed), and in one it leaves in place.
+          writeFileSync(join(out, 'c1', 'ns', 'notes.md'), 'written while staging\n');
+          writeFileSync(join(out, 'c1', 'notes.md'), 'written while staging\n');
+        }
       },
     });
+    expect(readFileSync(join(out, 'c1', 'ns', 'notes.md'), 'utf8')).toBe('written while staging\n');
+    expect(changes.foreign).toContain('c1/ns/notes.md');
     expect(readFileSync(join(out, 'c1', 'notes.md'), 'utf8')).toBe('written while staging\n');
-    expect(changes.foreign).toContain('c1/notes.md');
     expect(readdirSync(dirname(out))).toEqual(['out']);
   });
 
