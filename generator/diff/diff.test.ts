@@ -239,16 +239,16 @@ describe('text summaries', () => {
     const [subject, blank, ...body] = message.split('\n');
     expect(subject).toBe('meshforge: update cluster1, cluster2 (+1 ~1 -1)');
     expect(blank).toBe('');
-    expect(body).toContain('cluster1: 1 added, 1 changed, 1 removed');
+    expect(body).toContain('cluster1: resources 1 added, 1 changed, 1 removed; files 1 added, 2 changed, 1 removed');
     expect(body).toContain('  added   ServiceEntry bar/httpbin-bar-cluster2');
     expect(body).toContain('  removed VirtualService foo/reviews');
-    expect(body).toContain('cluster2: 0 added, 0 changed, 0 removed');
-    expect(body).toContain('VIP ledger mesh.lock.yaml: 1 added, 0 changed, 1 removed');
+    expect(body).toContain('cluster2: resources 0 added, 0 changed, 0 removed; files 1 added, 0 changed, 1 removed');
+    expect(body).toContain('VIP ledger mesh.lock.yaml: 1 allocated, 1 released, 0 moved');
     expect(body).toContain('mesh.config.yaml: changed');
   });
 
   it('summarises each cluster in one line', () => {
-    expect(summaryLines(samplePlan())[0]).toBe('cluster1: 1 added, 1 changed, 1 removed (4 files)');
+    expect(summaryLines(samplePlan())[0]).toBe('cluster1: resources 1 added, 1 changed, 1 removed; files 1 added, 2 changed, 1 removed');
   });
 });
 

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { planChanges } from '../diff/plan.js';
+import { planFromTree } from '../diff/tree.js';
+import type { PlanInput } from '../diff/plan.js';
 import type { ChangePlan } from '../diff/types.js';
 import type { RenderedFile } from '../manifest/types.js';
 import { PublishError } from './errors.js';
@@ -29,6 +30,10 @@ export interface BranchInput {
   readonly base: string;
   readonly branch: string;
   readonly tree: TreeWriter;
+  /** Every cluster of the mesh (default: the clusters of `files`), to attribute files outside cluster folders. */
+  readonly clusterNames?: readonly string[];
+  /** Where a config entry starts in the config, for the pull request body. */
+  readonly locate?: PlanInput['locate'];
   /** A secret to keep out of messages (the GitHub token), if any. */
   readonly secret?: string;
 }
@@ -119,29 +124,27 @@ export async function prepareBranch(input: BranchInput): Promise<PreparedBranch>
     // so the committed index is byte-identical to what `meshforge generate` writes in the checkout.
     const files = relocateOrigins(input.files, resolve(input.cwd, input.configFile), join(worktree, paths.configFile), input.cwd);
     const changes = treeStep(() => input.tree.compare(outAbs, files));
-    const added = new Set(changes.added.map(normalize));
-    const before = new Map<string, string>();
-    for (const path of [...files.map((f) => f.path).filter((p) => !added.has(normalize(p))), ...changes.removed.map(normalize)]) {
-      const text = readIfFile(join(outAbs, path));
-      if (text !== undefined) before.set(normalize(path), text);
-    }
     const oldLock = readIfFile(join(worktree, paths.lockFile));
     const oldConfig = readIfFile(join(worktree, paths.configFile));
+
+    // The one change summary, as generate and diff compute it for the checkout; the base branch's tree is on disk
+    // here until the write below, so it is computed first.
+    plan = planFromTree({
+      outAbs,
+      changes,
+      files,
+      outDir: paths.outDir,
+      clusterNames: input.clusterNames ?? [...new Set(files.flatMap((f) => (f.cluster === undefined ? [] : [f.cluster])))],
+      ...(input.locate ? { locate: input.locate } : {}),
+      ledger: { path: paths.lockFile, before: oldLock, after: input.lockContent },
+      extraFiles: [{ path: paths.configFile, before: oldConfig, after: newConfig }],
+    });
 
     treeStep(() => input.tree.write(outAbs, files));
     writeFile(join(worktree, paths.lockFile), input.lockContent);
     writeFile(join(worktree, paths.configFile), newConfig);
     await wt.run(['add', '--all', '--', paths.outDir, paths.lockFile, paths.configFile], { what: 'staging the generated tree' });
     treeSha = (await wt.run(['write-tree'], { what: 'recording the generated tree' })).trim();
-
-    plan = planChanges({
-      before,
-      files,
-      outDir: paths.outDir,
-      clusterNames: [...new Set(files.flatMap((f) => (f.cluster === undefined ? [] : [f.cluster])))],
-      ledger: { path: paths.lockFile, before: oldLock, after: input.lockContent },
-      extraFiles: [{ path: paths.configFile, before: oldConfig, after: newConfig }],
-    });
   } finally {
     await scratch.remove();
   }
@@ -291,10 +294,6 @@ async function remoteHeads(git: Git, remote: string, branches: readonly string[]
 
 function describeRemote(remote: string, url: string): string {
   return remote === url ? remote : `${remote} (${url})`;
-}
-
-function normalize(path: string): string {
-  return path.split(sep).join('/').replace(/^\.\//, '');
 }
 
 function readIfFile(path: string): string | undefined {

@@ -126,7 +126,7 @@ describe('meshforge diff', () => {
     const dir = generatedProject();
     withConfigChange(dir);
     const plain = await run(dir, ['diff']);
-    expect(plain.stdout).toMatch(/^cluster3: 0 added, 1 changed, 0 removed/m);
+    expect(plain.stdout).toMatch(/^cluster3: resources 0 added, 1 changed, 0 removed; files 0 added, 2 changed, 0 removed$/m);
     expect(plain.stdout).toMatch(/~ HelmRelease flux-system\/istio-ingressgateway/);
     expect(plain.stdout).toMatch(/^--- a\/clusters\/cluster3\/install\/istio-ingressgateway\.values\.yaml$/m);
     expect(plain.stdout).toMatch(/^\+  externalIPs:$/m);
