@@ -165,11 +165,16 @@ function describe(outcome: PullRequestOutcome, provider: ProviderName, github: G
 
   if (outcome.commit) write(`Pushed ${outcome.commit.slice(0, 12)} to ${prepared.branch} (force-with-lease; ${prepared.base} untouched).\n`);
   else write(`Branch ${prepared.branch} already holds this change: no new commit.\n`);
+  if (outcome.sincePrevious && prepared.branchSha) {
+    write(`Since the previous push (${prepared.branchSha.slice(0, 12)}):\n`);
+    for (const line of summaryLines(outcome.sincePrevious)) write(`  ${line}\n`);
+  }
 
   if (provider === 'github' && outcome.pullRequest) {
     const pr = outcome.pullRequest;
     write(`${pr.action === 'created' ? 'Created' : 'Updated'} pull request #${pr.number}: ${pr.url}\n`);
     if (pr.labels.length > 0) write(`Labels: ${pr.labels.join(', ')}\n`);
+    if (outcome.comment) write(`${outcome.comment.action === 'created' ? 'Commented' : 'Updated the comment'} on what changed since the previous push${outcome.comment.url ? `: ${outcome.comment.url}` : ''}\n`);
     return out.join('');
   }
   if (outcome.compareUrl) write(`Open the pull request: ${outcome.compareUrl}\n`);

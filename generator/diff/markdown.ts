@@ -3,6 +3,8 @@ import type { ChangePlan, CheckSummary, ClusterChanges, FileChange } from './typ
 
 /** Hidden marker that identifies meshforge's pull request body (and any comment meshforge owns). */
 export const PR_MARKER = '<!-- meshforge:pr -->';
+/** Hidden marker of meshforge's "since the previous push" comment, updated in place on every push. */
+export const UPDATE_MARKER = '<!-- meshforge:update -->';
 /** GitHub rejects a pull request body or comment longer than this (HTTP 422). */
 export const GITHUB_BODY_LIMIT = 65_536;
 /**
@@ -18,6 +20,8 @@ export interface MarkdownOptions {
   readonly intro?: string;
   /** Policy and validation outcome; absent renders "not run". */
   readonly checks?: CheckSummary;
+  /** Leave the policy section out (the update comment: the body has it). */
+  readonly omitChecks?: boolean;
   /** Hidden marker placed on the first line; false for none. */
   readonly marker?: string | false;
   /** Maximum length of the whole text, in UTF-16 code units. */
@@ -133,7 +137,7 @@ function composeMarkdown(plan: ChangePlan, options: MarkdownOptions, groups: rea
   // Sections render first so the note can report every cut, then the note goes near the top where reviewers look.
   const sections: string[] = [];
   sections.push(...vipSection(plan, limitRows));
-  sections.push(...checksSection(options.checks, limitRows));
+  if (!options.omitChecks) sections.push(...checksSection(options.checks, limitRows));
   sections.push(...sourcesSection(plan, limitRows));
   if (plan.clusters.length > 0 || plan.extraFiles.length > 0) sections.push('### Details', '');
   for (const cluster of plan.clusters) {

@@ -1,7 +1,9 @@
 import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { planFromTree } from '../diff/tree.js';
-import type { PlanInput } from '../diff/plan.js';
+import { planChanges, type PlanInput } from '../diff/plan.js';
+import type { BookkeepingFileChange } from '../diff/types.js';
+import { PROVENANCE_FILE } from '../manifest/vocabulary.js';
 import type { ChangePlan } from '../diff/types.js';
 import type { RenderedFile } from '../manifest/types.js';
 import { PublishError } from './errors.js';
@@ -184,6 +186,55 @@ export async function commitAndPush(prepared: PreparedBranch, message: string, o
     throw new PublishError('git', `push to ${describeRemote(prepared.remote, prepared.remoteUrl)} failed: ${pushed.message}`, 'Check the remote URL and your git credentials (ssh key, credential helper or token) for pushing.');
   }
   return commit;
+}
+
+/**
+ * What the new commit changes against the branch's previous tip (the last push): the same change summary, from the
+ * generated files, the ledger and the config that differ between the two trees (read with git, nothing checked out).
+ * Undefined when the branch did not exist.
+ */
+export async function planSincePreviousPush(
+  prepared: PreparedBranch,
+  input: Pick<BranchInput, 'cwd' | 'env' | 'files' | 'lockContent' | 'clusterNames' | 'locate' | 'secret'>,
+): Promise<ChangePlan | undefined> {
+  if (!prepared.branchSha) return undefined;
+  const git = new Git(input.cwd, input.env, withSecret(input.secret));
+  const { outDir, lockFile, configFile } = prepared.paths;
+  const listed = await git.run(['diff-tree', '-r', '-z', '--no-renames', '--name-status', prepared.branchSha, prepared.treeSha, '--', outDir, lockFile, configFile], {
+    what: 'comparing the branch with its previous push',
+  });
+  const fields = listed.split('\0').filter((field) => field !== '');
+  const changed = new Map<string, string>();
+  for (let i = 0; i + 1 < fields.length; i += 2) changed.set(fields[i + 1] as string, fields[i] as string);
+  const blob = async (sha: string, path: string) => git.tryRun(['cat-file', 'blob', `${sha}:${path}`]);
+  const prefix = `${outDir}/`;
+  const before = new Map<string, string>();
+  const byPath = new Map(input.files.map((f) => [f.path, f]));
+  for (const file of input.files) if (!changed.has(prefix + file.path)) before.set(file.path, file.content);
+  const bookkeeping: BookkeepingFileChange[] = [];
+  for (const [path, status] of changed) {
+    if (!path.startsWith(prefix)) continue;
+    const rel = path.slice(prefix.length);
+    const change = status === 'A' ? 'added' : status === 'D' ? 'removed' : 'changed';
+    if (rel === PROVENANCE_FILE) bookkeeping.push({ path: rel, change });
+    // A rendered file's old bytes (none when it is new), or a generated file that went away.
+    else if (status !== 'A' && (byPath.has(rel) || status === 'D')) {
+      const text = await blob(prepared.branchSha, path);
+      if (text !== undefined) before.set(rel, text);
+    }
+  }
+  const side = async (path: string, now: string | undefined) => ({ path, before: changed.has(path) ? await blob(prepared.branchSha as string, path) : now, after: now });
+  const newConfig = changed.has(configFile) ? await blob(prepared.treeSha, configFile) : undefined;
+  return planChanges({
+    before,
+    files: input.files,
+    outDir,
+    clusterNames: input.clusterNames ?? [...new Set(input.files.flatMap((f) => (f.cluster === undefined ? [] : [f.cluster])))],
+    ...(input.locate ? { locate: input.locate } : {}),
+    bookkeeping,
+    ledger: await side(lockFile, input.lockContent),
+    ...(newConfig !== undefined ? { extraFiles: [{ path: configFile, before: await blob(prepared.branchSha, configFile), after: newConfig }] } : {}),
+  });
 }
 
 /** The tree writer's refusals (foreign files where it must write, symlinks) are problems of the repository's content. */

@@ -39,7 +39,7 @@ describe('generate, check, diff and pr count the same change the same way', () =
   });
   afterAll(() => box.cleanup());
 
-  it('prints identical cluster lines, with the Argo CD Application under cluster1', async () => {
+  it('prints identical cluster lines, with the Argo CD Application under cluster1', { timeout: 240_000 }, async () => {
     const diff = await meshforge(work, box.env, ['diff']);
     expect(diff.code).toBe(0);
     const check = await meshforge(work, box.env, ['check', '--no-schema']);
