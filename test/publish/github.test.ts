@@ -26,9 +26,10 @@ function visibleText(error: unknown, warnings: readonly string[]): string {
 }
 
 describe('the OpenAPI subset the fake server checks against', () => {
-  it('comes from @octokit/openapi and holds the four operations meshforge calls', () => {
+  it('comes from @octokit/openapi and holds the operations meshforge calls', () => {
     expect(OPENAPI_SUBSET.source.package).toBe('@octokit/openapi');
-    expect(Object.keys(OPENAPI_SUBSET.operations).sort()).toEqual(['issues/add-labels', 'pulls/create', 'pulls/list', 'pulls/update']);
+    expect(Object.keys(OPENAPI_SUBSET.operations).sort()).toEqual(['issues/add-labels', 'issues/create-comment', 'issues/list-comments', 'issues/update-comment', 'pulls/create', 'pulls/list', 'pulls/update']);
+    expect(OPENAPI_SUBSET.operations['issues/update-comment']?.requestBody?.schema).toMatchObject({ required: ['body'] });
     expect(OPENAPI_SUBSET.operations['pulls/create']?.requestBody?.schema).toMatchObject({ required: ['head', 'base'] });
   });
 });
