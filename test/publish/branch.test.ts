@@ -103,7 +103,7 @@ describe.each(transports)('publishing through %s', (_name, http) => {
     expect((await git(work, box.env, ['worktree', 'list'])).split('\n')).toHaveLength(1);
     expect((await git(work, box.env, ['branch', '--list'])).split('\n').map((b) => b.trim())).toEqual(['* main']);
     expect(outcome.labels).toEqual(['cluster/cluster1', 'cluster/cluster2']);
-    expect(outcome.body.markdown).toContain('| `cluster1` | 1 | 0 | 0 | 1 |');
+    expect(outcome.body.markdown).toMatch(/^\| `cluster1` \| `[A-Za-z]+` \| 1 \| {2}\| {2}\|$/m);
     if (stand.server) expect(stand.server.requests.some((r) => r.startsWith('POST /remote.git/git-receive-pack'))).toBe(true);
   });
 
