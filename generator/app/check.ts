@@ -19,6 +19,7 @@ import { buildReport, displayPath } from '../report/resolve.js';
 import type { ReportRule } from '../report/types.js';
 import { SCHEMA_RULE, UNKNOWN_KIND_RULE, type ManifestValidator, type ValidatorFlags } from '../validate/index.js';
 import { compareTree, type TreeChanges } from '../write/tree.js';
+import { planFromTree, summaryLines, type ChangePlan } from '../diff/index.js';
 import { resolveFrom, type AppContext } from './context.js';
 import type { ServiceResult } from './result.js';
 import { validatorFromFlags } from './validator.js';
@@ -72,6 +73,8 @@ export interface CheckResult extends ServiceResult {
   /** Every file the config generates, the GitOps wrappers included. */
   readonly files: readonly RenderedFile[];
   readonly drift?: TreeChanges & { readonly lockChanged: boolean };
+  /** The drift as the change summary `generate`, `diff` and `pr` print (generator/diff). */
+  readonly changes?: ChangePlan;
   readonly resources: number;
   /** "meshforge check timings: ..." with --timings, for standard error. */
   readonly timingsText?: string;
@@ -244,6 +247,7 @@ async function check(options: ResolvedCheck, context: AppContext): Promise<Check
   };
   const files = shard ? allFiles.filter((f) => ownsPath(f.path)) : allFiles;
 
+  let changePlan: ChangePlan | undefined;
   const drift = await time('drift', () => {
     // Shards other than 1 compare only their clusters' folders (what `generate --check --shard` compares); shard 1
     // also owns the fleet-wide files (wrappers, the index), so it compares the whole tree and keeps its part.
@@ -254,6 +258,8 @@ async function check(options: ResolvedCheck, context: AppContext): Promise<Check
     // The ledger is fleet-wide: shard 1 checks it.
     const lockAfter = fleetWide ? plan.lock.content : before ?? plan.lock.content;
     diagnostics.push(...driftDiagnostics(options.outDir, allFiles, changes, { path: plan.lock.path, before: fleetWide ? before : lockAfter, after: lockAfter }, shown));
+    // The one change summary (generator/diff): what `generate` would print for this drift.
+    changePlan = planFromTree({ outAbs: options.outDir, changes, files: allFiles, outDir: shown(options.outDir), clusterNames: fleet, ledger: { path: shown(plan.lock.path), before: fleetWide ? before : lockAfter, after: lockAfter } });
     return { ...changes, lockChanged: fleetWide && before !== plan.lock.content };
   });
 
@@ -284,6 +290,7 @@ async function check(options: ResolvedCheck, context: AppContext): Promise<Check
     statusText = `meshforge check: ${resources.length} resources in ${files.length} files${shardText}, no problems (${ran.join(', ')})\n`;
   } else if (drifted > 0) {
     statusText = `meshforge check: ${drifted} generated file${drifted === 1 ? '' : 's'} out of date with ${options.configName}: run \`meshforge generate\` and commit the result\n`;
+    for (const line of changePlan?.hasChanges ? summaryLines(changePlan) : []) statusText += `  ${line}\n`;
   }
   const tooManyWarnings = errors === 0 && options.maxWarnings !== undefined && warnings > options.maxWarnings;
   const timings = timingsText(resources.length, files.length);
@@ -298,6 +305,7 @@ async function check(options: ResolvedCheck, context: AppContext): Promise<Check
     model,
     files,
     drift,
+    ...(changePlan ? { changes: changePlan } : {}),
     resources: resources.length,
     ...(timings !== undefined ? { timingsText: timings } : {}),
     notices: tooManyWarnings ? [`meshforge: ${warnings} warnings, more than --max-warnings ${options.maxWarnings}\n`] : [],

@@ -1,5 +1,5 @@
 import { SourceRegistry } from '../diagnostics/sources.js';
-import { planTreeChanges, renderDiffText, renderMarkdown, type ChangePlan } from '../diff/index.js';
+import { configLocator, planTreeChanges, renderDiffText, renderMarkdown, type ChangePlan } from '../diff/index.js';
 import { defaultLockFile, planGenerate } from '../pipeline/generate.js';
 import { buildReport } from '../report/resolve.js';
 import { environmentError, MeshforgeError } from '../core/errors.js';
@@ -34,7 +34,8 @@ export async function runDiff(options: DiffOptions, context: AppContext): Promis
   const sources = new SourceRegistry();
   const outDir = options.outDir.replace(/[\\/]+$/, '') || '.';
   const clusters = options.clusters && options.clusters.length > 0 ? { clusters: options.clusters } : {};
-  const planned = planGenerate({ configFile: resolveFrom(context, options.configFile), outDir: resolveFrom(context, outDir), ...clusters }, sources);
+  const configFile = resolveFrom(context, options.configFile);
+  const planned = planGenerate({ configFile, outDir: resolveFrom(context, outDir), ...clusters }, sources);
   if (!planned.ok) {
     return { status: 'invalid-input', report: buildReport('diff', planned.diagnostics, sources, 0, context.cwd), statusText: '', document: '' };
   }
@@ -43,7 +44,15 @@ export async function runDiff(options: DiffOptions, context: AppContext): Promis
 
   let plan: ChangePlan;
   try {
-    plan = planTreeChanges({ cwd: context.cwd, outDir, files: planned.value.files, lock, ...clusters });
+    plan = planTreeChanges({
+      cwd: context.cwd,
+      outDir,
+      files: planned.value.files,
+      lock,
+      ...clusters,
+      clusterNames: planned.value.model.clusters.map((c) => c.name),
+      locate: configLocator(sources, configFile, options.configFile),
+    });
   } catch (error) {
     if (error instanceof MeshforgeError) throw error;
     const err = error as NodeJS.ErrnoException;

@@ -4,7 +4,7 @@ import { hasErrors } from '../diagnostics/result.js';
 import { SourceRegistry } from '../diagnostics/sources.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import { checkResources } from '../lint/resources.js';
-import { PROVENANCE_FILE } from '../manifest/vocabulary.js';
+import { planFromTree, summaryLines, type ChangePlan, type ComparedTree } from '../diff/index.js';
 import { defaultLockFile, planGenerate, type GeneratePlan, type Shard } from '../pipeline/generate.js';
 import { buildReport } from '../report/resolve.js';
 import type { Report } from '../report/types.js';
@@ -55,56 +55,31 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-/** Per cluster: files and resources added, changed, removed. */
-function summary(plan: GeneratePlan, changes: TreeChanges, verb: { added: string; changed: string; removed: string }): string {
-  let out = '';
-  const byPath = new Map(plan.files.map((f) => [f.path, f]));
-  const clusterNames = new Set(plan.model.clusters.map((c) => c.name));
+/**
+ * The one change summary of this run (generator/diff): the lines `diff`, `check` and `pr` print for the same change,
+ * computed before anything is written (the old bytes are needed to count resources).
+ */
+function changeSummary(plan: GeneratePlan, outDir: string, outText: string, ledgerText: string, lockBefore: string | undefined, changes: ComparedTree): ChangePlan {
+  return planFromTree({ outAbs: outDir, changes, files: plan.files, outDir: outText, clusterNames: plan.model.clusters.map((c) => c.name), ledger: { path: ledgerText, before: lockBefore, after: plan.lock.content } });
+}
+
+/** "up to date" for each cluster of the run that nothing changes, then the summary lines (`changed` undefined: nothing changes). */
+function summary(plan: GeneratePlan, changed: ChangePlan | undefined): string {
+  const touched = new Set(changed?.clusters.map((c) => c.cluster));
   const filesPerCluster = new Map<string, number>();
-  // Counted by folder, like the changes below: fleet-wide files (_argocd/) belong to no cluster's folder.
-  const folderOf = (path: string) => (path.includes('/') ? path.split('/')[0]! : '');
-  for (const f of plan.files) if (clusterNames.has(folderOf(f.path))) filesPerCluster.set(folderOf(f.path), (filesPerCluster.get(folderOf(f.path)) ?? 0) + 1);
-  const groups = new Map<string, { added: number; changed: number; removed: number; rAdded: number; rChanged: number; rRemoved: number }>();
-  const group = (path: string) => {
-    const first = folderOf(path);
-    const key = clusterNames.has(first) ? first : '(top level)';
-    let g = groups.get(key);
-    if (!g) groups.set(key, (g = { added: 0, changed: 0, removed: 0, rAdded: 0, rChanged: 0, rRemoved: 0 }));
-    return g;
-  };
-  for (const p of changes.added) {
-    const g = group(p);
-    g.added++;
-    g.rAdded += byPath.get(p)?.resources.length ?? 0;
+  for (const f of plan.files) if (f.cluster !== undefined) filesPerCluster.set(f.cluster, (filesPerCluster.get(f.cluster) ?? 0) + 1);
+  let out = '';
+  for (const name of plan.model.clusters.map((c) => c.name)) {
+    const total = filesPerCluster.get(name);
+    if (total !== undefined && !touched.has(name)) out += `  ${name}: up to date (${plural(total, 'file')})\n`;
   }
-  for (const p of changes.changed) {
-    const g = group(p);
-    g.changed++;
-    g.rChanged += byPath.get(p)?.resources.length ?? 0;
-  }
-  for (const p of changes.removed) {
-    const g = group(p);
-    g.removed++;
-    g.rRemoved += changes.removedResources?.[p] ?? 0;
-  }
-  const clusters = plan.model.clusters.map((c) => c.name).filter((name) => filesPerCluster.has(name));
-  for (const name of clusters) {
-    const g = groups.get(name);
-    const total = filesPerCluster.get(name) ?? 0;
-    if (!g) {
-      out += `  ${name}: up to date (${plural(total, 'file')})\n`;
-      continue;
-    }
-    out += `  ${name}: files ${g.added} ${verb.added}, ${g.changed} ${verb.changed}, ${g.removed} ${verb.removed}; resources ${g.rAdded} ${verb.added}, ${g.rChanged} ${verb.changed}, ${g.rRemoved} ${verb.removed} (${plural(total, 'file')} in all)\n`;
-  }
-  const top = groups.get('(top level)');
-  if (top) out += `  ${PROVENANCE_FILE} and other files outside cluster folders: ${top.added} ${verb.added}, ${top.changed} ${verb.changed}, ${top.removed} ${verb.removed}\n`;
+  for (const line of changed ? summaryLines(changed) : []) out += `  ${line}\n`;
   return out;
 }
 
 /** What a run prints after its report, from the header to the list of kept foreign files. */
-function writeStatus(plan: GeneratePlan, changes: TreeChanges, header: string, lockLine: string, outDir: string): string {
-  let out = header + summary(plan, changes, { added: 'added', changed: 'changed', removed: 'removed' }) + lockLine;
+function writeStatus(plan: GeneratePlan, changes: TreeChanges, changed: ChangePlan | undefined, header: string, lockLine: string, outDir: string): string {
+  let out = header + summary(plan, changed) + lockLine;
   const foreign = changes.foreign;
   if (foreign.length > 0) {
     out += `  kept ${plural(foreign.length, 'file')} meshforge did not generate: ${foreign.slice(0, 10).map((p) => join(outDir, p)).join(', ')}${foreign.length > 10 ? ', …' : ''}\n`;
@@ -234,7 +209,7 @@ export async function runGenerate(options: GenerateOptions, context: AppContext)
     for (const p of changes.removed) status += `  stale     ${shown(p)}\n`;
     for (const p of changes.conflicts) status += `  in the way ${shown(p)} (not generated by meshforge)\n`;
     if (lockChanged) status += `  ${lockBefore === undefined ? 'missing' : 'changed'}   ${ledgerText}\n`;
-    status += summary(plan, changes, { added: 'to add', changed: 'to change', removed: 'to remove' });
+    status += summary(plan, changeSummary(plan, outDir, outText, ledgerText, lockBefore, changes));
     status += 'Run `meshforge generate` and commit the result.\n';
     return { status: 'findings', outcome: 'drift', cached: false, report: printed, statusText: status, changes, ledger: ledgerState(), files: plan.files.length };
   }
@@ -254,6 +229,7 @@ export async function runGenerate(options: GenerateOptions, context: AppContext)
     throw writeFailure(error, `lock ${outText}`);
   }
   let changes: TreeChanges;
+  let changeSummaryPlan: ChangePlan | undefined;
   let replanned = false;
   const scoped = () => (options.shard ? ` (shard ${options.shard.index}/${options.shard.count}: ${plan.scope?.length ? plan.scope.join(', ') : 'no clusters'})` : clusters.length > 0 ? ` (clusters: ${clusters.join(', ')})` : '');
   const header = () => `meshforge generate: ${outText}/ from ${options.config}${scoped()}\n`;
@@ -273,6 +249,8 @@ export async function runGenerate(options: GenerateOptions, context: AppContext)
       lockBefore = readIfExists(plan.lock.path);
       lockChanged = lockBefore !== plan.lock.content;
     }
+    // Counted before the write (the old bytes go with it), under the lock so it is what the write changes.
+    changeSummaryPlan = changeSummary(plan, outDir, outText, ledgerText, lockBefore, compareTree(outDir, plan.files, { ...scopeOf(plan), display: outText }));
     changes = writeTree(outDir, plan.files, { ...scopeOf(plan), display: outText, ledger: { path: plan.lock.path, content: plan.lock.content } });
     // When the tree did not change the writer wrote no ledger: it is written here (nothing is written when equal).
     writeFileAtomic(plan.lock.path, plan.lock.content, ledgerText);
@@ -285,7 +263,7 @@ export async function runGenerate(options: GenerateOptions, context: AppContext)
     if (cache && !replanned && !lockChanged && lockBefore === ledgerRead && plannedFromFingerprint(cache, plan) && (!hasChanges(changes) || !orphans)) {
       const noop: TreeChanges = { added: [], changed: [], removed: [], unchanged: 0, foreign: changes.foreign, conflicts: [] };
       recordRunState(cache, outDir, plan.files, {
-        write: { report: printed, status: writeStatus(plan, noop, header(), `  ${ledgerText}: unchanged\n`, outText) },
+        write: { report: printed, status: writeStatus(plan, noop, undefined, header(), `  ${ledgerText}: unchanged\n`, outText) },
         check: { report: report(plan.diagnostics, plan.sources), status: upToDateText(plan) },
       });
     }
@@ -300,7 +278,7 @@ export async function runGenerate(options: GenerateOptions, context: AppContext)
     outcome: 'written',
     cached: false,
     report: printed,
-    statusText: writeStatus(plan, changes, header(), `  ${ledgerText}: ${ledger}\n`, outText),
+    statusText: writeStatus(plan, changes, changeSummaryPlan?.hasChanges ? changeSummaryPlan : undefined, header(), `  ${ledgerText}: ${ledger}\n`, outText),
     changes,
     ledger,
     files: plan.files.length,

@@ -2,6 +2,7 @@ import { SourceRegistry } from '../diagnostics/sources.js';
 import { checkResources } from '../lint/resources.js';
 import { summarizeDiagnostics } from '../diff/checks.js';
 import { summaryLines } from '../diff/text.js';
+import { configLocator } from '../diff/sources.js';
 import type { MeshModel } from '../model/types.js';
 import { packageVersion } from '../core/paths.js';
 import { defaultLockFile, planGenerate } from '../pipeline/generate.js';
@@ -56,13 +57,14 @@ export interface PrResult extends ServiceResult {
 export async function runPr(options: PrOptions, context: AppContext): Promise<PrResult> {
   const sources = new SourceRegistry();
   const outDir = options.outDir.replace(/[\\/]+$/, '') || '.';
-  const planned = planGenerate({ configFile: resolveFrom(context, options.configFile), outDir: resolveFrom(context, outDir) }, sources);
+  const configAbs = resolveFrom(context, options.configFile);
+  const planned = planGenerate({ configFile: configAbs, outDir: resolveFrom(context, outDir) }, sources);
   if (!planned.ok) return { status: 'invalid-input', report: buildReport('pr', planned.diagnostics, sources, 0, context.cwd), statusText: '' };
   const { model, lock, files } = planned.value;
   // The pull request body reports the same schema and policy findings `meshforge check` would.
   const validator = await validatorFromFlags(options.validator ?? {}, context);
   const findings = await checkResources(files.flatMap((f) => f.resources), { model, validator });
-  const checks = summarizeDiagnostics(findings.diagnostics, findings.suppressed.map((s) => s.diagnostic.rule), [...(validator ? ['schema validation'] : []), 'policies']);
+  const checks = summarizeDiagnostics(findings.diagnostics, findings.suppressed, [...(validator ? ['schema validation'] : []), 'policies']);
   const base = options.base ?? model.gitops?.branch ?? 'main';
   const branch = options.branch ?? `meshforge/${base}`;
   const token = tokenFromEnv(context.env);
@@ -79,6 +81,8 @@ export async function runPr(options: PrOptions, context: AppContext): Promise<Pr
       lockFile: defaultLockFile(options.configFile),
       lockContent: lock.content,
       files,
+      clusterNames: model.clusters.map((c) => c.name),
+      locate: configLocator(sources, configAbs, options.configFile),
       remote: options.remote,
       base,
       branch,
@@ -161,11 +165,16 @@ function describe(outcome: PullRequestOutcome, provider: ProviderName, github: G
 
   if (outcome.commit) write(`Pushed ${outcome.commit.slice(0, 12)} to ${prepared.branch} (force-with-lease; ${prepared.base} untouched).\n`);
   else write(`Branch ${prepared.branch} already holds this change: no new commit.\n`);
+  if (outcome.sincePrevious && prepared.branchSha) {
+    write(`Since the previous push (${prepared.branchSha.slice(0, 12)}):\n`);
+    for (const line of summaryLines(outcome.sincePrevious)) write(`  ${line}\n`);
+  }
 
   if (provider === 'github' && outcome.pullRequest) {
     const pr = outcome.pullRequest;
     write(`${pr.action === 'created' ? 'Created' : 'Updated'} pull request #${pr.number}: ${pr.url}\n`);
     if (pr.labels.length > 0) write(`Labels: ${pr.labels.join(', ')}\n`);
+    if (outcome.comment) write(`${outcome.comment.action === 'created' ? 'Commented' : 'Updated the comment'} on what changed since the previous push${outcome.comment.url ? `: ${outcome.comment.url}` : ''}\n`);
     return out.join('');
   }
   if (outcome.compareUrl) write(`Open the pull request: ${outcome.compareUrl}\n`);

@@ -1,3 +1,5 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RenderedFile } from '../manifest/types.js';
 import { summarizeDiagnostics } from './checks.js';
@@ -14,9 +16,10 @@ function doc(kind: string, name: string, namespace: string | undefined, spec: Re
   return `apiVersion: ${apiVersion}\nkind: ${kind}\nmetadata:\n${meta}spec:\n${specLines}\n`;
 }
 
-function file(path: string, content: string): RenderedFile {
+function file(path: string, content: string, origin?: (string | number)[]): RenderedFile {
   const cluster = path.split('/')[0];
-  return cluster ? { path, content, cluster, resources: [] } : { path, content, resources: [] };
+  const from = origin ? { origin: { file: '/work/mesh.config.yaml', path: origin } } : {};
+  return cluster ? { path, content, cluster, resources: [], ...from } : { path, content, resources: [], ...from };
 }
 
 const se = doc('ServiceEntry', 'httpbin-bar-cluster2', 'bar', { hosts: ['httpbin.bar.global'], resolution: 'STATIC' });
@@ -35,8 +38,8 @@ function samplePlan() {
     ['cluster3/kustomization.yaml', 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n'],
   ]);
   const files = [
-    file('cluster1/bar/destinationrule-httpbin.yaml', header('clusters[0]') + drNew),
-    file('cluster1/bar/serviceentry-httpbin-bar-cluster2.yaml', header('services[1]') + se),
+    file('cluster1/bar/destinationrule-httpbin.yaml', header('clusters[0]') + drNew, ['clusters', 0]),
+    file('cluster1/bar/serviceentry-httpbin-bar-cluster2.yaml', header('services[1]') + se, ['services', 1, 'exportTo', 0]),
     // Same object, new provenance comment: the file changes, the resource does not.
     file('cluster1/namespace-bar.yaml', header('namespaces[1]') + ns),
     // The gateway moves to its own file: neither added nor removed.
@@ -53,6 +56,8 @@ function samplePlan() {
       after: 'vips:\n  cluster1:\n    httpbin.bar.global: 240.1.0.2\n    ratings.foo.global: 240.1.0.4\n',
     },
     extraFiles: [{ path: 'mesh.config.yaml', before: 'a: 1\n', after: 'a: 2\n' }],
+    previousOrigin: (path) => (path === 'cluster1/foo/virtualservice-reviews.yaml' ? ['routes', 0, 'match'] : undefined),
+    locate: (_file, path) => (path[0] === 'clusters' ? 'mesh.config.yaml:12' : path[0] === 'services' ? 'mesh.config.yaml:40' : undefined),
   });
 }
 
@@ -130,36 +135,66 @@ describe('diffLedger', () => {
 });
 
 describe('renderMarkdown', () => {
-  it('renders the marker, per-cluster tables, collapsible diffs, the ledger and "not run" checks', () => {
+  it('renders the marker, the cluster × kind table, the VIPs, the config entries and collapsed details', () => {
     const { markdown, truncation } = renderMarkdown(samplePlan(), { intro: 'Generated from `mesh.config.yaml`.' });
     expect(truncation).toBeUndefined();
     expect(markdown.split('\n')[0]).toBe(PR_MARKER);
-    expect(markdown).toContain('| `cluster1` | 1 | 1 | 1 | 4 |');
-    expect(markdown).toContain('| added | `ServiceEntry` | `bar` | `httpbin-bar-cluster2` |');
-    expect(markdown).toContain('| removed | `VirtualService` | `foo` | `reviews` |');
-    expect(markdown).toMatch(/<details>\n<summary>Diff of cluster1 \(4 files, \+\d+ -\d+\)<\/summary>\n\n```diff\n--- a\/clusters\/cluster1\/bar\/destinationrule-httpbin.yaml/);
+    expect(markdown).toContain('| Cluster | Kind | Added | Changed | Removed |');
+    expect(markdown).toContain('| `cluster1` | `DestinationRule` |  | 1 |  |');
+    expect(markdown).toContain('| `cluster1` | `ServiceEntry` | 1 |  |  |');
+    expect(markdown).toContain('| `cluster2` | _no resource changes_ |  |  |  |');
+    expect(markdown).toContain('| **total** |  | **1** | **1** | **1** |');
+    expect(markdown).toContain('| released | `cluster1` | `reviews.foo.global` | `240.1.0.3` |');
+    expect(markdown).toContain('| allocated | `cluster1` | `ratings.foo.global` | `240.1.0.4` |');
+    expect(markdown).toContain('| `clusters[0]` | `mesh.config.yaml:12` | `cluster1` | 1 |');
+    expect(markdown).toContain('| `services[1]` | `mesh.config.yaml:40` | `cluster1` | 1 |');
+    expect(markdown).toContain('| `routes[0]` | _no longer in the config_ | `cluster1` | 1 |');
+    expect(markdown).toMatch(/<details>\n<summary>cluster1: 3 resource changes \(4 files, \+\d+ -\d+\)<\/summary>\n\n\| Change \| Kind/);
+    expect(markdown).toMatch(/```diff\n--- a\/clusters\/cluster1\/bar\/destinationrule-httpbin.yaml/);
     expect(markdown).toContain('No resource changes: 2 files changed only in comments, formatting or layout.');
-    expect(markdown).toContain('| removed | `vips / cluster1 / reviews.foo.global` | `240.1.0.3` |  |');
-    expect(markdown).toContain('| added | `vips / cluster1 / ratings.foo.global` |  | `240.1.0.4` |');
-    expect(markdown).toMatch(/### Policy and validation\n\nNot run\./);
-    expect(markdown).toContain('- `mesh.config.yaml` changed');
+    expect(markdown).toMatch(/### Policy findings\n\nNot run\./);
+    expect(markdown).toContain('<summary>Other files: mesh.config.yaml changed (1 file, +1 -1)</summary>');
     expect((markdown.match(/<details>/g) ?? []).length).toBe((markdown.match(/<\/details>/g) ?? []).length);
   });
 
-  it('renders the policy and validation summary by rule', () => {
+  it('is deterministic: the sample plan renders byte for byte as the golden file', () => {
     const checks = summarizeDiagnostics(
-      [
-        { rule: 'registry-only', severity: 'warning' },
-        { rule: 'registry-only', severity: 'warning' },
-        { rule: 'schema', severity: 'error' },
-      ],
-      ['mtls-strict'],
+      [{ rule: 'registry-only', severity: 'warning', message: 'egress to example.com is blocked', cluster: 'cluster1', resource: { apiVersion: 'v1', kind: 'ServiceEntry', namespace: 'bar', name: 'x' } }],
+      [{ diagnostic: { rule: 'mtls-strict', severity: 'error', message: 'PERMISSIVE mTLS', cluster: 'cluster2' }, reason: 'legacy client until 2027' }],
       ['schema validation', 'policies'],
     );
-    expect(checks).toMatchObject({ errors: 1, warnings: 2, infos: 0, suppressed: 1 });
+    const { markdown } = renderMarkdown(samplePlan(), { intro: 'Generated by meshforge from `mesh.config.yaml`.', checks, fullDiffHint: '`git diff`' });
+    expect(renderMarkdown(samplePlan(), { intro: 'Generated by meshforge from `mesh.config.yaml`.', checks, fullDiffHint: '`git diff`' }).markdown).toBe(markdown);
+    const golden = join(import.meta.dirname, 'testdata', 'pr-body.golden.md');
+    // MESHFORGE_UPDATE_GOLDEN=1 rewrites the file after a deliberate change of the body; review its diff.
+    if (process.env.MESHFORGE_UPDATE_GOLDEN === '1' || !existsSync(golden)) writeFileSync(golden, markdown);
+    expect(markdown).toBe(readFileSync(golden, 'utf8'));
+  });
+
+  it('lists each finding, suppressed ones with their reason', () => {
+    const checks = summarizeDiagnostics(
+      [
+        { rule: 'registry-only', severity: 'warning', message: 'blocked | piped', cluster: 'cluster1' },
+        { rule: 'schema', severity: 'error', message: 'bad <field>' },
+      ],
+      [{ diagnostic: { rule: 'mtls-strict', severity: 'error', message: 'PERMISSIVE mTLS', cluster: 'cluster2', resource: { apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', namespace: 'legacy', name: 'default' } }, reason: 'legacy client' }],
+      ['schema validation', 'policies'],
+    );
+    expect(checks).toMatchObject({ errors: 1, warnings: 1, infos: 0, suppressed: 1 });
     const { markdown } = renderMarkdown(samplePlan(), { checks });
-    expect(markdown).toContain('**Failing** (schema validation, policies): 1 error, 2 warnings, 0 infos, 1 suppressed.');
-    expect(markdown).toContain('| `registry-only` | 0 | 2 | 0 | 0 |');
+    expect(markdown).toContain('**Failing** (schema validation, policies): 1 error, 1 warning, 0 infos, 1 suppressed.');
+    const rows = markdown.split('\n').filter((line) => /^\| (error|warning|suppressed) \|/.test(line));
+    expect(rows).toEqual([
+      '| error | `schema` |  |  | bad &lt;field&gt; |',
+      '| warning | `registry-only` | `cluster1` |  | blocked \\| piped |',
+      '| suppressed | `mtls-strict` | `cluster2` | `PeerAuthentication legacy/default` | PERMISSIVE mTLS — suppressed: legacy client |',
+    ]);
+  });
+
+  it('renders per-rule counts when only counts are known', () => {
+    const checks = summarizeDiagnostics([{ rule: 'registry-only', severity: 'warning' }], ['mtls-strict']);
+    const { markdown } = renderMarkdown(samplePlan(), { checks });
+    expect(markdown).toContain('| `registry-only` | 0 | 1 | 0 | 0 |');
     expect(markdown).toContain('| `mtls-strict` | 0 | 0 | 0 | 1 |');
   });
 
@@ -191,8 +226,8 @@ describe('renderMarkdown', () => {
     expect(truncation?.hardCut).toBe(false);
     // Every cluster keeps its full resource table and a share of the diff.
     for (let c = 1; c <= 3; c += 1) {
-      expect(markdown).toContain(`| \`cluster${c}\` | 40 | 0 | 0 | 40 |`);
-      expect(markdown).toContain(`<summary>Diff of cluster${c} (40 files, +`);
+      expect(markdown).toContain(`| \`cluster${c}\` | \`ServiceEntry\` | 40 |  |  |`);
+      expect(markdown).toContain(`<summary>cluster${c}: 40 resource changes (40 files, +`);
     }
     const cut = truncation?.diffs ?? [];
     expect(cut.map((d) => d.label)).toEqual(['cluster1', 'cluster2', 'cluster3']);
@@ -215,6 +250,7 @@ describe('renderMarkdown', () => {
     expect(truncation?.rowsCut).toBeGreaterThan(0);
     expect(truncation?.diffs.every((d) => d.omittedFiles.length === 400)).toBe(true);
     expect(markdown).toMatch(/more resource changes \(left out for length\)/);
+    expect(markdown).toContain('_The diff was left out for length; see the note at the top._');
     expect(markdown).toMatch(/> - \d+ table rows \(resources, ledger entries or rules\)\./);
   });
 
@@ -239,30 +275,47 @@ describe('text summaries', () => {
     const [subject, blank, ...body] = message.split('\n');
     expect(subject).toBe('meshforge: update cluster1, cluster2 (+1 ~1 -1)');
     expect(blank).toBe('');
-    expect(body).toContain('cluster1: 1 added, 1 changed, 1 removed');
+    expect(body).toContain('cluster1: resources 1 added, 1 changed, 1 removed; files 1 added, 2 changed, 1 removed');
     expect(body).toContain('  added   ServiceEntry bar/httpbin-bar-cluster2');
     expect(body).toContain('  removed VirtualService foo/reviews');
-    expect(body).toContain('cluster2: 0 added, 0 changed, 0 removed');
-    expect(body).toContain('VIP ledger mesh.lock.yaml: 1 added, 0 changed, 1 removed');
+    expect(body).toContain('cluster2: resources 0 added, 0 changed, 0 removed; files 1 added, 0 changed, 1 removed');
+    expect(body).toContain('VIP ledger mesh.lock.yaml: 1 allocated, 1 released, 0 moved');
     expect(body).toContain('mesh.config.yaml: changed');
   });
 
   it('summarises each cluster in one line', () => {
-    expect(summaryLines(samplePlan())[0]).toBe('cluster1: 1 added, 1 changed, 1 removed (4 files)');
+    expect(summaryLines(samplePlan())[0]).toBe('cluster1: resources 1 added, 1 changed, 1 removed; files 1 added, 2 changed, 1 removed');
   });
 });
 
 describe('clusters of previously generated files', () => {
-  it('only known cluster names count as cluster folders', () => {
+  const app = (name: string, cluster: string) =>
+    `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: ${name}\n  namespace: argocd\n  labels:\n    meshforge.io/cluster: ${JSON.stringify(cluster)}\nspec: {}\n`;
+
+  it('only known cluster names count as cluster folders; other files count under the cluster their label names', () => {
     const before = new Map([
       ['cluster1/a.yaml', se],
       ['_argocd/app.yaml', vs],
+      ['_argocd/application-cluster1-istiod.yaml', app('cluster1-istiod', 'cluster1')],
+      ['_argocd/applicationset.yaml', app('mesh', '{{.cluster}}')],
+      ['_argocd/application-gone.yaml', app('gone-istiod', 'gone')],
     ]);
     const plan = planChanges({ before, files: [], clusterNames: ['cluster1'] });
-    expect(plan.clusters.map((c) => [c.cluster, c.counts.removed])).toEqual([
-      ['cluster1', 1],
-      [undefined, 1],
+    expect(plan.clusters.map((c) => [c.cluster, c.counts.removed, c.files.length])).toEqual([
+      ['cluster1', 2, 2],
+      [undefined, 3, 3],
     ]);
-    expect(renderMarkdown(plan).markdown).toContain('| outside cluster folders | 0 | 0 | 1 | 1 |');
+    expect(renderMarkdown(plan).markdown).toContain('| fleet-wide | `Application` |  |  | 2 |');
+    expect(summaryLines(plan)).toEqual([
+      'cluster1: resources 0 added, 0 changed, 2 removed; files 0 added, 0 changed, 2 removed',
+      '(fleet-wide): resources 0 added, 0 changed, 3 removed; files 0 added, 0 changed, 3 removed',
+    ]);
+  });
+
+  it('a new Argo CD Application counts under the cluster the renderer gives it, as its removal does by label', () => {
+    const added = planChanges({ before: new Map(), files: [{ path: '_argocd/application-cluster2-istiod.yaml', content: app('cluster2-istiod', 'cluster2'), cluster: 'cluster2', resources: [] }], clusterNames: ['cluster2'] });
+    const removed = planChanges({ before: new Map([['_argocd/application-cluster2-istiod.yaml', app('cluster2-istiod', 'cluster2')]]), files: [], clusterNames: ['cluster2'] });
+    expect(added.clusters.map((c) => [c.cluster, c.counts.added])).toEqual([['cluster2', 1]]);
+    expect(removed.clusters.map((c) => [c.cluster, c.counts.removed])).toEqual([['cluster2', 1]]);
   });
 });

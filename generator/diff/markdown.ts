@@ -1,7 +1,10 @@
+import { compareText } from './resources.js';
 import type { ChangePlan, CheckSummary, ClusterChanges, FileChange } from './types.js';
 
 /** Hidden marker that identifies meshforge's pull request body (and any comment meshforge owns). */
 export const PR_MARKER = '<!-- meshforge:pr -->';
+/** Hidden marker of meshforge's "since the previous push" comment, updated in place on every push. */
+export const UPDATE_MARKER = '<!-- meshforge:update -->';
 /** GitHub rejects a pull request body or comment longer than this (HTTP 422). */
 export const GITHUB_BODY_LIMIT = 65_536;
 /**
@@ -17,6 +20,8 @@ export interface MarkdownOptions {
   readonly intro?: string;
   /** Policy and validation outcome; absent renders "not run". */
   readonly checks?: CheckSummary;
+  /** Leave the policy section out (the update comment: the body has it). */
+  readonly omitChecks?: boolean;
   /** Hidden marker placed on the first line; false for none. */
   readonly marker?: string | false;
   /** Maximum length of the whole text, in UTF-16 code units. */
@@ -49,7 +54,8 @@ export interface MarkdownResult {
 }
 
 const OTHER_FILES = 'other files';
-const NO_CLUSTER = 'outside cluster folders';
+const NO_CLUSTER = 'fleet-wide';
+const FLEET_WIDE_LABEL = 'fleet-wide';
 // A partial diff below this size shows too little to be worth it.
 const MIN_PARTIAL_DIFF = 400;
 const MAX_LISTED_CUT_FILES = 8;
@@ -126,24 +132,22 @@ function composeMarkdown(plan: ChangePlan, options: MarkdownOptions, groups: rea
   if (options.intro) out.push(options.intro, '');
 
   if (!plan.hasChanges) out.push('No changes: the generated tree, the VIP ledger and the config are up to date.', '');
-  else out.push(...summaryTable(plan), '');
+  else out.push(...kindTable(plan, limitRows), '');
 
   // Sections render first so the note can report every cut, then the note goes near the top where reviewers look.
   const sections: string[] = [];
+  sections.push(...vipSection(plan, limitRows));
+  if (!options.omitChecks) sections.push(...checksSection(options.checks, limitRows));
+  sections.push(...sourcesSection(plan, limitRows));
+  if (plan.clusters.length > 0 || plan.extraFiles.length > 0) sections.push('### Details', '');
   for (const cluster of plan.clusters) {
     const label = clusterLabel(cluster);
-    sections.push(`### ${cluster.cluster === undefined ? 'Generated files outside cluster folders' : `Cluster ${code(cluster.cluster)}`}`, '');
-    sections.push(...resourceTable(cluster, limitRows), '');
-    sections.push(...diffBlock(`Diff of ${label}`, cluster.files, allocation.get(label)));
+    sections.push(...clusterDetails(cluster, limitRows, allocation.get(label)));
   }
   if (plan.extraFiles.length > 0) {
-    sections.push('### Other files', '');
-    for (const extra of plan.extraFiles) sections.push(`- ${code(extra.path)} ${extra.change}`);
-    sections.push('');
-    sections.push(...diffBlock('Diff of other files', plan.extraFiles.map((f) => ({ ...f, additions: countLines(f.patch, '+'), deletions: countLines(f.patch, '-') })), allocation.get(OTHER_FILES)));
+    const files = plan.extraFiles.map((f) => ({ ...f, additions: countLines(f.patch, '+'), deletions: countLines(f.patch, '-') }));
+    sections.push(...detailsBlock(`Other files: ${plan.extraFiles.map((f) => `${f.path} ${f.change}`).join(', ')}`, [], files, allocation.get(OTHER_FILES)));
   }
-  sections.push(...ledgerSection(plan, limitRows));
-  sections.push(...checksSection(options.checks, limitRows));
 
   const diffs = [...allocation.values()].map((a) => a.cut).filter((cut): cut is DiffCut => cut !== undefined);
   if (diffs.length > 0 || rowsCut > 0) out.push(...truncationNote(diffs, rowsCut, options.fullDiffHint), '');
@@ -151,73 +155,142 @@ function composeMarkdown(plan: ChangePlan, options: MarkdownOptions, groups: rea
   return { text: `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`, diffs, rowsCut };
 }
 
-function summaryTable(plan: ChangePlan): string[] {
-  const rows = ['| Cluster | Added | Changed | Removed | Files |', '| --- | ---: | ---: | ---: | ---: |'];
+/** The ten-second view: resources added, changed and removed per cluster and kind, then the file totals. */
+function kindTable(plan: ChangePlan, limitRows: (rows: readonly string[]) => string[]): string[] {
+  const rows: string[] = [];
   for (const cluster of plan.clusters) {
-    rows.push(`| ${cluster.cluster === undefined ? NO_CLUSTER : code(cluster.cluster)} | ${cluster.counts.added} | ${cluster.counts.changed} | ${cluster.counts.removed} | ${cluster.files.length} |`);
+    const name = cluster.cluster === undefined ? FLEET_WIDE_LABEL : code(cluster.cluster);
+    if (cluster.byKind.length === 0) rows.push(`| ${name} | _no resource changes_ |  |  |  |`);
+    for (const kind of cluster.byKind) rows.push(`| ${name} | ${code(kind.kind)} | ${cell(kind.added)} | ${cell(kind.changed)} | ${cell(kind.removed)} |`);
   }
-  if (plan.clusters.length > 1) {
-    const t = plan.totals;
-    rows.push(`| **total** | **${t.added}** | **${t.changed}** | **${t.removed}** | **${t.files}** |`);
-  }
-  const counts = `Resources are counted by kind, namespace and name; ${plan.unchangedFiles} generated file${plan.unchangedFiles === 1 ? '' : 's'} unchanged.`;
-  return plan.clusters.length > 0 ? [...rows, '', counts] : [counts];
-}
-
-function resourceTable(cluster: ClusterChanges, limitRows: (rows: readonly string[]) => string[]): string[] {
-  if (cluster.resources.length === 0) {
-    return [`No resource changes: ${cluster.files.length} file${cluster.files.length === 1 ? '' : 's'} changed only in comments, formatting or layout.`];
-  }
-  const rows = cluster.resources.map((r) => `| ${r.change} | ${code(r.kind)} | ${r.namespace ? code(r.namespace) : ''} | ${code(r.name)} |`);
+  const lines = ['| Cluster | Kind | Added | Changed | Removed |', '| --- | --- | ---: | ---: | ---: |'];
   const kept = limitRows(rows);
-  const lines = ['| Change | Kind | Namespace | Name |', '| --- | --- | --- | --- |', ...kept];
-  if (kept.length < rows.length) lines.push('', `…and ${rows.length - kept.length} more resource changes (left out for length).`);
-  return lines;
+  lines.push(...kept);
+  const t = plan.totals;
+  if (plan.clusters.length > 0) lines.push(`| **total** |  | **${t.added}** | **${t.changed}** | **${t.removed}** |`);
+  if (kept.length < rows.length) lines.push('', `…and ${rows.length - kept.length} more rows (left out for length).`);
+  const files = plan.clusters.reduce((sum, c) => ({ added: sum.added + c.fileCounts.added, changed: sum.changed + c.fileCounts.changed, removed: sum.removed + c.fileCounts.removed }), { added: 0, changed: 0, removed: 0 });
+  lines.push(
+    '',
+    `Resources are counted by kind, namespace and name under the cluster they deploy to (Argo CD and Flux objects included). Files: ${files.added} added, ${files.changed} changed, ${files.removed} removed; ${plan.unchangedFiles} unchanged.`,
+  );
+  if (plan.bookkeeping.length > 0) lines.push(`meshforge's own index: ${plan.bookkeeping.map((b) => `${code(b.path)} ${b.change}`).join(', ')}.`);
+  return plan.clusters.length > 0 ? lines : lines.slice(-1);
 }
 
-function diffBlock(title: string, files: readonly Pick<FileChange, 'path' | 'patch' | 'additions' | 'deletions'>[], allocated: Allocation | undefined): string[] {
-  if (files.length === 0) return [];
+function cell(count: number): string {
+  return count === 0 ? '' : String(count);
+}
+
+/** Per cluster, collapsed: its resource changes and the unified diff of its files. */
+function clusterDetails(cluster: ClusterChanges, limitRows: (rows: readonly string[]) => string[], allocated: Allocation | undefined): string[] {
+  const title = `${cluster.cluster ?? FLEET_WIDE_LABEL}: ${plural(cluster.resources.length, 'resource change')}`;
+  let table: string[];
+  if (cluster.resources.length === 0) {
+    table = [`No resource changes: ${plural(cluster.files.length, 'file')} changed only in comments, formatting or layout.`];
+  } else {
+    const rows = cluster.resources.map((r) => `| ${r.change} | ${code(r.kind)} | ${r.namespace ? code(r.namespace) : ''} | ${code(r.name)} |`);
+    const kept = limitRows(rows);
+    table = ['| Change | Kind | Namespace | Name |', '| --- | --- | --- | --- |', ...kept];
+    if (kept.length < rows.length) table.push('', `…and ${rows.length - kept.length} more resource changes (left out for length).`);
+  }
+  return detailsBlock(title, table, cluster.files, allocated);
+}
+
+function detailsBlock(title: string, table: readonly string[], files: readonly Pick<FileChange, 'path' | 'patch' | 'additions' | 'deletions'>[], allocated: Allocation | undefined): string[] {
   const included = allocated?.included ?? [];
   const additions = files.reduce((sum, f) => sum + f.additions, 0);
   const deletions = files.reduce((sum, f) => sum + f.deletions, 0);
-  const stats = `${files.length} file${files.length === 1 ? '' : 's'}, +${additions} -${deletions}`;
-  if (included.length === 0) return [`_${escapeHtml(title)} (${stats}) left out for length; see the note at the top._`, ''];
+  const stats = `${plural(files.length, 'file')}, +${additions} -${deletions}`;
+  const lines = ['<details>', `<summary>${escapeHtml(title)} (${stats}${allocated?.cut ? ', diff shortened' : ''})</summary>`, ''];
+  if (table.length > 0) lines.push(...table, '');
+  if (files.length === 0) return [...lines, '</details>', ''];
+  if (included.length === 0) return [...lines, '_The diff was left out for length; see the note at the top._', '', '</details>', ''];
   const body = included.join('\n').replace(/\n+$/, '');
   const fence = '`'.repeat(Math.max(3, longestBacktickRun(body) + 1));
-  const shortened = allocated?.cut ? ', shortened' : '';
-  return ['<details>', `<summary>${escapeHtml(title)} (${stats}${shortened})</summary>`, '', `${fence}diff`, body, fence, '', '</details>', ''];
+  return [...lines, `${fence}diff`, body, fence, '', '</details>', ''];
 }
 
-function ledgerSection(plan: ChangePlan, limitRows: (rows: readonly string[]) => string[]): string[] {
+/** VIPs allocated, released and moved (from the ledger change); other ledger entries follow in a collapsed table. */
+function vipSection(plan: ChangePlan, limitRows: (rows: readonly string[]) => string[]): string[] {
   const ledger = plan.ledger;
-  const heading = `### VIP ledger${ledger ? ` (${code(ledger.path)})` : ''}`;
-  if (!ledger) return [heading, '', 'Not part of this change.', ''];
-  if (ledger.changes.length === 0) {
-    return [heading, '', ledger.fileChanged ? 'No VIP moved, appeared or was freed; only comments or layout changed.' : 'No changes.', ''];
+  if (!ledger || !ledger.fileChanged) return [];
+  const heading = `### VIPs (${code(ledger.path)})`;
+  const lines = [heading, ''];
+  if (plan.vips.length === 0) lines.push('No VIP allocated, released or moved.');
+  else {
+    const rows = plan.vips.map((v) => `| ${v.change} | ${code(v.cluster)} | ${code(v.host)} | ${v.change === 'moved' ? `${code(v.before ?? '')} → ${code(v.after ?? '')}` : code((v.after ?? v.before) as string)} |`);
+    const kept = limitRows(rows);
+    lines.push('| VIP | Client cluster | Host | Address |', '| --- | --- | --- | --- |', ...kept);
+    if (kept.length < rows.length) lines.push('', `…and ${rows.length - kept.length} more VIP changes (left out for length).`);
+    if (plan.vips.some((v) => v.change === 'released')) lines.push('', 'A released VIP stays reserved in the ledger and is not reused until `meshforge generate --reclaim`.');
+    const moved = plan.vips.filter((v) => v.change === 'moved').length;
+    if (moved > 0) lines.push('', `**${plural(moved, 'VIP')} moved.** A VIP that moves changes the address clients resolve: check this is intended.`);
   }
-  const rows = ledger.changes.map((c) => `| ${c.change} | ${code(c.key)} | ${c.before === undefined ? '' : code(c.before)} | ${c.after === undefined ? '' : code(c.after)} |`);
-  const kept = limitRows(rows);
-  const lines = [heading, '', '| Change | Entry | Before | After |', '| --- | --- | --- | --- |', ...kept];
-  if (kept.length < rows.length) lines.push('', `…and ${rows.length - kept.length} more ledger changes (left out for length).`);
-  const moved = ledger.changes.filter((c) => c.change === 'changed').length;
-  if (moved > 0) lines.push('', `**${moved} ledger entr${moved === 1 ? 'y' : 'ies'} changed value.** A VIP that moves changes the address clients resolve: check this is intended.`);
+  const vipKeys = new Set(plan.vips.map((v) => `vips / ${v.cluster} / ${v.host}`));
+  const other = ledger.changes.filter((c) => !vipKeys.has(c.key));
+  if (other.length > 0) {
+    const rows = other.map((c) => `| ${c.change} | ${code(c.key)} | ${c.before === undefined ? '' : code(c.before)} | ${c.after === undefined ? '' : code(c.after)} |`);
+    const kept = limitRows(rows);
+    lines.push('', '<details>', `<summary>Other ledger entries (${other.length})</summary>`, '', '| Change | Entry | Before | After |', '| --- | --- | --- | --- |', ...kept);
+    if (kept.length < rows.length) lines.push('', `…and ${rows.length - kept.length} more ledger changes (left out for length).`);
+    lines.push('', '</details>');
+  }
   return [...lines, ''];
 }
 
 function checksSection(checks: CheckSummary | undefined, limitRows: (rows: readonly string[]) => string[]): string[] {
-  const heading = '### Policy and validation';
+  const heading = '### Policy findings';
   if (!checks) return [heading, '', 'Not run.', ''];
   const ran = checks.ran && checks.ran.length > 0 ? ` (${checks.ran.join(', ')})` : '';
   const verdict = checks.errors > 0 ? 'Failing' : checks.warnings > 0 ? 'Passing with warnings' : 'Passing';
   const lines = [heading, '', `**${verdict}**${ran}: ${plural(checks.errors, 'error')}, ${plural(checks.warnings, 'warning')}, ${plural(checks.infos, 'info')}, ${checks.suppressed} suppressed.`];
-  const rules = checks.byRule.filter((r) => r.errors + r.warnings + r.infos + r.suppressed > 0);
-  if (rules.length > 0) {
-    const rows = rules.map((r) => `| ${code(r.rule)} | ${r.errors} | ${r.warnings} | ${r.infos} | ${r.suppressed} |`);
+  if (checks.findings && checks.findings.length > 0) {
+    const rows = checks.findings.map((f) => `| ${f.severity} | ${code(f.rule)} | ${f.cluster ? code(f.cluster) : ''} | ${f.resource ? code(f.resource) : ''} | ${text(f.severity === 'suppressed' ? `${f.message} — suppressed: ${f.reason ?? 'no reason given'}` : f.message)} |`);
     const kept = limitRows(rows);
-    lines.push('', '| Rule | Errors | Warnings | Infos | Suppressed |', '| --- | ---: | ---: | ---: | ---: |', ...kept);
-    if (kept.length < rows.length) lines.push('', `…and ${rows.length - kept.length} more rules (left out for length).`);
+    lines.push('', '| Severity | Rule | Cluster | Resource | Finding |', '| --- | --- | --- | --- | --- |', ...kept);
+    if (kept.length < rows.length) lines.push('', `…and ${rows.length - kept.length} more findings (left out for length).`);
+  } else {
+    const rules = checks.byRule.filter((r) => r.errors + r.warnings + r.infos + r.suppressed > 0);
+    if (rules.length > 0) {
+      const rows = rules.map((r) => `| ${code(r.rule)} | ${r.errors} | ${r.warnings} | ${r.infos} | ${r.suppressed} |`);
+      const kept = limitRows(rows);
+      lines.push('', '| Rule | Errors | Warnings | Infos | Suppressed |', '| --- | ---: | ---: | ---: | ---: |', ...kept);
+      if (kept.length < rows.length) lines.push('', `…and ${rows.length - kept.length} more rules (left out for length).`);
+    }
   }
   return [...lines, ''];
+}
+
+/** The config entries whose generated files change (from provenance: sources.ts), where they are, and what they touch. */
+function sourcesSection(plan: ChangePlan, limitRows: (rows: readonly string[]) => string[]): string[] {
+  const entries = new Map<string, { at?: string; clusters: Set<string>; files: number }>();
+  for (const cluster of plan.clusters) {
+    for (const file of cluster.files) {
+      const key = file.source?.entry ?? '';
+      let entry = entries.get(key);
+      if (!entry) entries.set(key, (entry = { clusters: new Set(), files: 0 }));
+      if (file.source?.at !== undefined) entry.at = file.source.at;
+      entry.clusters.add(cluster.cluster ?? FLEET_WIDE_LABEL);
+      entry.files += 1;
+    }
+  }
+  if (entries.size === 0) return [];
+  const lineOf = (at: string | undefined) => (at === undefined ? Infinity : Number(at.slice(at.lastIndexOf(':') + 1)) || Infinity);
+  const sorted = [...entries.entries()].sort(([a, x], [b, y]) => (a === '' ? 1 : b === '' ? -1 : lineOf(x.at) - lineOf(y.at) || compareText(a, b)));
+  const rows = sorted.map(([name, e]) => {
+    const clusters = [...e.clusters].sort(compareText).map((c) => (c === FLEET_WIDE_LABEL ? c : code(c))).join(', ');
+    return `| ${name === '' ? '_not traced_' : code(name)} | ${e.at !== undefined ? code(e.at) : name === '' ? '' : '_no longer in the config_'} | ${clusters} | ${e.files} |`;
+  });
+  const kept = limitRows(rows);
+  const lines = ['### Config entries behind this change', '', '| Config entry | Where | Clusters | Files |', '| --- | --- | --- | --- |', ...kept];
+  if (kept.length < rows.length) lines.push('', `…and ${rows.length - kept.length} more entries (left out for length).`);
+  return [...lines, ''];
+}
+
+/** Table cell text: one line, pipes escaped, HTML-looking text made literal. */
+function text(value: string): string {
+  return escapeHtml(value.replace(/[\r\n]+/g, ' ')).replace(/\|/g, '\\|');
 }
 
 function truncationNote(diffs: readonly DiffCut[], rowsCut: number, fullDiffHint: string | undefined): string[] {

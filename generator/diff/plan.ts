@@ -1,8 +1,23 @@
+import type { DocPath } from '../diagnostics/types.js';
 import type { RenderedFile } from '../manifest/types.js';
 import { diffLedger } from './ledger.js';
 import { unifiedDiff } from './patch.js';
 import { compareResourceIds, compareText, resourceKey, resourcesInYaml, type FileResource } from './resources.js';
-import type { ChangeKind, ChangePlan, ClusterChanges, ExtraFileChange, FileChange, ResourceChange } from './types.js';
+import { configEntryOf, configEntryPath, labelledCluster } from './sources.js';
+import type {
+  BookkeepingFileChange,
+  ChangeCounts,
+  ChangeKind,
+  ChangePlan,
+  ClusterChanges,
+  ConfigSource,
+  ExtraFileChange,
+  FileChange,
+  KindCounts,
+  LedgerDiff,
+  ResourceChange,
+  VipChange,
+} from './types.js';
 
 export interface PlanInput {
   /**
@@ -21,16 +36,26 @@ export interface PlanInput {
   readonly extraFiles?: readonly { readonly path: string; readonly before: string | undefined; readonly after: string | undefined }[];
   /**
    * Names of the mesh's clusters. A previously generated file (which carries no cluster of its own) belongs to the
-   * cluster named by its first path segment; without this list, any first folder counts as a cluster.
+   * cluster named by its first path segment, else to the cluster its objects' `meshforge.io/cluster` label names;
+   * without this list, any first folder counts as a cluster.
    */
   readonly clusterNames?: readonly string[];
+  /** The writer's own files that change (the provenance index), relative to the output folder. */
+  readonly bookkeeping?: readonly BookkeepingFileChange[];
+  /** The config path a previously generated file came from (the previous provenance index), for removed files. */
+  readonly previousOrigin?: (path: string) => DocPath | undefined;
+  /** Where a config entry starts in the new config (`mesh.config.yaml:40`), when it is there. */
+  readonly locate?: (file: string, path: DocPath) => string | undefined;
 }
 
-/** Works out, per cluster, which resources and files `generate` adds, changes and removes. Pure. */
+/**
+ * The one change summary: works out, per cluster the files deploy to, which resources and files `generate` adds,
+ * changes and removes. generate, check, diff and pr all print it. Pure.
+ */
 export function planChanges(input: PlanInput): ChangePlan {
   const prefix = input.outDir ? `${trimSlashes(input.outDir.replace(/\\/g, '/'))}/` : '';
   const known = input.clusterNames ? new Set(input.clusterNames) : undefined;
-  const clusterOf = (path: string): string | undefined => {
+  const folderCluster = (path: string): string | undefined => {
     const first = firstFolder(path);
     return first !== undefined && (!known || known.has(first)) ? first : undefined;
   };
@@ -44,6 +69,12 @@ export function planChanges(input: PlanInput): ChangePlan {
     }
     return entry;
   };
+  const sourceOf = (origin: { readonly file?: string; readonly path?: DocPath } | undefined, locate: boolean): ConfigSource | undefined => {
+    const entry = configEntryOf(origin?.path);
+    if (entry === undefined || origin?.path === undefined) return undefined;
+    const at = locate && origin.file !== undefined ? input.locate?.(origin.file, configEntryPath(origin.path)) : undefined;
+    return at !== undefined ? { entry, at } : { entry };
+  };
 
   let unchangedFiles = 0;
   const newPaths = new Set<string>();
@@ -55,27 +86,33 @@ export function planChanges(input: PlanInput): ChangePlan {
       continue;
     }
     const path = prefix + file.path;
-    const entry = group(file.cluster ?? (known ? undefined : clusterOf(file.path)));
-    entry.files.push(fileChange(path, old === undefined ? 'added' : 'changed', old, file.content));
-    if (old !== undefined) entry.before.push(...atPath(resourcesInYaml(old), path));
-    entry.after.push(...atPath(resourcesInYaml(file.content), path));
+    const oldResources = old === undefined ? [] : resourcesInYaml(old);
+    const newResources = resourcesInYaml(file.content);
+    const cluster = file.cluster ?? folderCluster(file.path) ?? labelledCluster(newResources, known);
+    const entry = group(cluster);
+    entry.files.push(fileChange(path, old === undefined ? 'added' : 'changed', old, file.content, sourceOf(file.origin, true)));
+    entry.before.push(...atPath(oldResources, path));
+    entry.after.push(...atPath(newResources, path));
   }
   for (const [oldPath, old] of input.before) {
     if (newPaths.has(oldPath)) continue;
     const path = prefix + oldPath;
-    const entry = group(clusterOf(oldPath));
-    entry.files.push(fileChange(path, 'removed', old, undefined));
-    entry.before.push(...atPath(resourcesInYaml(old), path));
+    const oldResources = resourcesInYaml(old);
+    const entry = group(folderCluster(oldPath) ?? labelledCluster(oldResources, known));
+    const origin = input.previousOrigin?.(oldPath);
+    entry.files.push(fileChange(path, 'removed', old, undefined, sourceOf(origin ? { path: origin } : undefined, false)));
+    entry.before.push(...atPath(oldResources, path));
   }
 
   const clusters: ClusterChanges[] = [...groups.values()].map((entry) => {
     const resources = compareResources(entry.before, entry.after);
-    const count = (kind: ChangeKind) => resources.filter((r) => r.change === kind).length;
     const files = entry.files.sort((a, b) => compareText(a.path, b.path));
-    const counts = { added: count('added'), changed: count('changed'), removed: count('removed') };
-    return entry.cluster === undefined ? { counts, resources, files } : { cluster: entry.cluster, counts, resources, files };
+    const counts = countChanges(resources);
+    const fileCounts = countChanges(files);
+    const byKind: KindCounts[] = [...new Set(resources.map((r) => r.kind))].sort(compareText).map((kind) => ({ kind, ...countChanges(resources.filter((r) => r.kind === kind)) }));
+    return { ...(entry.cluster === undefined ? {} : { cluster: entry.cluster }), counts, fileCounts, byKind, resources, files };
   });
-  // Named clusters alphabetically; files outside cluster folders last.
+  // Named clusters alphabetically; fleet-wide files last.
   clusters.sort((a, b) => (a.cluster === undefined ? 1 : b.cluster === undefined ? -1 : compareText(a.cluster, b.cluster)));
 
   const ledger = input.ledger ? diffLedger(input.ledger.path, input.ledger.before, input.ledger.after) : undefined;
@@ -85,16 +122,37 @@ export function planChanges(input: PlanInput): ChangePlan {
     const change: ChangeKind = extra.before === undefined ? 'added' : extra.after === undefined ? 'removed' : 'changed';
     extraFiles.push({ path: extra.path, change, patch: unifiedDiff(extra.path, extra.before, extra.after).patch });
   }
+  const bookkeeping = (input.bookkeeping ?? []).map((b) => ({ path: prefix + b.path, change: b.change })).sort((a, b) => compareText(a.path, b.path));
   const sum = (kind: ChangeKind) => clusters.reduce((total, c) => total + c.counts[kind], 0);
   const files = clusters.reduce((total, c) => total + c.files.length, 0);
   return {
     clusters,
     ...(ledger ? { ledger } : {}),
+    vips: ledger ? vipChanges(ledger) : [],
+    bookkeeping,
     extraFiles,
     unchangedFiles,
     totals: { added: sum('added'), changed: sum('changed'), removed: sum('removed'), files },
-    hasChanges: files > 0 || extraFiles.length > 0 || (ledger?.fileChanged ?? false),
+    hasChanges: files > 0 || extraFiles.length > 0 || bookkeeping.length > 0 || (ledger?.fileChanged ?? false),
   };
+}
+
+const VIP_CHANGE: Readonly<Record<ChangeKind, VipChange['change']>> = { added: 'allocated', removed: 'released', changed: 'moved' };
+
+/** The ledger's `vips / <cluster> / <host>` entries as VIPs allocated, released and moved. */
+export function vipChanges(ledger: LedgerDiff): VipChange[] {
+  const out: VipChange[] = [];
+  for (const c of ledger.changes) {
+    const parts = c.key.split(' / ');
+    if (parts.length !== 3 || parts[0] !== 'vips') continue;
+    out.push({ change: VIP_CHANGE[c.change], cluster: parts[1] as string, host: parts[2] as string, ...(c.before !== undefined ? { before: c.before } : {}), ...(c.after !== undefined ? { after: c.after } : {}) });
+  }
+  return out.sort((a, b) => compareText(a.cluster, b.cluster) || compareText(a.host, b.host));
+}
+
+function countChanges(items: readonly { readonly change: ChangeKind }[]): ChangeCounts {
+  const count = (kind: ChangeKind) => items.filter((i) => i.change === kind).length;
+  return { added: count('added'), changed: count('changed'), removed: count('removed') };
 }
 
 interface FileResourceAt extends FileResource {
@@ -122,13 +180,13 @@ function compareResources(before: readonly FileResourceAt[], after: readonly Fil
 }
 
 function toChange(resource: FileResourceAt, change: ChangeKind): ResourceChange {
-  const { canonical: _canonical, ...rest } = resource;
+  const { canonical: _canonical, clusterLabel: _label, ...rest } = resource;
   return { ...rest, change };
 }
 
-function fileChange(path: string, change: ChangeKind, before: string | undefined, after: string | undefined): FileChange {
+function fileChange(path: string, change: ChangeKind, before: string | undefined, after: string | undefined, source: ConfigSource | undefined): FileChange {
   const { patch, additions, deletions } = unifiedDiff(path, before, after);
-  return { path, change, patch, additions, deletions };
+  return { path, change, patch, additions, deletions, ...(source ? { source } : {}) };
 }
 
 function firstFolder(path: string): string | undefined {

@@ -1,10 +1,13 @@
 import { parseAllDocuments } from 'yaml';
+import { CLUSTER_LABEL } from '../gitops/layout.js';
 import type { ResourceId } from './types.js';
 
 /** A resource found in a file, with a canonical form of its content for change detection. */
 export interface FileResource extends ResourceId {
   /** JSON with sorted keys: comments, key order and quoting do not count as changes. */
   readonly canonical: string;
+  /** Its `meshforge.io/cluster` label: the cluster an Argo CD or Flux object deploys to. */
+  readonly clusterLabel?: string;
 }
 
 // kustomization.yaml is build metadata for kustomize, not an object applied to the cluster.
@@ -27,7 +30,9 @@ export function resourcesInYaml(text: string): FileResource[] {
     if (document.errors.length > 0) continue;
     const value: unknown = document.toJS({ maxAliasCount: 100 });
     const id = resourceIdOf(value);
-    if (id) found.push({ ...id, canonical: canonicalJson(value) });
+    if (!id) continue;
+    const label = ((value as { metadata: { labels?: Record<string, unknown> } }).metadata.labels ?? {})[CLUSTER_LABEL];
+    found.push({ ...id, canonical: canonicalJson(value), ...(typeof label === 'string' ? { clusterLabel: label } : {}) });
   }
   return found;
 }

@@ -3,19 +3,33 @@ import type { ChangePlan, ClusterChanges } from './types.js';
 
 const MAX_RESOURCE_LINES = 40;
 
-/** `cluster1: 2 added, 1 changed, 0 removed (3 files)` for each cluster, plus the ledger and other files. */
+/** The name a cluster group goes by in every summary: the cluster, or `(fleet-wide)` for files that deploy to none alone. */
+export const FLEET_WIDE = '(fleet-wide)';
+
+/**
+ * `cluster1: resources 2 added, 1 changed, 0 removed; files 1 added, 3 changed, 0 removed` for each cluster, then
+ * the VIPs, the writer's own files and other files. generate, check, diff and pr all print these lines, so their
+ * counts agree.
+ */
 export function summaryLines(plan: ChangePlan): string[] {
   const lines: string[] = [];
-  for (const cluster of plan.clusters) {
-    const { added, changed, removed } = cluster.counts;
-    lines.push(`${clusterName(cluster)}: ${added} added, ${changed} changed, ${removed} removed (${cluster.files.length} file${cluster.files.length === 1 ? '' : 's'})`);
-  }
+  for (const cluster of plan.clusters) lines.push(clusterSummary(cluster));
   if (plan.ledger?.fileChanged) {
-    const count = (kind: string) => plan.ledger?.changes.filter((c) => c.change === kind).length ?? 0;
-    lines.push(`VIP ledger ${plan.ledger.path}: ${count('added')} added, ${count('changed')} changed, ${count('removed')} removed`);
+    const vip = (kind: string) => plan.vips.filter((v) => v.change === kind).length;
+    lines.push(`VIP ledger ${plan.ledger.path}: ${vip('allocated')} allocated, ${vip('released')} released, ${vip('moved')} moved`);
   }
+  for (const file of plan.bookkeeping) lines.push(`${file.path}: ${file.change} (meshforge's own index)`);
   for (const extra of plan.extraFiles) lines.push(`${extra.path}: ${extra.change}`);
   return lines;
+}
+
+/** One cluster's line of the summary. */
+export function clusterSummary(cluster: ClusterChanges): string {
+  return `${clusterName(cluster)}: resources ${counts(cluster.counts)}; files ${counts(cluster.fileCounts)}`;
+}
+
+function counts(c: { readonly added: number; readonly changed: number; readonly removed: number }): string {
+  return `${c.added} added, ${c.changed} changed, ${c.removed} removed`;
 }
 
 /**
@@ -36,8 +50,7 @@ export function renderCommitMessage(plan: ChangePlan, options: { readonly config
 }
 
 function clusterLines(cluster: ClusterChanges): string[] {
-  const { added, changed, removed } = cluster.counts;
-  const lines = [`${clusterName(cluster)}: ${added} added, ${changed} changed, ${removed} removed`];
+  const lines = [clusterSummary(cluster)];
   for (const resource of cluster.resources.slice(0, MAX_RESOURCE_LINES)) {
     lines.push(`  ${resource.change.padEnd(7)} ${resource.kind} ${qualifiedName(resource)}`);
   }
@@ -47,5 +60,5 @@ function clusterLines(cluster: ClusterChanges): string[] {
 }
 
 function clusterName(cluster: ClusterChanges): string {
-  return cluster.cluster ?? '(outside cluster folders)';
+  return cluster.cluster ?? FLEET_WIDE;
 }

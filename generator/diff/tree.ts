@@ -1,12 +1,15 @@
 import { readFileSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { isAbsolute, join, resolve, sep } from 'node:path';
+import type { DocPath } from '../diagnostics/types.js';
 import type { RenderedFile } from '../manifest/types.js';
+import { PROVENANCE_FILE } from '../manifest/vocabulary.js';
 import { palette, type Palette } from '../report/color.js';
+import { parseProvenance, type ProvenanceIndex } from '../write/provenance.js';
 import { compareTree } from '../write/tree.js';
-import { planChanges } from './plan.js';
+import { planChanges, type PlanInput } from './plan.js';
 import { qualifiedName } from './resources.js';
 import { summaryLines } from './text.js';
-import type { ChangePlan } from './types.js';
+import type { BookkeepingFileChange, ChangePlan } from './types.js';
 
 export interface DiffInput {
   /** The output folder as the user named it: it prefixes every displayed path. */
@@ -14,9 +17,14 @@ export interface DiffInput {
   readonly files: readonly RenderedFile[];
   /** The VIP ledger: its path as displayed (relative paths are read from `cwd`) and its new content. */
   readonly lock?: { readonly path: string; readonly content: string };
+  /** Only these clusters' folders are compared (`--cluster`, a shard). */
   readonly clusters?: readonly string[];
+  /** Every cluster of the mesh: attributes files outside cluster folders (see PlanInput.clusterNames). */
+  readonly clusterNames?: readonly string[];
   /** The folder relative `outDir` and `lock.path` are read from (the caller's working folder). */
   readonly cwd: string;
+  /** Where a config entry starts in the new config, for the PR body. */
+  readonly locate?: PlanInput['locate'];
 }
 
 function readIfFile(path: string): string | undefined {
@@ -30,6 +38,53 @@ function readIfFile(path: string): string | undefined {
 
 const under = (cwd: string, path: string) => (isAbsolute(path) ? path : resolve(cwd, path));
 
+/** What the tree writer says a write would change (compareTree, or TreeWriter.compare in pr). */
+export interface ComparedTree {
+  readonly added: readonly string[];
+  readonly changed: readonly string[];
+  readonly removed: readonly string[];
+}
+
+export interface TreePlanInput extends Omit<PlanInput, 'before' | 'bookkeeping' | 'previousOrigin'> {
+  /** The output folder on disk (absolute). */
+  readonly outAbs: string;
+  /** compareTree's answer for `files` in `outAbs`. */
+  readonly changes: ComparedTree;
+}
+
+/**
+ * The change plan of a tree on disk: the previous bytes of the generated files that change or go away (unchanged
+ * ones are not read again), the writer's own files that change (the provenance index), and the previous index for
+ * the config entries of removed files. Shared by generate, check, diff (the checkout) and pr (the base branch).
+ */
+export function planFromTree(input: TreePlanInput): ChangePlan {
+  const { outAbs, changes, ...rest } = input;
+  const normalize = (path: string) => path.split(sep).join('/').replace(/^\.\//, '');
+  const rendered = new Map(input.files.map((f) => [normalize(f.path), f]));
+  const before = new Map<string, string>();
+  const unchanged = new Set([...changes.added, ...changes.changed, ...changes.removed].map(normalize));
+  for (const [path, file] of rendered) if (!unchanged.has(path)) before.set(path, file.content);
+  const bookkeeping: BookkeepingFileChange[] = [];
+  for (const [list, change] of [
+    [changes.changed, 'changed'],
+    [changes.removed, 'removed'],
+  ] as const) {
+    for (const raw of list) {
+      const path = normalize(raw);
+      const text = readIfFile(join(outAbs, path));
+      if (change === 'changed' && !rendered.has(path)) bookkeeping.push({ path, change });
+      else if (text !== undefined) before.set(path, text);
+    }
+  }
+  for (const raw of changes.added) if (!rendered.has(normalize(raw))) bookkeeping.push({ path: normalize(raw), change: 'added' });
+  let previous: ProvenanceIndex | null | undefined;
+  const previousOrigin = (path: string): DocPath | undefined => {
+    if (previous === undefined) previous = parseProvenance(readIfFile(join(outAbs, PROVENANCE_FILE)) ?? '') ?? null;
+    return previous?.files[path]?.origin;
+  };
+  return planChanges({ ...rest, before, bookkeeping, previousOrigin });
+}
+
 /**
  * What `generate` would change in `outDir`, as the change plan `meshforge pr` also uses: the previous bytes of every
  * generated file that still exists (foreign files are never part of it), the new files and the VIP ledger.
@@ -38,16 +93,13 @@ export function planTreeChanges(input: DiffInput): ChangePlan {
   const outAbs = under(input.cwd, input.outDir);
   const scope = input.clusters && input.clusters.length > 0 ? { clusters: input.clusters } : {};
   const changes = compareTree(outAbs, input.files, scope);
-  const added = new Set(changes.added);
-  const before = new Map<string, string>();
-  for (const path of [...input.files.map((f) => f.path).filter((p) => !added.has(p)), ...changes.removed]) {
-    const text = readIfFile(join(outAbs, path));
-    if (text !== undefined) before.set(path, text);
-  }
-  return planChanges({
-    before,
+  return planFromTree({
+    outAbs,
+    changes,
     files: input.files,
     outDir: input.outDir,
+    ...(input.clusterNames ? { clusterNames: input.clusterNames } : {}),
+    ...(input.locate ? { locate: input.locate } : {}),
     ...(input.lock ? { ledger: { path: input.lock.path, before: readIfFile(under(input.cwd, input.lock.path)), after: input.lock.content } } : {}),
   });
 }

@@ -26,6 +26,15 @@ export interface FileChange {
   readonly patch: string;
   readonly additions: number;
   readonly deletions: number;
+  /** The config entry the file comes from (see sources.ts), and its line in the new config when it is still there. */
+  readonly source?: ConfigSource;
+}
+
+/** A config entry that generated a file, e.g. `services[2]` with the line it starts on. */
+export interface ConfigSource {
+  readonly entry: string;
+  /** `mesh.config.yaml:40`, when the entry is in the new config. */
+  readonly at?: string;
 }
 
 export interface ChangeCounts {
@@ -34,11 +43,24 @@ export interface ChangeCounts {
   readonly removed: number;
 }
 
-/** Every change in one cluster's folder. `cluster` is undefined for generated files outside any cluster folder. */
+/** Resource changes of one kind in one cluster. */
+export interface KindCounts extends ChangeCounts {
+  readonly kind: string;
+}
+
+/**
+ * Every change that deploys to one cluster: its folder, and the Argo CD and Flux objects elsewhere that deploy to it
+ * (by their `meshforge.io/cluster` label). `cluster` is undefined for fleet-wide files (the root Application, the
+ * ApplicationSet, `_argocd/kustomization.yaml`).
+ */
 export interface ClusterChanges {
   readonly cluster?: string;
   /** Resource counts (not file counts): what a reviewer cares about. */
   readonly counts: ChangeCounts;
+  /** File counts: a file whose bytes change without any resource changing (comments, order) counts here only. */
+  readonly fileCounts: ChangeCounts;
+  /** Resource counts per kind, sorted by kind. */
+  readonly byKind: readonly KindCounts[];
   /** Sorted by kind, namespace, name. */
   readonly resources: readonly ResourceChange[];
   /** Sorted by path. Includes files whose bytes changed without any resource changing (comments, order). */
@@ -64,6 +86,22 @@ export interface LedgerDiff {
   readonly patch: string;
 }
 
+/** A VIP of the ledger allocated to a host, released (the host left the config) or moved to another address. */
+export interface VipChange {
+  readonly change: 'allocated' | 'released' | 'moved';
+  /** The client cluster that resolves the host to this VIP. */
+  readonly cluster: string;
+  readonly host: string;
+  readonly before?: string;
+  readonly after?: string;
+}
+
+/** A file the tree writer keeps for itself (the provenance index): listed, not counted as a cluster's file. */
+export interface BookkeepingFileChange {
+  readonly path: string;
+  readonly change: ChangeKind;
+}
+
 /** A non-generated file that travels with the change (the config itself), listed but not parsed. */
 export interface ExtraFileChange {
   readonly path: string;
@@ -73,12 +111,17 @@ export interface ExtraFileChange {
 
 /** What `generate` would change: the shared input of `meshforge diff` and of the PR body and commit message. */
 export interface ChangePlan {
-  /** Sorted by cluster name; files outside cluster folders last. Only clusters with changed files appear. */
+  /** Sorted by cluster name; fleet-wide files last. Only clusters with changed files appear. */
   readonly clusters: readonly ClusterChanges[];
   readonly ledger?: LedgerDiff;
+  /** The ledger change as VIPs allocated, released and moved (from its `vips` section), sorted by cluster and host. */
+  readonly vips: readonly VipChange[];
+  /** The writer's own files (the provenance index) that change. */
+  readonly bookkeeping: readonly BookkeepingFileChange[];
   readonly extraFiles: readonly ExtraFileChange[];
   /** Generated files whose bytes stay the same. */
   readonly unchangedFiles: number;
+  /** Resource counts over every cluster; `files` counts every changed file of every cluster (bookkeeping excluded). */
   readonly totals: ChangeCounts & { readonly files: number };
   /** False when nothing at all would change (files, ledger, extra files). */
   readonly hasChanges: boolean;
@@ -102,4 +145,18 @@ export interface CheckSummary {
   readonly byRule: readonly RuleCount[];
   /** What ran, e.g. ['schema validation', 'policies']. */
   readonly ran?: readonly string[];
+  /** Each finding and each suppressed finding (with its reason), sorted; absent when only counts are known. */
+  readonly findings?: readonly CheckFinding[];
+}
+
+/** One policy or validation finding for the PR body. */
+export interface CheckFinding {
+  readonly rule: string;
+  /** `suppressed`: silenced by an annotation or a policies.exceptions entry; `reason` says why. */
+  readonly severity: 'error' | 'warning' | 'info' | 'suppressed';
+  readonly cluster?: string;
+  /** `Kind namespace/name`. */
+  readonly resource?: string;
+  readonly message: string;
+  readonly reason?: string;
 }

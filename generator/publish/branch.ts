@@ -1,6 +1,9 @@
 import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { planChanges } from '../diff/plan.js';
+import { planFromTree } from '../diff/tree.js';
+import { planChanges, type PlanInput } from '../diff/plan.js';
+import type { BookkeepingFileChange } from '../diff/types.js';
+import { PROVENANCE_FILE } from '../manifest/vocabulary.js';
 import type { ChangePlan } from '../diff/types.js';
 import type { RenderedFile } from '../manifest/types.js';
 import { PublishError } from './errors.js';
@@ -29,6 +32,10 @@ export interface BranchInput {
   readonly base: string;
   readonly branch: string;
   readonly tree: TreeWriter;
+  /** Every cluster of the mesh (default: the clusters of `files`), to attribute files outside cluster folders. */
+  readonly clusterNames?: readonly string[];
+  /** Where a config entry starts in the config, for the pull request body. */
+  readonly locate?: PlanInput['locate'];
   /** A secret to keep out of messages (the GitHub token), if any. */
   readonly secret?: string;
 }
@@ -119,29 +126,27 @@ export async function prepareBranch(input: BranchInput): Promise<PreparedBranch>
     // so the committed index is byte-identical to what `meshforge generate` writes in the checkout.
     const files = relocateOrigins(input.files, resolve(input.cwd, input.configFile), join(worktree, paths.configFile), input.cwd);
     const changes = treeStep(() => input.tree.compare(outAbs, files));
-    const added = new Set(changes.added.map(normalize));
-    const before = new Map<string, string>();
-    for (const path of [...files.map((f) => f.path).filter((p) => !added.has(normalize(p))), ...changes.removed.map(normalize)]) {
-      const text = readIfFile(join(outAbs, path));
-      if (text !== undefined) before.set(normalize(path), text);
-    }
     const oldLock = readIfFile(join(worktree, paths.lockFile));
     const oldConfig = readIfFile(join(worktree, paths.configFile));
+
+    // The one change summary, as generate and diff compute it for the checkout; the base branch's tree is on disk
+    // here until the write below, so it is computed first.
+    plan = planFromTree({
+      outAbs,
+      changes,
+      files,
+      outDir: paths.outDir,
+      clusterNames: input.clusterNames ?? [...new Set(files.flatMap((f) => (f.cluster === undefined ? [] : [f.cluster])))],
+      ...(input.locate ? { locate: input.locate } : {}),
+      ledger: { path: paths.lockFile, before: oldLock, after: input.lockContent },
+      extraFiles: [{ path: paths.configFile, before: oldConfig, after: newConfig }],
+    });
 
     treeStep(() => input.tree.write(outAbs, files));
     writeFile(join(worktree, paths.lockFile), input.lockContent);
     writeFile(join(worktree, paths.configFile), newConfig);
     await wt.run(['add', '--all', '--', paths.outDir, paths.lockFile, paths.configFile], { what: 'staging the generated tree' });
     treeSha = (await wt.run(['write-tree'], { what: 'recording the generated tree' })).trim();
-
-    plan = planChanges({
-      before,
-      files,
-      outDir: paths.outDir,
-      clusterNames: [...new Set(files.flatMap((f) => (f.cluster === undefined ? [] : [f.cluster])))],
-      ledger: { path: paths.lockFile, before: oldLock, after: input.lockContent },
-      extraFiles: [{ path: paths.configFile, before: oldConfig, after: newConfig }],
-    });
   } finally {
     await scratch.remove();
   }
@@ -181,6 +186,55 @@ export async function commitAndPush(prepared: PreparedBranch, message: string, o
     throw new PublishError('git', `push to ${describeRemote(prepared.remote, prepared.remoteUrl)} failed: ${pushed.message}`, 'Check the remote URL and your git credentials (ssh key, credential helper or token) for pushing.');
   }
   return commit;
+}
+
+/**
+ * What the new commit changes against the branch's previous tip (the last push): the same change summary, from the
+ * generated files, the ledger and the config that differ between the two trees (read with git, nothing checked out).
+ * Undefined when the branch did not exist.
+ */
+export async function planSincePreviousPush(
+  prepared: PreparedBranch,
+  input: Pick<BranchInput, 'cwd' | 'env' | 'files' | 'lockContent' | 'clusterNames' | 'locate' | 'secret'>,
+): Promise<ChangePlan | undefined> {
+  if (!prepared.branchSha) return undefined;
+  const git = new Git(input.cwd, input.env, withSecret(input.secret));
+  const { outDir, lockFile, configFile } = prepared.paths;
+  const listed = await git.run(['diff-tree', '-r', '-z', '--no-renames', '--name-status', prepared.branchSha, prepared.treeSha, '--', outDir, lockFile, configFile], {
+    what: 'comparing the branch with its previous push',
+  });
+  const fields = listed.split('\0').filter((field) => field !== '');
+  const changed = new Map<string, string>();
+  for (let i = 0; i + 1 < fields.length; i += 2) changed.set(fields[i + 1] as string, fields[i] as string);
+  const blob = async (sha: string, path: string) => git.tryRun(['cat-file', 'blob', `${sha}:${path}`]);
+  const prefix = `${outDir}/`;
+  const before = new Map<string, string>();
+  const byPath = new Map(input.files.map((f) => [f.path, f]));
+  for (const file of input.files) if (!changed.has(prefix + file.path)) before.set(file.path, file.content);
+  const bookkeeping: BookkeepingFileChange[] = [];
+  for (const [path, status] of changed) {
+    if (!path.startsWith(prefix)) continue;
+    const rel = path.slice(prefix.length);
+    const change = status === 'A' ? 'added' : status === 'D' ? 'removed' : 'changed';
+    if (rel === PROVENANCE_FILE) bookkeeping.push({ path: rel, change });
+    // A rendered file's old bytes (none when it is new), or a generated file that went away.
+    else if (status !== 'A' && (byPath.has(rel) || status === 'D')) {
+      const text = await blob(prepared.branchSha, path);
+      if (text !== undefined) before.set(rel, text);
+    }
+  }
+  const side = async (path: string, now: string | undefined) => ({ path, before: changed.has(path) ? await blob(prepared.branchSha as string, path) : now, after: now });
+  const newConfig = changed.has(configFile) ? await blob(prepared.treeSha, configFile) : undefined;
+  return planChanges({
+    before,
+    files: input.files,
+    outDir,
+    clusterNames: input.clusterNames ?? [...new Set(input.files.flatMap((f) => (f.cluster === undefined ? [] : [f.cluster])))],
+    ...(input.locate ? { locate: input.locate } : {}),
+    bookkeeping,
+    ledger: await side(lockFile, input.lockContent),
+    ...(newConfig !== undefined ? { extraFiles: [{ path: configFile, before: await blob(prepared.branchSha, configFile), after: newConfig }] } : {}),
+  });
 }
 
 /** The tree writer's refusals (foreign files where it must write, symlinks) are problems of the repository's content. */
@@ -291,10 +345,6 @@ async function remoteHeads(git: Git, remote: string, branches: readonly string[]
 
 function describeRemote(remote: string, url: string): string {
   return remote === url ? remote : `${remote} (${url})`;
-}
-
-function normalize(path: string): string {
-  return path.split(sep).join('/').replace(/^\.\//, '');
 }
 
 function readIfFile(path: string): string | undefined {

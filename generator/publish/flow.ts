@@ -1,9 +1,9 @@
-import { renderMarkdown, type MarkdownResult } from '../diff/markdown.js';
+import { renderMarkdown, UPDATE_MARKER, type MarkdownResult } from '../diff/markdown.js';
 import { renderCommitMessage } from '../diff/text.js';
-import type { CheckSummary } from '../diff/types.js';
-import { commitAndPush, prepareBranch, type BranchInput, type PreparedBranch } from './branch.js';
+import type { ChangePlan, CheckSummary } from '../diff/types.js';
+import { commitAndPush, planSincePreviousPush, prepareBranch, type BranchInput, type PreparedBranch } from './branch.js';
 import { PublishError } from './errors.js';
-import { GitHubPullRequests, type GitHubClientOptions, type PullRequestResult } from './github.js';
+import { GitHubPullRequests, type CommentResult, type GitHubClientOptions, type PullRequestResult } from './github.js';
 import { compareUrl, type GitHubRepository } from './remote.js';
 
 import { PROVIDERS, type ProviderName } from '../core/cli-vocabulary.js';
@@ -40,6 +40,10 @@ export interface PullRequestOutcome {
   /** For the git provider: where to open the pull request in a browser, when the forge is known. */
   readonly compareUrl?: string;
   readonly labels: readonly string[];
+  /** What this push changes against the branch's previous push; absent on a first push or when nothing was pushed. */
+  readonly sincePrevious?: ChangePlan;
+  /** The "since the previous push" comment on an updated pull request (GitHub). */
+  readonly comment?: CommentResult;
 }
 
 /**
@@ -74,10 +78,17 @@ export async function runPullRequest(request: PullRequestRequest): Promise<PullR
   const open = client ? await client.findOpen(prepared.branch, prepared.base) : undefined;
   let commit: string | undefined;
   if (prepared.state === 'needs-commit') commit = await commitAndPush(prepared, commitMessage, { cwd: request.cwd, env: request.env, ...(secret ? { secret } : {}) });
+  // A push on top of an earlier one: what it changes since then, for the reviewer who already read the earlier one.
+  const sincePrevious = commit ? await planSincePreviousPush(prepared, { ...request, ...(secret ? { secret } : {}) }) : undefined;
   let pullRequest: PullRequestResult | undefined;
+  let comment: CommentResult | undefined;
   if (client) {
     try {
       pullRequest = await client.upsert({ head: prepared.branch, base: prepared.base, title, body: body.markdown, labels }, { open });
+      // Only an update has a previous push a reviewer may have read; a new pull request's body says it all.
+      if (open && sincePrevious && commit && prepared.branchSha) {
+        comment = await client.upsertComment(pullRequest.number, UPDATE_MARKER, renderUpdateComment(sincePrevious, prepared.branchSha, commit).markdown);
+      }
     } catch (error) {
       if (error instanceof PublishError && commit) {
         throw new PublishError(error.failure, `${error.message} (the branch ${prepared.branch} was pushed; running meshforge pr again only updates the pull request)`, error.hint);
@@ -85,7 +96,25 @@ export async function runPullRequest(request: PullRequestRequest): Promise<PullR
       throw error;
     }
   }
-  return { result: commit ? 'pushed' : 'up-to-date', ...common, ...(commit ? { commit } : {}), ...(pullRequest ? { pullRequest } : {}) };
+  return {
+    result: commit ? 'pushed' : 'up-to-date',
+    ...common,
+    ...(commit ? { commit } : {}),
+    ...(pullRequest ? { pullRequest } : {}),
+    ...(sincePrevious ? { sincePrevious } : {}),
+    ...(comment ? { comment } : {}),
+  };
+}
+
+/** The comment that tells a reviewer what the latest push changed since the one before (updated in place). */
+export function renderUpdateComment(plan: ChangePlan, previous: string, current: string): MarkdownResult {
+  return renderMarkdown(plan, {
+    marker: UPDATE_MARKER,
+    title: 'meshforge: changes since the previous push',
+    intro: `What commit ${previous.slice(0, 12)} → ${current.slice(0, 12)} changes, compared with the previous push of this branch (the description above shows the whole change against the base branch). This comment is updated in place on every push.`,
+    omitChecks: true,
+    fullDiffHint: `\`git diff ${previous.slice(0, 12)} ${current.slice(0, 12)}\`.`,
+  });
 }
 
 function requireGitHub(request: PullRequestRequest): GitHubTarget {

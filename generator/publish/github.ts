@@ -34,6 +34,20 @@ export interface PullRequestResult {
   readonly labels: readonly string[];
 }
 
+export interface CommentResult {
+  readonly action: 'created' | 'updated';
+  readonly id: number;
+  /** The comment's web address, when GitHub gave one. */
+  readonly url?: string;
+}
+
+const MAX_COMMENT_PAGES = 10;
+
+function commentUrl(data: unknown): string | undefined {
+  const url = typeof data === 'object' && data !== null ? (data as { html_url?: unknown }).html_url : undefined;
+  return typeof url === 'string' && /^https?:\/\/\S+$/.test(url) ? url : undefined;
+}
+
 export interface GitHubClientOptions {
   /** API base URL: https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise Server. */
   readonly baseUrl?: string;
@@ -202,6 +216,39 @@ export class GitHubPullRequests {
       await this.#call(`label pull request #${pull.number}`, () => this.#octokit.rest.issues.addLabels({ owner, repo, issue_number: pull.number, labels: [...content.labels] }));
     }
     return { action, number: pull.number, url: pull.html_url, labels: content.labels };
+  }
+
+  /**
+   * The comment of pull request `number` whose body holds `marker` (a hidden `<!-- meshforge:... -->` line) is updated
+   * in place with `body`, or created when there is none: one comment per marker, however many runs.
+   */
+  async upsertComment(number: number, marker: string, body: string): Promise<CommentResult> {
+    const { owner, repo } = this.#target;
+    const what = `read the comments of pull request #${number}`;
+    let existing: { readonly id: number } | undefined;
+    // 100 a page (GitHub's maximum), oldest first; a pull request with more than 1,000 comments gets a new one.
+    for (let page = 1; page <= MAX_COMMENT_PAGES && !existing; page += 1) {
+      const { data } = await this.#call(what, () => this.#octokit.rest.issues.listComments({ owner, repo, issue_number: number, per_page: 100, page }));
+      if (!Array.isArray(data)) throw this.#malformed(what, 'not a list of comments');
+      for (const comment of data as unknown[]) {
+        const { id, body: text } = (typeof comment === 'object' && comment !== null ? comment : {}) as { id?: unknown; body?: unknown };
+        if (typeof text === 'string' && text.includes(marker)) {
+          if (!isPullNumber(id)) throw this.#malformed(what, 'a comment without a valid id');
+          existing = { id };
+          break;
+        }
+      }
+      if (data.length < 100) break;
+    }
+    if (existing) {
+      const id = existing.id;
+      const answer = await this.#call(`update comment ${id} of pull request #${number}`, () => this.#octokit.rest.issues.updateComment({ owner, repo, comment_id: id, body }));
+      return { action: 'updated', id, url: commentUrl(answer.data) };
+    }
+    const answer = await this.#call(`comment on pull request #${number}`, () => this.#octokit.rest.issues.createComment({ owner, repo, issue_number: number, body }));
+    const id = (answer.data as { id?: unknown }).id;
+    if (!isPullNumber(id)) throw this.#malformed(`comment on pull request #${number}`, 'a comment without a valid id');
+    return { action: 'created', id, url: commentUrl(answer.data) };
   }
 
   /** Runs one API call; turns every failure into a PublishError whose text never holds the token. */

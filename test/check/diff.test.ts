@@ -7,6 +7,7 @@ import { packagePath } from '../../generator/core/paths.js';
 import type { ChangePlan } from '../../generator/diff/index.js';
 import { withGitops } from '../../generator/gitops/render.js';
 import { planGenerate } from '../../generator/pipeline/generate.js';
+import { SourceRegistry } from '../../generator/diagnostics/sources.js';
 import { writeTree } from '../../generator/write/tree.js';
 import { runInProcess } from '../cli/helpers.js';
 import { run as spawnMeshforge } from './helpers.js';
@@ -126,7 +127,7 @@ describe('meshforge diff', () => {
     const dir = generatedProject();
     withConfigChange(dir);
     const plain = await run(dir, ['diff']);
-    expect(plain.stdout).toMatch(/^cluster3: 0 added, 1 changed, 0 removed/m);
+    expect(plain.stdout).toMatch(/^cluster3: resources 0 added, 1 changed, 0 removed; files 0 added, 2 changed, 0 removed$/m);
     expect(plain.stdout).toMatch(/~ HelmRelease flux-system\/istio-ingressgateway/);
     expect(plain.stdout).toMatch(/^--- a\/clusters\/cluster3\/install\/istio-ingressgateway\.values\.yaml$/m);
     expect(plain.stdout).toMatch(/^\+  externalIPs:$/m);
@@ -141,14 +142,25 @@ describe('meshforge diff', () => {
     const result = await run(dir, ['diff', '--format', 'markdown']);
     expect(result.code).toBe(0);
     // The same plan, built in-process the way `meshforge pr` builds it, rendered by the shared markdown renderer.
-    const { planTreeChanges, renderMarkdown, PR_MARKER } = await import('../../generator/diff/index.js');
-    const planned = planGenerate({ configFile: join(dir, 'mesh.config.yaml'), outDir: join(dir, 'clusters') });
+    const { configLocator, planTreeChanges, renderMarkdown, PR_MARKER } = await import('../../generator/diff/index.js');
+    const sources = new SourceRegistry();
+    const planned = planGenerate({ configFile: join(dir, 'mesh.config.yaml'), outDir: join(dir, 'clusters') }, sources);
     if (!planned.ok) throw new Error('invalid config');
     const files = withGitops(planned.value.model, planned.value.files, { outDir: 'clusters' });
-    const expected = renderMarkdown(planTreeChanges({ cwd: dir, outDir: 'clusters', files, lock: { path: 'mesh.lock.yaml', content: planned.value.lock.content } })).markdown;
+    const expected = renderMarkdown(
+      planTreeChanges({
+        cwd: dir,
+        outDir: 'clusters',
+        files,
+        lock: { path: 'mesh.lock.yaml', content: planned.value.lock.content },
+        clusterNames: planned.value.model.clusters.map((c) => c.name),
+        locate: configLocator(sources, join(dir, 'mesh.config.yaml'), 'mesh.config.yaml'),
+      }),
+    ).markdown;
     expect(result.stdout).toBe(expected);
     expect(result.stdout.startsWith(PR_MARKER)).toBe(true);
-    expect(result.stdout).toMatch(/Cluster `cluster3`/);
+    expect(result.stdout).toMatch(/\| `cluster3` \| `HelmRelease` \|  \| 1 \|  \|/);
+    expect(result.stdout).toMatch(/\| `clusters\[2\]` \| `mesh\.config\.yaml:\d+` \| `cluster3` \| \d+ \|/);
   });
 
   it('exits 2 on an invalid config, with the problem on stderr', async () => {

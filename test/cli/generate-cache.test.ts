@@ -197,7 +197,7 @@ describe('generate: the run-state cache', () => {
     writeFileSync(file, `${original}# hand edit\n`);
     const handRun = await gen(dir);
     expect(hit(handRun)).toBe(false);
-    expect(handRun.stdout).toMatch(/cluster1: files 0 added, 1 changed, 0 removed/);
+    expect(handRun.stdout).toMatch(/cluster1: resources [^;]*; files 0 added, 1 changed, 0 removed/);
     expect(readFileSync(file, 'utf8')).toBe(original);
 
     // Whole seconds, so the mtime can be put back exactly; this run records it in the snapshot.
@@ -211,7 +211,7 @@ describe('generate: the run-state cache', () => {
     expect(lstatSync(file, { bigint: true }).mtimeNs).toBe(1_600_000_000_000_000_000n);
     const sameSizeRun = await gen(dir);
     expect(hit(sameSizeRun)).toBe(false);
-    expect(sameSizeRun.stdout).toMatch(/cluster1: files 0 added, 1 changed/);
+    expect(sameSizeRun.stdout).toMatch(/cluster1: resources [^;]*; files 0 added, 1 changed/);
     expect(readFileSync(file, 'utf8')).toBe(original);
 
     mark(dir);
@@ -224,7 +224,7 @@ describe('generate: the run-state cache', () => {
     rmSync(join(dir, SERVICE_FILE));
     const removed = await gen(dir);
     expect(hit(removed)).toBe(false);
-    expect(removed.stdout).toMatch(/cluster1: files 1 added, 0 changed/);
+    expect(removed.stdout).toMatch(/cluster1: resources [^;]*; files 1 added, 0 changed/);
     expect(readFileSync(file, 'utf8')).toBe(original);
 
   });
@@ -355,7 +355,7 @@ describe('generate: the run-state cache', () => {
         writeFileSync(join(dir, SERVICE_FILE), 'x\n');
         const run = await gen(dir);
         expect(run.status).toBe(0);
-        expect(run.stdout).toMatch(/cluster1: files 0 added, 1 changed/);
+        expect(run.stdout).toMatch(/cluster1: resources [^;]*; files 0 added, 1 changed/);
       } finally {
         chmodSync(join(dir, '.meshforge'), 0o755);
       }

@@ -56,8 +56,10 @@ describe('meshforge generate', () => {
     const dir = project();
     const first = spawned(dir, 'generate');
     expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(/cluster1: files 39 added, 0 changed, 0 removed; resources 36 added/);
-    expect(first.stdout).toMatch(/cluster2: files \d+ added/);
+    // The cluster's folder and the Argo CD Applications of its Helm charts (in _argocd/) that deploy to it.
+    expect(first.stdout).toMatch(/cluster1: resources 36 added, 0 changed, 0 removed; files 43 added, 0 changed, 0 removed/);
+    expect(first.stdout).toMatch(/cluster2: resources \d+ added, 0 changed, 0 removed; files \d+ added/);
+    expect(first.stdout).toMatch(/\(fleet-wide\): resources 2 added, 0 changed, 0 removed; files 3 added/);
     expect(first.stdout).toMatch(/mesh\.lock\.yaml: created/);
     expect(tree(join(dir, 'clusters'))).toEqual(tree(packagePath('clusters')));
     expect(readFileSync(join(dir, 'mesh.lock.yaml'), 'utf8')).toBe(readFileSync(packagePath('mesh.lock.yaml'), 'utf8'));
@@ -77,7 +79,7 @@ describe('meshforge generate', () => {
     expect(result.code).toBe(0);
     // google's ServiceEntry is written to every cluster: one file, one resource, pruned from each. (The entries after
     // it move up one place in the config, so the files naming their config path change too.)
-    for (const cluster of ['cluster1', 'cluster2', 'cluster3']) expect(result.stdout).toMatch(new RegExp(`${cluster}: files 0 added, \\d+ changed, 1 removed; resources 0 added, \\d+ changed, 1 removed`));
+    for (const cluster of ['cluster1', 'cluster2', 'cluster3']) expect(result.stdout).toMatch(new RegExp(`${cluster}: resources 0 added, \\d+ changed, 1 removed; files 0 added, \\d+ changed, 1 removed`));
   });
 
   it('--check passes on the committed tree', async () => {

@@ -1,5 +1,6 @@
-// A stand-in for GitHub's REST API: GitHub itself cannot run here, so this local server implements the four
-// operations `meshforge pr` calls (pulls/list, pulls/create, pulls/update, issues/add-labels) and checks every request
+// A stand-in for GitHub's REST API: GitHub itself cannot run here, so this local server implements the operations
+// `meshforge pr` calls (pulls/list, pulls/create, pulls/update, issues/add-labels, issues/list-comments,
+// issues/create-comment, issues/update-comment) and checks every request
 // against GitHub's published OpenAPI description of that operation (extracted from @octokit/openapi into
 // test/fixtures/publish/github-openapi-subset.json). A request that breaks the contract is answered 422 and recorded
 // in `contractViolations`, which every test expects to stay empty.
@@ -30,7 +31,13 @@ interface Subset {
   readonly operations: Readonly<Record<string, OperationSpec>>;
 }
 
-export type OperationId = 'pulls/list' | 'pulls/create' | 'pulls/update' | 'issues/add-labels';
+export type OperationId = 'pulls/list' | 'pulls/create' | 'pulls/update' | 'issues/add-labels' | 'issues/list-comments' | 'issues/create-comment' | 'issues/update-comment';
+
+export interface FakeComment {
+  readonly id: number;
+  readonly issueNumber: number;
+  body: string;
+}
 
 export const OPENAPI_SUBSET: Subset = JSON.parse(readFileSync(join(REPO_ROOT, 'test/fixtures/publish/github-openapi-subset.json'), 'utf8')) as Subset;
 
@@ -81,6 +88,8 @@ export interface FakeGitHub {
   /** The API base URL to hand to meshforge (--github-url). */
   readonly url: string;
   readonly pulls: FakePull[];
+  /** Comments on pull requests (issue comments), oldest first. */
+  readonly comments: FakeComment[];
   readonly requests: RecordedRequest[];
   /** Requests that broke GitHub's published contract; empty in a passing test. */
   readonly contractViolations: string[];
@@ -148,6 +157,7 @@ function checkContract(operationId: OperationId, spec: OperationSpec, pathParams
 export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeGitHub> {
   const prefix = options.prefix ?? '/api/v3';
   const pulls: FakePull[] = [];
+  const comments: FakeComment[] = [];
   const requests: RecordedRequest[] = [];
   const contractViolations: string[] = [];
   const failures = new Map<OperationId, InjectedFailure>();
@@ -240,9 +250,17 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     const data = (body ?? {}) as Record<string, unknown>;
     const tooLong = typeof data.body === 'string' && data.body.length > 65_536;
     if (tooLong) {
-      send(res, 422, { message: 'Validation Failed', errors: [{ resource: 'PullRequest', code: 'custom', field: 'body', message: 'body is too long (maximum is 65536 characters)' }] });
+      const resource = operation.startsWith('issues/') ? 'IssueComment' : 'PullRequest';
+      send(res, 422, { message: 'Validation Failed', errors: [{ resource, code: 'custom', field: 'body', message: 'body is too long (maximum is 65536 characters)' }] });
       return;
     }
+    const commentJson = (comment: FakeComment) => ({
+      id: comment.id,
+      node_id: `IC_${comment.id}`,
+      url: `${origin}${prefix}/repos/${options.owner}/${options.repo}/issues/comments/${comment.id}`,
+      html_url: `https://github.example/${options.owner}/${options.repo}/pull/${comment.issueNumber}#issuecomment-${comment.id}`,
+      body: comment.body,
+    });
 
     switch (operation) {
       case 'pulls/list': {
@@ -281,6 +299,37 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
         send(res, 200, pullJson(pull));
         return;
       }
+      case 'issues/list-comments': {
+        if (!pulls.some((p) => p.number === Number(params.issue_number))) {
+          send(res, 404, { message: 'Not Found' });
+          return;
+        }
+        const perPage = Number(query.per_page ?? 30);
+        const page = Number(query.page ?? 1);
+        const all = comments.filter((c) => c.issueNumber === Number(params.issue_number));
+        send(res, 200, all.slice((page - 1) * perPage, page * perPage).map(commentJson));
+        return;
+      }
+      case 'issues/create-comment': {
+        if (!pulls.some((p) => p.number === Number(params.issue_number))) {
+          send(res, 404, { message: 'Not Found' });
+          return;
+        }
+        const comment: FakeComment = { id: 1000 + comments.length + 1, issueNumber: Number(params.issue_number), body: String(data.body) };
+        comments.push(comment);
+        send(res, 201, commentJson(comment));
+        return;
+      }
+      case 'issues/update-comment': {
+        const comment = comments.find((c) => c.id === Number(params.comment_id));
+        if (!comment) {
+          send(res, 404, { message: 'Not Found' });
+          return;
+        }
+        comment.body = String(data.body);
+        send(res, 200, commentJson(comment));
+        return;
+      }
       case 'issues/add-labels': {
         const pull = pulls.find((p) => p.number === Number(params.issue_number));
         if (!pull) {
@@ -307,6 +356,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
   return {
     url: `${origin}${prefix}`,
     pulls,
+    comments,
     requests,
     contractViolations,
     fail: (operation, failure) => failures.set(operation, failure),

@@ -26,9 +26,10 @@ function visibleText(error: unknown, warnings: readonly string[]): string {
 }
 
 describe('the OpenAPI subset the fake server checks against', () => {
-  it('comes from @octokit/openapi and holds the four operations meshforge calls', () => {
+  it('comes from @octokit/openapi and holds the operations meshforge calls', () => {
     expect(OPENAPI_SUBSET.source.package).toBe('@octokit/openapi');
-    expect(Object.keys(OPENAPI_SUBSET.operations).sort()).toEqual(['issues/add-labels', 'pulls/create', 'pulls/list', 'pulls/update']);
+    expect(Object.keys(OPENAPI_SUBSET.operations).sort()).toEqual(['issues/add-labels', 'issues/create-comment', 'issues/list-comments', 'issues/update-comment', 'pulls/create', 'pulls/list', 'pulls/update']);
+    expect(OPENAPI_SUBSET.operations['issues/update-comment']?.requestBody?.schema).toMatchObject({ required: ['body'] });
     expect(OPENAPI_SUBSET.operations['pulls/create']?.requestBody?.schema).toMatchObject({ required: ['head', 'base'] });
   });
 });
@@ -192,7 +193,8 @@ describe('meshforge pr with --provider github: real git, GitHub stand-in', () =>
     box.cleanup();
   });
 
-  it('pushes, creates the pull request with cluster labels, then after a config change pushes again and updates the same pull request', async () => {
+  // Three runs of real git and two dozen API calls: slow on a loaded machine.
+  it('pushes, creates the pull request with cluster labels, then after a config change pushes again and updates the same pull request', { timeout: 120_000 }, async () => {
     const first = await run(8000);
     expect(first.result).toBe('pushed');
     expect(first.pullRequest).toMatchObject({ action: 'created', number: 1 });
@@ -216,6 +218,10 @@ describe('meshforge pr with --provider github: real git, GitHub stand-in', () =>
     expect(github.pulls[0]?.body).toContain('-port: 8000\n+port: 8001');
     expect(github.requests.filter((r) => r.operation === 'pulls/create')).toHaveLength(1);
     expect(github.requests.every((r) => r.authorization === `token ${TOKEN}`)).toBe(true);
+    // The push onto the first one: one comment on what changed since, and only the config edit and the port.
+    expect(changed.comment).toMatchObject({ action: 'created' });
+    expect(github.comments.map((c) => c.body.split('\n')[0])).toEqual(['<!-- meshforge:update -->']);
+    expect(github.comments[0]?.body).toContain('-port: 8000\n+port: 8001');
   });
 
   it('asks GitHub before pushing: a refused token or a missing repository pushes nothing', async () => {

@@ -39,7 +39,7 @@ describe('meshforge pr --provider git, remote by path', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^meshforge pr: mesh\.config\.yaml -> branch meshforge\/main on origin \(.*remote\.git\), base main/);
-    expect(run.stdout).toMatch(/\n {2}cluster1: \d+ added, 0 changed, 0 removed \(\d+ files\)\n/);
+    expect(run.stdout).toMatch(/\n {2}cluster1: resources \d+ added, 0 changed, 0 removed; files \d+ added, 0 changed, 0 removed\n/);
     expect(run.stdout).toMatch(/\nPushed [0-9a-f]{12} to meshforge\/main \(force-with-lease; main untouched\)\.\n/);
     expect(run.stdout).toContain('Open a pull request from meshforge/main into main on your forge');
     const files = await filesAt(remote, box.env, 'meshforge/main');
