@@ -17,6 +17,7 @@ import { compareTree, writeTree } from '../write/tree.js';
 import { MeshforgeError, usageError } from '../core/errors.js';
 import { redactSecrets } from '../core/redact.js';
 import { resolveFrom, type AppContext } from './context.js';
+import { withPkiCoverage } from './pki-coverage.js';
 import type { ServiceResult } from './result.js';
 
 export interface PrOptions {
@@ -56,7 +57,7 @@ export interface PrResult extends ServiceResult {
 export async function runPr(options: PrOptions, context: AppContext): Promise<PrResult> {
   const sources = new SourceRegistry();
   const outDir = options.outDir.replace(/[\\/]+$/, '') || '.';
-  const planned = planGenerate({ configFile: resolveFrom(context, options.configFile), outDir: resolveFrom(context, outDir) }, sources);
+  const planned = withPkiCoverage(planGenerate({ configFile: resolveFrom(context, options.configFile), outDir: resolveFrom(context, outDir) }, sources), context);
   if (!planned.ok) return { status: 'invalid-input', report: buildReport('pr', planned.diagnostics, sources, 0, context.cwd), statusText: '' };
   const { model, lock, files } = planned.value;
   // The pull request body reports the same schema and policy findings `meshforge check` would.
@@ -89,7 +90,9 @@ export async function runPr(options: PrOptions, context: AppContext): Promise<Pr
       tree: { compare: (dir, f) => compareTree(dir, f), write: (dir, f) => writeTree(dir, f) },
       version: packageVersion(),
     });
-    return { status: 'ok', outcome, provider: target.provider, statusText: describe(outcome, target.provider, target.github, redact) };
+    // The config's warnings (e.g. a cluster the PKI does not cover yet) are printed before the status.
+    const warnings = planned.diagnostics.length > 0 ? { report: buildReport('pr', planned.diagnostics, sources, 0, context.cwd) } : {};
+    return { status: 'ok', outcome, provider: target.provider, statusText: describe(outcome, target.provider, target.github, redact), ...warnings };
   } catch (error) {
     if (error instanceof PublishError) throw new MeshforgeError(error.kind, redact(error.message), error.hint ? redact(error.hint) : undefined);
     throw error;
