@@ -91,7 +91,8 @@ export async function runPr(options: PrOptions, context: AppContext): Promise<Pr
       version: packageVersion(),
     });
     // The config's warnings (e.g. a cluster the PKI does not cover yet) are printed before the status.
-    const warnings = planned.diagnostics.length > 0 ? { report: buildReport('pr', planned.diagnostics, sources, 0, context.cwd) } : {};
+    const warned = planned.diagnostics.filter((d) => d.severity !== 'info');
+    const warnings = warned.length > 0 ? { report: buildReport('pr', warned, sources, 0, context.cwd) } : {};
     return { status: 'ok', outcome, provider: target.provider, statusText: describe(outcome, target.provider, target.github, redact), ...warnings };
   } catch (error) {
     if (error instanceof PublishError) throw new MeshforgeError(error.kind, redact(error.message), error.hint ? redact(error.hint) : undefined);
