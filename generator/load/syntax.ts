@@ -359,13 +359,20 @@ export function hintForCode(code: string, lineText: string): { message?: string;
  */
 export function explainSyntaxErrors(text: string, errors: readonly ParserError[]): { mistakes: SyntaxMistake[]; kept: ParserError[] } {
   const lines = splitLines(text);
+  // The top-level blocks' first lines and offsets, for a binary search: a hostile file may have many errors.
+  const blocks = lines.filter((line) => !isBlank(line) && line.indent === 0 && !/^\t/.test(line.text) && !/^[\]}]/.test(line.text));
   const blockOf = (offset: number): number => {
-    let block = 0;
-    for (const line of lines) {
-      if (line.start > offset) break;
-      if (!isBlank(line) && line.indent === 0 && !/^\t/.test(line.text) && !/^[\]}]/.test(line.text)) block = line.number;
+    let low = 0;
+    let high = blocks.length - 1;
+    let found = 0;
+    while (low <= high) {
+      const mid = (low + high) >> 1;
+      if (blocks[mid]!.start <= offset) {
+        found = blocks[mid]!.number;
+        low = mid + 1;
+      } else high = mid - 1;
     }
-    return block;
+    return found;
   };
   const tabs = findTabs(text);
   const unclosed = findUnclosed(text);
