@@ -14,6 +14,7 @@ import { compareTree, hasChanges, interruptedSwap, recoverInterruptedWrite, refu
 import { environmentError, MeshforgeError, usageError } from '../core/errors.js';
 import { resolveFrom, type AppContext } from './context.js';
 import { busy, cachedOutput, openRunCache, plannedFromFingerprint, recordRunState } from './generate-cache.js';
+import { withPkiCoverage } from './pki-coverage.js';
 import type { ServiceResult } from './result.js';
 
 /** `meshforge generate` as options: paths as the user typed them (resolved from the context's cwd). */
@@ -162,7 +163,7 @@ export async function runGenerate(options: GenerateOptions, context: AppContext)
 
   const planOptions = { configFile, outDir, ...(clusters.length > 0 ? { clusters } : {}), ...(options.shard ? { shard: options.shard } : {}), reclaim: options.reclaim ?? false };
   const sources = new SourceRegistry();
-  let planned = planGenerate(planOptions, sources);
+  let planned = withPkiCoverage(planGenerate(planOptions, sources), context);
   if (!planned.ok || hasErrors(planned.diagnostics)) return { status: 'invalid-input', outcome: 'invalid', cached: false, report: report(planned.diagnostics, sources), statusText: '' };
   let plan = planned.value;
 

@@ -18,6 +18,7 @@ import { compareTree, writeTree } from '../write/tree.js';
 import { MeshforgeError, usageError } from '../core/errors.js';
 import { redactSecrets } from '../core/redact.js';
 import { resolveFrom, type AppContext } from './context.js';
+import { withPkiCoverage } from './pki-coverage.js';
 import type { ServiceResult } from './result.js';
 
 export interface PrOptions {
@@ -58,7 +59,7 @@ export async function runPr(options: PrOptions, context: AppContext): Promise<Pr
   const sources = new SourceRegistry();
   const outDir = options.outDir.replace(/[\\/]+$/, '') || '.';
   const configAbs = resolveFrom(context, options.configFile);
-  const planned = planGenerate({ configFile: configAbs, outDir: resolveFrom(context, outDir) }, sources);
+  const planned = withPkiCoverage(planGenerate({ configFile: configAbs, outDir: resolveFrom(context, outDir) }, sources), context);
   if (!planned.ok) return { status: 'invalid-input', report: buildReport('pr', planned.diagnostics, sources, 0, context.cwd), statusText: '' };
   const { model, lock, files } = planned.value;
   // The pull request body reports the same schema and policy findings `meshforge check` would.
@@ -93,7 +94,10 @@ export async function runPr(options: PrOptions, context: AppContext): Promise<Pr
       tree: { compare: (dir, f) => compareTree(dir, f), write: (dir, f) => writeTree(dir, f) },
       version: packageVersion(),
     });
-    return { status: 'ok', outcome, provider: target.provider, statusText: describe(outcome, target.provider, target.github, redact) };
+    // The config's warnings (e.g. a cluster the PKI does not cover yet) are printed before the status.
+    const warned = planned.diagnostics.filter((d) => d.severity !== 'info');
+    const warnings = warned.length > 0 ? { report: buildReport('pr', warned, sources, 0, context.cwd) } : {};
+    return { status: 'ok', outcome, provider: target.provider, statusText: describe(outcome, target.provider, target.github, redact), ...warnings };
   } catch (error) {
     if (error instanceof PublishError) throw new MeshforgeError(error.kind, redact(error.message), error.hint ? redact(error.hint) : undefined);
     throw error;

@@ -9,6 +9,7 @@ import { DEFAULT_OUT_DIR } from '../render/render.js';
 import { buildReport } from '../report/resolve.js';
 import type { AppContext } from './context.js';
 import { resolveFrom } from './context.js';
+import { withPkiCoverage } from './pki-coverage.js';
 import type { ServiceResult } from './result.js';
 
 export interface ValidateOptions {
@@ -34,7 +35,7 @@ export async function runValidate(options: ValidateOptions, context: AppContext)
   const shown = options.configFile ?? DEFAULT_CONFIG_FILE;
   const configFile = resolveFrom(context, shown);
   const sources = new SourceRegistry();
-  const planned = planGenerate({ configFile, outDir: resolveFrom(context, DEFAULT_OUT_DIR) }, sources);
+  const planned = withPkiCoverage(planGenerate({ configFile, outDir: resolveFrom(context, DEFAULT_OUT_DIR) }, sources), context);
   // Rule ids in policies: are checked here too, so a typo is caught before any manifest exists.
   const diagnostics = planned.ok ? [...planned.diagnostics, ...unknownPolicyRules(planned.value.model)] : planned.diagnostics;
   const report = buildReport('validate', diagnostics, sources, 0, context.cwd);

@@ -1,4 +1,3 @@
-import { formatPath } from '../diagnostics/positions.js';
 import type { Diagnostic, DiagnosticId, DocPath } from '../diagnostics/types.js';
 import { ISTIO_AUTO_ALLOCATION, overlaps, parseCidr } from '../core/cidr.js';
 import { isSupportedIstio, SUPPORTED_ISTIO_RANGE } from '../core/istio-version.js';
@@ -48,32 +47,64 @@ export function exportEdges(config: MeshConfigInput): { service: string; from: s
 }
 
 class Checker {
-  readonly diagnostics: Diagnostic[] = [];
+  private readonly found: Diagnostic[] = [];
+  /** Unknown names already reported, by kind and name: later uses are folded under the first as related locations. */
+  private readonly unknown = new Map<string, { index: number; also: DocPath[] }>();
   constructor(private readonly file: string) {}
 
-  error(rule: DiagnosticId, path: DocPath, message: string, hint: string, target: 'key' | 'value' = 'value'): void {
-    this.diagnostics.push({ rule, severity: 'error', message, hint, location: { file: this.file, path, target } });
+  error(rule: DiagnosticId, path: DocPath, message: string, hint: string, target: 'key' | 'value' = 'value', related?: Diagnostic['related']): void {
+    this.found.push({ rule, severity: 'error', message, hint, location: { file: this.file, path, target }, ...(related ? { related } : {}) });
   }
 
+  /**
+   * Checks a name against the known ones. An unknown name is one mistake however often it is used: reported once, at
+   * its first use, with the other uses as related locations.
+   */
   reference(kind: string, name: string, known: readonly string[], path: DocPath): boolean {
     if (known.includes(name)) return true;
+    const id = `${kind}\u0000${name}`;
+    const earlier = this.unknown.get(id);
+    if (earlier) {
+      earlier.also.push(path);
+      return false;
+    }
+    this.unknown.set(id, { index: this.found.length, also: [] });
     const guess = nearest(name, known);
+    const listed = `${known.slice(0, 12).join(', ')}${known.length > 12 ? ', …' : ''}`;
     this.error(
       'config-unknown-reference',
       path,
       `unknown ${kind} '${name}'${guess ? `: did you mean '${guess}'?` : ''}`,
-      known.length > 0 ? `Use one of the ${kind}s defined in this file: ${known.slice(0, 12).join(', ')}${known.length > 12 ? ', …' : ''}.` : `Define the ${kind} first.`,
+      known.length === 0 ? `Define the ${kind} first.` : guess ? `Write '${guess}', or another ${kind} defined in this file: ${listed}; or define '${name}'.` : `Write one of the ${kind}s defined in this file: ${listed}; or define '${name}'.`,
     );
     return false;
   }
 
-  unique(kind: string, items: readonly { key: string; path: DocPath }[]): void {
+  /** Reports each repeated name at its repeat, with the first definition as a related location. Returns the repeated keys. */
+  unique(kind: string, items: readonly { key: string; path: DocPath }[]): Set<string> {
     const first = new Map<string, DocPath>();
+    const repeated = new Set<string>();
     for (const item of items) {
       const earlier = first.get(item.key);
-      if (earlier) this.error('config-duplicate-name', item.path, `duplicate ${kind} '${item.key}' (also at ${formatPath(earlier)})`, `Give each ${kind} a unique name, or merge the two entries.`);
-      else first.set(item.key, item.path);
+      if (earlier) {
+        repeated.add(item.key);
+        this.error('config-duplicate-name', item.path, `${kind} '${item.key}' is defined twice`, `Give each ${kind} a unique name, or merge the two entries into the first one.`, 'value', [{ location: { file: this.file, path: earlier, target: 'value' }, message: 'first defined here' }]);
+      } else first.set(item.key, item.path);
     }
+    return repeated;
+  }
+
+  get diagnostics(): Diagnostic[] {
+    return this.found.map((d, index) => {
+      const folded = [...this.unknown.values()].find((u) => u.index === index);
+      if (!folded || folded.also.length === 0) return d;
+      const more = folded.also.length;
+      return {
+        ...d,
+        message: `${d.message} (used ${more} more time${more === 1 ? '' : 's'})`,
+        related: [...(d.related ?? []), ...folded.also.map((path) => ({ location: { file: this.file, path, target: 'value' as const }, message: 'also used here' }))],
+      };
+    });
   }
 }
 
@@ -87,7 +118,15 @@ export function checkSemantics(config: MeshConfigInput, file: string): Diagnosti
 
   c.unique('cluster', config.clusters.map((x, i) => ({ key: x.name, path: ['clusters', i, 'name'] })));
   c.unique('namespace', config.namespaces.map((x, i) => ({ key: x.name, path: ['namespaces', i, 'name'] })));
-  c.unique('service', config.services.map((x, i) => ({ key: serviceKey(x.namespace, x.name), path: ['services', i, 'name'] })));
+  const duplicateServices = c.unique('service', config.services.map((x, i) => ({ key: serviceKey(x.namespace, x.name), path: ['services', i, 'name'] })));
+  // Root causes first: a service defined twice, or placed in a cluster that does not exist, has no reliable home.
+  // What follows only from that (an import "from the wrong cluster", a route "where it does not run", with hints that
+  // suggest the unknown cluster) is not reported: fixing the root cause is the one thing to do.
+  const unresolved = new Set([...duplicateServices, ...config.services.filter((s) => serviceClusters(s).some((name) => !clusters.includes(name))).map((s) => serviceKey(s.namespace, s.name))]);
+  const knownNamespace = (namespace: string) => namespaces.includes(namespace);
+  // A service in an unknown namespace is found by no reference: the namespace is the mistake, reported at the service.
+  const lostServices = new Set(config.services.filter((s) => !knownNamespace(s.namespace)).map((s) => s.name));
+  const serviceReference = (key: string, path: DocPath): boolean => services.has(key) || (!lostServices.has(key.slice(key.indexOf('/') + 1)) && c.reference('service', key, serviceKeys, path));
   c.unique('route', config.routes.map((x, i) => ({ key: serviceKey(x.namespace, x.name), path: ['routes', i, 'name'] })));
   c.unique('external service', config.externalServices.map((x, i) => ({ key: serviceKey(x.namespace, x.name), path: ['externalServices', i, 'name'] })));
   c.unique('ingress', config.ingress.map((x, i) => ({ key: x.name, path: ['ingress', i, 'name'] })));
@@ -120,9 +159,11 @@ export function checkSemantics(config: MeshConfigInput, file: string): Diagnosti
     c.unique(`port of ${service.name}`, service.ports.map((p, pi) => ({ key: String(p.number), path: [...base, 'ports', pi, 'number'] })));
     c.unique(`version of ${service.name}`, service.versions.map((v, vi) => ({ key: v.name, path: [...base, 'versions', vi, 'name'] })));
     const home = serviceClusters(service);
+    const resolved = !unresolved.has(serviceKey(service.namespace, service.name));
     service.versions.forEach((version, vi) =>
       version.clusters?.forEach((name, ci) => {
-        if (!home.includes(name)) {
+        if (!resolved) c.reference('cluster', name, clusters, [...base, 'versions', vi, 'clusters', ci]);
+        else if (!home.includes(name)) {
           c.error('config-unknown-reference', [...base, 'versions', vi, 'clusters', ci], `version ${version.name} of ${service.name} names cluster '${name}', where ${service.name} does not run`, `Use one of the service's clusters: ${home.join(', ')}.`);
         }
       }),
@@ -141,7 +182,9 @@ export function checkSemantics(config: MeshConfigInput, file: string): Diagnosti
       if (!c.reference('cluster', imp.from, clusters, [...path, 'from'])) return;
       const service = services.get(imp.service);
       if (!service) {
-        c.reference('service', imp.service, serviceKeys, [...path, 'service']);
+        serviceReference(imp.service, [...path, 'service']);
+      } else if (unresolved.has(imp.service)) {
+        // Reported at the service.
       } else if (!serviceClusters(service).includes(imp.from)) {
         c.error('config-unknown-reference', [...path, 'from'], `${imp.service} does not run in '${imp.from}'`, `Import it from one of: ${serviceClusters(service).join(', ')}.`);
       } else if (imp.from === cluster.name) {
@@ -174,13 +217,16 @@ export function checkSemantics(config: MeshConfigInput, file: string): Diagnosti
     if (!route.host.includes('.')) {
       const key = resolveServiceRef(route.host, route.namespace);
       const service = services.get(key);
-      if (!service) c.reference('service', key, serviceKeys, [...base, 'host']);
-      else if (!route.clusters) routeClusters = serviceClusters(service);
+      // In an unknown namespace, a short host names no service: the namespace is the mistake, reported above.
+      if (!service) {
+        if (knownNamespace(route.namespace) || route.host.includes('/')) serviceReference(key, [...base, 'host']);
+      } else if (!route.clusters) routeClusters = serviceClusters(service).filter((name) => clusters.includes(name));
     } else if (!route.clusters) {
       c.error('config-missing-key', base, `route '${route.name}' routes the host ${route.host}, which is not a service of this file, so it needs 'clusters'`, 'List the clusters that get this route under clusters.');
     }
-    route.http?.forEach((http, hi) => checkDestinations(c, http.to, [...base, 'http', hi, 'to'], route.namespace, routeClusters, services, reachable));
-    route.tcp?.forEach((tcp, ti) => checkDestinations(c, tcp.to, [...base, 'tcp', ti, 'to'], route.namespace, routeClusters, services, reachable));
+    const scope: DestinationScope = { namespace: route.namespace, namespaceKnown: knownNamespace(route.namespace), routeClusters, services, unresolved, reachable, serviceReference };
+    route.http?.forEach((http, hi) => checkDestinations(c, http.to, [...base, 'http', hi, 'to'], scope));
+    route.tcp?.forEach((tcp, ti) => checkDestinations(c, tcp.to, [...base, 'tcp', ti, 'to'], scope));
   });
 
   config.externalServices.forEach((ext, ei) => {
@@ -217,8 +263,8 @@ export function checkSemantics(config: MeshConfigInput, file: string): Diagnosti
       const service = ing.to.service.includes('/') || ing.namespace ? services.get(key) : undefined;
       if (!ing.to.service.includes('/') && !ing.namespace) {
         c.error('config-invalid-value', [...base, 'to', 'service'], `ingress '${ing.name}' names service '${ing.to.service}' without a namespace`, `Write it as namespace/${ing.to.service}, or set the ingress namespace.`);
-      } else if (!service) {
-        c.reference('service', key, serviceKeys, [...base, 'to', 'service']);
+      } else if (!service && (ing.to.service.includes('/') || knownNamespace(ing.namespace ?? ''))) {
+        serviceReference(key, [...base, 'to', 'service']);
       }
     } else if (!ing.clusters) {
       c.error('config-missing-key', base, `ingress '${ing.name}' sends to a host, not a service, so it needs 'clusters'`, 'List the clusters whose gateway serves it.');
@@ -330,15 +376,22 @@ function checkVipRanges(c: Checker, config: MeshConfigInput): void {
   });
 }
 
-function checkDestinations(
-  c: Checker,
-  destinations: readonly DestinationInput[],
-  path: DocPath,
-  namespace: string,
-  routeClusters: readonly string[],
-  services: ReadonlyMap<string, ServiceInput>,
-  reachable: (service: string, from: string, to: string) => boolean,
-): void {
+/** What a route's destinations are checked against. */
+interface DestinationScope {
+  readonly namespace: string;
+  /** False when the route's namespace is itself unknown (reported once, at the route). */
+  readonly namespaceKnown: boolean;
+  readonly routeClusters: readonly string[];
+  readonly services: ReadonlyMap<string, ServiceInput>;
+  /** Services defined twice or in an unknown cluster: their placement is the mistake, reported at the service. */
+  readonly unresolved: ReadonlySet<string>;
+  readonly reachable: (service: string, from: string, to: string) => boolean;
+  /** Reports an unknown service unless it only follows from another mistake. */
+  readonly serviceReference: (key: string, path: DocPath) => boolean;
+}
+
+function checkDestinations(c: Checker, destinations: readonly DestinationInput[], path: DocPath, scope: DestinationScope): void {
+  const { namespace, routeClusters, services, reachable } = scope;
   const weights = destinations.map((d) => d.weight);
   if (destinations.length > 1 || weights.some((w) => w !== undefined)) {
     if (weights.some((w) => w === undefined) && destinations.length > 1) {
@@ -357,9 +410,10 @@ function checkDestinations(
     const key = resolveServiceRef(dest.service, namespace);
     const service = services.get(key);
     if (!service) {
-      c.reference('service', key, [...services.keys()], [...at, 'service']);
+      if (scope.namespaceKnown || dest.service.includes('/')) scope.serviceReference(key, [...at, 'service']);
       return;
     }
+    if (scope.unresolved.has(key)) return;
     const home = serviceClusters(service);
     if (dest.version && !service.versions.some((v) => v.name === dest.version)) {
       c.reference(`version of ${key}`, dest.version, service.versions.map((v) => v.name), [...at, 'version']);

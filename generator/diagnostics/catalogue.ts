@@ -90,6 +90,7 @@ export const CATALOGUE = {
   drift: { defaultSeverity: 'error', description: 'A generated file or the VIP ledger differs from what mesh.config.yaml generates.', stage: 'app', docs: page('drift') },
   // pki: meshforge certs verify (and check)
   'pki-missing': { defaultSeverity: 'error', description: 'A certificate or key of the PKI is missing.', stage: 'pki', docs: page('pki-missing') },
+  'pki-cluster-uninitialized': { defaultSeverity: 'warning', description: 'A cluster of the config has no intermediate CA in the PKI folder yet (added after certs init).', stage: 'pki', docs: page('pki-cluster-uninitialized') },
   'pki-parse': { defaultSeverity: 'error', description: 'A certificate or key file cannot be parsed.', stage: 'pki', docs: page('pki-parse') },
   'pki-root-mismatch': { defaultSeverity: 'error', description: 'A cluster carries a root certificate other than the mesh root.', stage: 'pki', docs: page('pki-root-mismatch') },
   'pki-chain': { defaultSeverity: 'error', description: 'A certificate is not issued by the CA it should chain to, or the chain file is wrong.', stage: 'pki', docs: page('pki-chain') },

@@ -41,6 +41,15 @@ export interface Diagnostic {
   readonly cluster?: string;
   /** For findings on generated files: the mesh.config.yaml node the resource came from. */
   readonly origin?: Location;
+  /** Other places the finding involves (a duplicate's first definition, other uses of an unknown name). */
+  readonly related?: readonly RelatedLocation[];
+}
+
+/** A second place a diagnostic points at, with what it is. */
+export interface RelatedLocation {
+  readonly location: Location;
+  /** e.g. "first defined here". */
+  readonly message: string;
 }
 
 /** A position as shown to people: 1-based line and column. */

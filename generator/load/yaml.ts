@@ -5,6 +5,7 @@ import type { SourceRegistry } from '../diagnostics/sources.js';
 import { findExcessiveNesting } from './depth.js';
 import { formatBytes, type InputLimits } from './limits.js';
 import type { SourceText } from './source.js';
+import { explainSyntaxErrors, hintForCode } from './syntax.js';
 
 /** One YAML document: its node tree (for positions) and its plain value. */
 export interface ParsedDocument {
@@ -52,16 +53,9 @@ export function parseYaml(source: SourceText, options: ParseOptions): StageResul
   if (!Array.isArray(documents)) documents = [documents as Document.Parsed];
   options.sources.setDocuments(file, documents);
 
+  const reported = new Set<number>();
   documents.forEach((doc, docIndex) => {
-    for (const error of doc.errors) {
-      const rule = YAML_ERROR_RULES[error.code] ?? 'yaml-syntax';
-      const message = rule === 'yaml-too-deep' ? `nesting is too deep to parse` : error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-      const hint =
-        rule === 'yaml-tab' ? 'Indent with spaces: YAML does not allow tabs in indentation.'
-        : rule === 'yaml-too-deep' ? `Keep nesting under ${options.limits.maxDepth} levels.`
-        : 'Fix the YAML syntax at this position (check indentation, quotes and brackets).';
-      diagnostics.push({ rule, severity: 'error', message, hint, location: at(file, error.pos[0], docIndex) });
-    }
+    diagnostics.push(...syntaxDiagnostics(text, doc.errors, file, docIndex, options.limits, reported));
     for (const warning of doc.warnings) {
       diagnostics.push({ rule: 'yaml-warning', severity: 'warning', message: warning.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''), hint: 'Check the YAML at this position: the parser read it, but maybe not as meant.', location: at(file, warning.pos[0], docIndex) });
     }
@@ -82,6 +76,34 @@ export function parseYaml(source: SourceText, options: ParseOptions): StageResul
     }
   }
   return ok({ file, documents: parsed }, diagnostics);
+}
+
+function lineText(text: string, offset: number): string {
+  const start = text.lastIndexOf('\n', offset - 1) + 1;
+  const end = text.indexOf('\n', offset);
+  return text.slice(start, end === -1 ? text.length : end);
+}
+
+/**
+ * One diagnostic per mistake: the text is read again for the usual mistakes (see syntax.ts), and parser errors that
+ * only follow from one are dropped.
+ */
+function syntaxDiagnostics(text: string, errors: Document.Parsed['errors'], file: string, docIndex: number, limits: InputLimits, reported: Set<number>): Diagnostic[] {
+  if (errors.length === 0) return [];
+  const tooDeep = errors.filter((e) => YAML_ERROR_RULES[e.code] === 'yaml-too-deep');
+  if (tooDeep.length > 0) return [{ rule: 'yaml-too-deep', severity: 'error', message: 'nesting is too deep to parse', hint: `Keep nesting under ${limits.maxDepth} levels.`, location: at(file, tooDeep[0]!.pos[0], docIndex) }];
+  // Mistakes are searched in the whole text; in a multi-document file the first document that failed reports them.
+  const { mistakes, kept } = explainSyntaxErrors(text, errors.map((e) => ({ code: e.code, message: e.message, offset: e.pos[0] })));
+  const fresh = mistakes.filter((m) => !reported.has(m.offset));
+  for (const m of fresh) reported.add(m.offset);
+  const out: Diagnostic[] = fresh.map((m) => ({ rule: m.rule, severity: 'error', message: m.message, hint: m.hint, location: at(file, m.offset, docIndex) }));
+  for (const error of kept) {
+    const rule = YAML_ERROR_RULES[error.code] ?? 'yaml-syntax';
+    const own = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    const better = rule === 'yaml-tab' ? { hint: 'Indent with spaces only: YAML does not allow tabs in indentation.' } : hintForCode(error.code, lineText(text, error.offset));
+    out.push({ rule, severity: 'error', message: better.message ?? own, hint: better.hint, location: at(file, error.offset, docIndex) });
+  }
+  return out;
 }
 
 interface ExpandedSize {

@@ -196,10 +196,18 @@ export function verifyPki(model: MeshModel, pkiDir: string, options: VerifyOptio
     checkValidity(findings, layout.rootCert, root, validity);
   }
 
-  for (const { name: cluster } of model.clusters) {
+  for (const { name: cluster, origin } of model.clusters) {
     const paths = layout.cluster(cluster);
     if (!findings.exists(paths.dir)) {
-      findings.add('pki-missing', 'error', paths.dir, `cluster ${cluster} has no intermediate CA folder`, INIT_HINT, cluster);
+      // Located at the cluster's entry in the config, where it was added: the folder has no line to point at.
+      findings.list.push({
+        rule: 'pki-missing',
+        severity: 'error',
+        message: `cluster ${cluster} has no intermediate CA folder (${paths.dir})`,
+        hint: `Run \`meshforge certs init\`: it keeps the root and the other clusters' CAs and issues ${cluster}'s. Then deliver it with \`meshforge certs secrets --cluster ${cluster}\`.`,
+        location: { file: model.configFile, path: [...origin, 'name'], target: 'value' },
+        cluster,
+      });
       continue;
     }
     const clusterRootText = findings.read(paths.rootCert);

@@ -6,7 +6,7 @@ import { PublishError } from './errors.js';
 import { GitHubPullRequests, type CommentResult, type GitHubClientOptions, type PullRequestResult } from './github.js';
 import { compareUrl, type GitHubRepository } from './remote.js';
 
-import { PROVIDERS, type ProviderName } from '../core/cli-vocabulary.js';
+import { PROVIDERS, TOKEN_ENV, type ProviderName } from '../core/cli-vocabulary.js';
 export { PROVIDERS, type ProviderName };
 
 export interface GitHubTarget {
@@ -72,6 +72,8 @@ export async function runPullRequest(request: PullRequestRequest): Promise<PullR
 
   if (prepared.state === 'no-changes') return { result: 'no-changes', ...common };
   if (request.dryRun) return { result: 'dry-run', ...common };
+  // The token is needed only now: with nothing to change, or in a dry run, pr succeeds without one.
+  if (github && !github.token) throw missingToken(github);
 
   // Ask GitHub first: a bad token or a wrong repository stops the run before anything is pushed.
   const client = github ? new GitHubPullRequests(github.repository, github.token as string, { ...github.client, baseUrl: github.baseUrl }) : undefined;
@@ -122,10 +124,17 @@ function requireGitHub(request: PullRequestRequest): GitHubTarget {
   if (!github) {
     throw new PublishError('usage', 'no GitHub repository for --provider github', 'Pass --github OWNER/REPO, set gitops.github.repository in the config, or use a github.com remote.');
   }
-  if (!github.token && !request.dryRun) {
-    throw new PublishError('auth', 'no GitHub token: set GITHUB_TOKEN or GH_TOKEN', 'In GitHub Actions: env: { GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }} } with permissions contents: write and pull-requests: write.');
-  }
   return github;
+}
+
+/** There is something to publish and no token to publish it with: say the two ways on. */
+function missingToken(github: GitHubTarget): PublishError {
+  const repository = `${github.repository.owner}/${github.repository.repo}`;
+  return new PublishError(
+    'auth',
+    `no GitHub token: set ${TOKEN_ENV.join(' or ')} to publish these changes to ${repository}`,
+    `Set ${TOKEN_ENV[0]} to a token that may push and open pull requests in ${repository} (in GitHub Actions: env: { GITHUB_TOKEN: \${{ secrets.GITHUB_TOKEN }} } with permissions contents: write and pull-requests: write), or run meshforge pr --provider git to push the branch only and open the pull request yourself.`,
+  );
 }
 
 function isRemoteName(remote: string, url: string): boolean {

@@ -18,6 +18,7 @@ export const json: Formatter = {
       line: d.line ?? null,
       column: d.column ?? null,
       source: d.source ?? null,
+      ...(d.related ? { related: d.related } : {}),
     }));
     // Listed only on request (lint --list-suppressed), so the documented shape is unchanged otherwise.
     const suppressed = report.suppressed?.map((s) => ({

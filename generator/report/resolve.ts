@@ -53,6 +53,10 @@ export function resolveDiagnostics(diagnostics: readonly Diagnostic[], sources: 
     const message = redactKeyMaterial(displayText(diagnostic.message, cwd));
     const hint = diagnostic.hint !== undefined ? redactKeyMaterial(displayText(diagnostic.hint, cwd)) : undefined;
     const resource = diagnostic.resource ? redactResource(diagnostic.resource) : undefined;
+    const related = (diagnostic.related ?? []).flatMap((r) => {
+      const position = resolvePosition(sources, r.location);
+      return position ? [{ file: redactKeyMaterial(displayPath(r.location.file, cwd)), line: position.line, column: position.column, message: redactKeyMaterial(r.message) }] : [];
+    });
     return {
       rule: diagnostic.rule,
       severity: diagnostic.severity,
@@ -62,6 +66,7 @@ export function resolveDiagnostics(diagnostics: readonly Diagnostic[], sources: 
       ...(diagnostic.cluster !== undefined ? { cluster: redactKeyMaterial(diagnostic.cluster) } : {}),
       ...(diagnostic.location ? { file: redactKeyMaterial(displayPath(diagnostic.location.file, cwd)) } : {}),
       ...(at ? { line: at.line, column: at.column, endLine: at.endLine, endColumn: at.endColumn, ...(lineText !== undefined ? { lineText } : {}) } : {}),
+      ...(related.length > 0 ? { related } : {}),
       ...(diagnostic.origin && origin ? { source: { file: redactKeyMaterial(displayPath(diagnostic.origin.file, cwd)), line: origin.line, column: origin.column } } : {}),
       diagnostic,
     };

@@ -46,8 +46,13 @@ function result(d: PrintedDiagnostic, ruleIndex: ReadonlyMap<string, number>, su
     level: LEVEL[d.severity],
     message: { text: d.hint ? `${d.message}\nHint: ${d.hint}` : d.message },
     ...(location ? { locations: [location] } : {}),
-    ...(d.source
-      ? { relatedLocations: [{ id: 1, message: { text: 'generated from this mesh config node' }, physicalLocation: { artifactLocation: { uri: artifactUri(d.source.file) }, region: { startLine: d.source.line, startColumn: d.source.column } } }] }
+    ...(d.source || d.related
+      ? {
+          relatedLocations: [
+            ...(d.source ? [{ message: { text: 'generated from this mesh config node' }, physicalLocation: { artifactLocation: { uri: artifactUri(d.source.file) }, region: { startLine: d.source.line, startColumn: d.source.column } } }] : []),
+            ...(d.related ?? []).map((r) => ({ message: { text: r.message }, physicalLocation: { artifactLocation: { uri: artifactUri(r.file) }, region: { startLine: r.line, startColumn: r.column } } })),
+          ].map((location, i) => ({ id: i + 1, ...location })),
+        }
       : {}),
     ...(suppression ? { suppressions: [{ kind: suppression.by === 'annotation' ? 'inSource' : 'external', status: 'accepted', justification: suppression.reason }] } : {}),
     ...(d.cluster !== undefined || resource !== undefined ? { properties: { ...(d.cluster !== undefined ? { cluster: d.cluster } : {}), ...(resource ? { resource } : {}) } } : {}),

@@ -39,6 +39,7 @@ export const stylish: Formatter = {
       lines.push(`${where}: ${severity}: ${d.message} ${c.dim(`[${d.rule}]`)}${subject}`);
       lines.push(...frame(d, c.dim, d.severity === 'error' ? c.red : c.yellow));
       if (d.source) lines.push(`  ${c.dim('from')} ${d.source.file}:${d.source.line}:${d.source.column}`);
+      for (const r of d.related ?? []) lines.push(`  ${c.dim(`${r.message}:`)} ${r.file}:${r.line}:${r.column}`);
       if (d.hint) lines.push(`  ${c.dim('hint:')} ${d.hint}`);
     }
     if (report.suppressed && report.suppressed.length > 0) {

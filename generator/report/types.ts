@@ -17,6 +17,8 @@ export interface PrintedDiagnostic {
   readonly lineText?: string;
   /** The mesh.config.yaml position a generated resource came from. */
   readonly source?: { readonly file: string; readonly line: number; readonly column: number };
+  /** Other places the finding involves, resolved (see Diagnostic.related). */
+  readonly related?: readonly { readonly file: string; readonly line: number; readonly column: number; readonly message: string }[];
   /** The diagnostic as the stage made it: the fields above are its redacted, printable form; formats never print it. */
   readonly diagnostic: Diagnostic;
 }

@@ -240,7 +240,10 @@ describe('certs verify', () => {
     chmodSync(layout.cluster('east').caKey, 0o644);
     const found = verifyPki(bigger, dir, { now: new Date() });
     expect(rules(found)).toEqual(['error:pki-missing', 'warning:pki-key-permissions']);
-    expect(found.find((d) => d.rule === 'pki-missing')!.location?.file).toBe(layout.cluster('north').dir);
+    // Located at the cluster's entry in the config (#18), naming the folder in the message.
+    const missing = found.find((d) => d.rule === 'pki-missing')!;
+    expect(missing.location).toEqual({ file: bigger.configFile, path: ['clusters', 2, 'name'], target: 'value' });
+    expect(missing.message).toBe(`cluster north has no intermediate CA folder (${layout.cluster('north').dir})`);
   });
 });
 

@@ -10,7 +10,7 @@ import type { RenderedFile } from '../../generator/manifest/types.js';
 import { GitHubPullRequests, PublishError, runPullRequest, type PullRequestContent, type PullRequestRequest } from '../../generator/publish/index.js';
 import { compareTree, writeTree } from '../../generator/write/tree.js';
 import { OPENAPI_SUBSET, startFakeGitHub, type FakeGitHub } from './fake-github.js';
-import { bareRemote, branchSha, checkout, sandbox, type Sandbox } from './helpers.js';
+import { bareRemote, branchSha, checkout, git, sandbox, type Sandbox } from './helpers.js';
 
 // Shaped unlike GitHub's own tokens on purpose: redaction must come from meshforge knowing the value, not the shape.
 const TOKEN = 'meshforge-test-token-7f3a9c2e41b8';
@@ -244,10 +244,25 @@ describe('meshforge pr with --provider github: real git, GitHub stand-in', () =>
     expect(github.requests).toEqual([]);
   });
 
-  it('needs a token unless it is a dry run', async () => {
+  it('needs a token when there is something to publish, and says how to proceed (#18)', async () => {
     const error = (await runPullRequest(request({ lockContent: '', github: { repository: { owner: OWNER, repo: REPO }, baseUrl: github.url } })).catch((e: unknown) => e)) as PublishError;
     expect(error.failure).toBe('auth');
-    expect(error.message).toBe('no GitHub token: set GITHUB_TOKEN or GH_TOKEN');
+    expect(EXIT_FOR_KIND[error.kind]).toBe(3);
+    expect(error.message).toBe(`no GitHub token: set GITHUB_TOKEN or GH_TOKEN to publish these changes to ${OWNER}/${REPO}`);
+    expect(error.hint).toContain('or run meshforge pr --provider git to push the branch only');
     expect(await branchSha(remote, box.env, 'meshforge/main')).toBeUndefined();
+    expect(github.requests).toEqual([]);
+  });
+
+  it('needs no token when there is nothing to change (#18)', async () => {
+    // Publish once with the token, merge the branch into main: main now holds the generated tree.
+    await run(8000);
+    await git(work, box.env, ['fetch', '--quiet', 'origin', 'meshforge/main']);
+    await git(work, box.env, ['merge', '--quiet', '--ff-only', 'FETCH_HEAD']);
+    await git(work, box.env, ['push', '--quiet', 'origin', 'main']);
+    const requests = github.requests.length;
+    const outcome = await runPullRequest(request({ github: { repository: { owner: OWNER, repo: REPO }, baseUrl: github.url } }));
+    expect(outcome.result).toBe('no-changes');
+    expect(github.requests.length).toBe(requests);
   });
 });

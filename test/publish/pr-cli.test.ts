@@ -133,10 +133,11 @@ describe('meshforge pr --provider git, remote by path', () => {
     expect(await branchSha(remote, box.env, 'meshforge/main')).toBe(tip);
   });
 
-  it('picks the github provider when the config names a GitHub repository, and then needs a token (exit 3)', async () => {
+  it('picks the github provider when the config names a GitHub repository, and with changes to publish needs a token (exit 3)', async () => {
     const run = await meshforge(work, box.env, ['pr', '--remote', 'origin']);
     expect(run.code).toBe(3);
-    expect(run.stderr).toContain('meshforge: no GitHub token: set GITHUB_TOKEN or GH_TOKEN');
+    expect(run.stderr).toContain('meshforge: no GitHub token: set GITHUB_TOKEN or GH_TOKEN to publish these changes to');
+    expect(run.stderr).toContain('--provider git');
   });
 });
 
