@@ -7,7 +7,7 @@ import type { DocPath } from '../diagnostics/types.js';
  *
  * One key function per list of mesh.config.yaml. A list of the schema that has no entry here fails
  * test/config/identity.test.ts: a new list must say what names its entries, never fall back to an index silently.
- * Lists whose order is their meaning (HTTP rules without a name, match alternatives) say so with `#<index>`.
+ * Lists whose order is their meaning (HTTP rules without a name, match alternatives) say so: `#<index>`.
  */
 
 /** Where a list lives: keys of maps, `*` for any entry of a list. */
@@ -15,8 +15,11 @@ export type ListPattern = readonly string[];
 
 export interface ListKey {
   readonly list: ListPattern;
-  /** The entry's identity within its list: unique for a valid config (duplicates get `~2`, `~3` in order). */
-  readonly key: (entry: unknown, index: number) => string;
+  /**
+   * The entry's identity within its list: unique for a valid config (duplicates get `~2`, `~3` in order). A number
+   * means "by position" (printed `#<index>`): only for entries whose place is their meaning.
+   */
+  readonly key: (entry: unknown, index: number) => string | number;
 }
 
 function field(entry: unknown, name: string): string | undefined {
@@ -25,31 +28,31 @@ function field(entry: unknown, name: string): string | undefined {
   return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
 }
 
-const scalar = (entry: unknown, index: number): string => (typeof entry === 'string' || typeof entry === 'number' || typeof entry === 'boolean' ? String(entry) : `#${index}`);
-const byName = (entry: unknown, index: number): string => field(entry, 'name') ?? `#${index}`;
+const scalar = (entry: unknown, index: number): string | number => (typeof entry === 'string' || typeof entry === 'number' || typeof entry === 'boolean' ? String(entry) : index);
+const byName = (entry: unknown, index: number): string | number => field(entry, 'name') ?? index;
 /** Services, routes and external services are unique by namespace and name (config/semantic.ts). */
-const byNamespacedName = (entry: unknown, index: number): string => {
+const byNamespacedName = (entry: unknown, index: number): string | number => {
   const name = field(entry, 'name');
-  if (name === undefined) return `#${index}`;
+  if (name === undefined) return index;
   const namespace = field(entry, 'namespace');
   return namespace === undefined ? name : `${namespace}/${name}`;
 };
-const positional = (_entry: unknown, index: number): string => `#${index}`;
+const positional = (_entry: unknown, index: number): number => index;
 /** A gateway port: its name (unique per gateway), else its number. */
-const gatewayPort = (entry: unknown, index: number): string => field(entry, 'name') ?? field(entry, 'port') ?? `#${index}`;
+const gatewayPort = (entry: unknown, index: number): string | number => field(entry, 'name') ?? field(entry, 'port') ?? index;
 /** A service port: its number (unique per service). */
-const servicePort = (entry: unknown, index: number): string => field(entry, 'number') ?? field(entry, 'name') ?? `#${index}`;
+const servicePort = (entry: unknown, index: number): string | number => field(entry, 'number') ?? field(entry, 'name') ?? index;
 /** A route destination: what it sends to, qualified by what narrows it. */
-const destination = (entry: unknown, index: number): string => {
+const destination = (entry: unknown, index: number): string | number => {
   const target = field(entry, 'service') ?? field(entry, 'host');
-  if (target === undefined) return `#${index}`;
+  if (target === undefined) return index;
   const qualifiers = (['version', 'cluster', 'port'] as const).flatMap((q) => (field(entry, q) !== undefined ? [`${q}=${field(entry, q)}`] : []));
   return [target, ...qualifiers].join(',');
 };
 /** A policy exception: what it accepts (rule and scope). */
-const exception = (entry: unknown, index: number): string => {
+const exception = (entry: unknown, index: number): string | number => {
   const parts = (['rule', 'cluster', 'kind', 'namespace', 'name'] as const).flatMap((q) => (field(entry, q) !== undefined ? [`${q}=${field(entry, q)}`] : []));
-  return parts.length > 0 ? parts.join(',') : `#${index}`;
+  return parts.length > 0 ? parts.join(',') : index;
 };
 
 export const CONFIG_LISTS: readonly ListKey[] = [
@@ -58,7 +61,7 @@ export const CONFIG_LISTS: readonly ListKey[] = [
   { list: ['clusters', '*', 'ingressGateway', 'ports'], key: gatewayPort },
   { list: ['clusters', '*', 'ingressGateway', 'externalIPs'], key: scalar },
   { list: ['clusters', '*', 'eastWestGateway', 'ports'], key: gatewayPort },
-  { list: ['clusters', '*', 'imports'], key: (e, i) => (field(e, 'service') !== undefined ? `${field(e, 'service')},from=${field(e, 'from') ?? ''}` : `#${i}`) },
+  { list: ['clusters', '*', 'imports'], key: (e, i) => (field(e, 'service') !== undefined ? `${field(e, 'service')},from=${field(e, 'from') ?? ''}` : i) },
   { list: ['namespaces'], key: byName },
   { list: ['namespaces', '*', 'clusters'], key: scalar },
   { list: ['services'], key: byNamespacedName },
@@ -73,14 +76,14 @@ export const CONFIG_LISTS: readonly ListKey[] = [
   { list: ['routes', '*', 'http'], key: byName },
   { list: ['routes', '*', 'http', '*', 'match'], key: positional },
   { list: ['routes', '*', 'http', '*', 'to'], key: destination },
-  { list: ['routes', '*', 'tcp'], key: (e, i) => field(e, 'port') ?? `#${i}` },
+  { list: ['routes', '*', 'tcp'], key: (e, i) => field(e, 'port') ?? i },
   { list: ['routes', '*', 'tcp', '*', 'to'], key: destination },
   { list: ['externalServices'], key: byNamespacedName },
   { list: ['externalServices', '*', 'clusters'], key: scalar },
   { list: ['externalServices', '*', 'hosts'], key: scalar },
   { list: ['externalServices', '*', 'addresses'], key: scalar },
   { list: ['externalServices', '*', 'ports'], key: servicePort },
-  { list: ['externalServices', '*', 'endpoints'], key: (e, i) => field(e, 'address') ?? `#${i}` },
+  { list: ['externalServices', '*', 'endpoints'], key: (e, i) => field(e, 'address') ?? i },
   { list: ['ingress'], key: byName },
   { list: ['ingress', '*', 'clusters'], key: scalar },
   { list: ['ingress', '*', 'paths'], key: scalar },
@@ -92,23 +95,27 @@ export function listKeyAt(path: readonly (string | number)[]): ListKey | undefin
   return CONFIG_LISTS.find((l) => l.list.length === path.length && l.list.every((segment, i) => (segment === '*' ? typeof path[i] === 'number' : segment === path[i])));
 }
 
-/** One step of a printed path: a map key, or a list entry by identity. */
-export type IdentitySegment = { readonly key: string } | { readonly entry: string };
+/** One step of a printed path: a map key, a list entry by identity, or (only where place is meaning) by position. */
+export type IdentitySegment = { readonly key: string } | { readonly entry: string } | { readonly at: number };
+
+/** A list entry's identity: its key, or its position. */
+type EntryKey = string | number;
 
 /** The identities of a list's entries, in order: computed once per list object. */
-const keysCache = new WeakMap<readonly unknown[], { readonly keys: readonly string[]; readonly index: ReadonlyMap<string, number> }>();
+const keysCache = new WeakMap<readonly unknown[], { readonly keys: readonly EntryKey[]; readonly index: ReadonlyMap<string, number> }>();
 
-function listKeys(list: readonly unknown[], key: ListKey['key']): { readonly keys: readonly string[]; readonly index: ReadonlyMap<string, number> } {
+function listKeys(list: readonly unknown[], key: ListKey['key']): { readonly keys: readonly EntryKey[]; readonly index: ReadonlyMap<string, number> } {
   let cached = keysCache.get(list);
   if (cached === undefined) {
     const seen = new Map<string, number>();
     const keys = list.map((entry, i) => {
       const base = key(entry, i);
+      if (typeof base === 'number') return base;
       const count = (seen.get(base) ?? 0) + 1;
       seen.set(base, count);
       return count === 1 ? base : `${base}~${count}`;
     });
-    cached = { keys, index: new Map(keys.map((k, i) => [k, i])) };
+    cached = { keys, index: new Map(keys.flatMap((k, i): [string, number][] => (typeof k === 'string' ? [[k, i]] : []))) };
     keysCache.set(list, cached);
   }
   return cached;
@@ -127,7 +134,8 @@ export function identitySegments(config: unknown, path: DocPath): IdentitySegmen
       const listKey = listKeyAt(path.slice(0, i));
       if (!listKey) throw new Error(`config list ${path.slice(0, i).join('.')} has no identity key in generator/config/identity.ts`);
       const list = Array.isArray(value) ? (value as unknown[]) : [];
-      out.push({ entry: segment < list.length ? listKeys(list, listKey.key).keys[segment]! : `#${segment}` });
+      const key = segment < list.length ? listKeys(list, listKey.key).keys[segment]! : segment;
+      out.push(typeof key === 'number' ? { at: key } : { entry: key });
       value = list[segment];
     } else {
       out.push({ key: segment });
@@ -138,14 +146,15 @@ export function identitySegments(config: unknown, path: DocPath): IdentitySegmen
 }
 
 /** Characters an identity or key may hold and still be printed bare. */
-const BARE_ENTRY = /^[^\s[\]"'#]?[^\s[\]"']*$/;
+const BARE_ENTRY = /^[^\s[\]"'#{}][^\s[\]"'{}]*$/;
 const BARE_KEY = /^[A-Za-z_$][\w$-]*$/;
 
 /** Prints identity segments: services[bar/httpbin].exportTo[cluster1]; odd keys and identities are JSON-quoted. */
 export function formatIdentity(segments: readonly IdentitySegment[]): string {
   let out = '';
   for (const s of segments) {
-    if ('entry' in s) out += BARE_ENTRY.test(s.entry) && s.entry !== '' || /^#\d+$/.test(s.entry) ? `[${s.entry}]` : `[${JSON.stringify(s.entry)}]`;
+    if ('at' in s) out += `[#${s.at}]`;
+    else if ('entry' in s) out += BARE_ENTRY.test(s.entry) ? `[${s.entry}]` : `[${JSON.stringify(s.entry)}]`;
     else if (BARE_KEY.test(s.key)) out += out === '' ? s.key : `.${s.key}`;
     else out += `{${JSON.stringify(s.key)}}`;
   }
@@ -156,7 +165,7 @@ export function formatIdentity(segments: readonly IdentitySegment[]): string {
 export function parseIdentity(text: string): IdentitySegment[] | undefined {
   if (text === '(root)') return [];
   const out: IdentitySegment[] = [];
-  const token = /(?:^|\.)([A-Za-z_$][\w$-]*)|\{("(?:[^"\\]|\\.)*")\}|\[("(?:[^"\\]|\\.)*")\]|\[([^\s[\]"']+)\]/y;
+  const token = /(?:^|\.)([A-Za-z_$][\w$-]*)|\{("(?:[^"\\]|\\.)*")\}|\[("(?:[^"\\]|\\.)*")\]|\[#(\d+)\]|\[([^\s[\]"'#{}][^\s[\]"'{}]*)\]/y;
   let at = 0;
   while (at < text.length) {
     token.lastIndex = at;
@@ -164,7 +173,9 @@ export function parseIdentity(text: string): IdentitySegment[] | undefined {
     if (!m) return undefined;
     if (m[1] !== undefined) out.push({ key: m[1] });
     else if (m[2] !== undefined) out.push({ key: JSON.parse(m[2]) as string });
-    else out.push({ entry: m[3] !== undefined ? (JSON.parse(m[3]) as string) : m[4]! });
+    else if (m[3] !== undefined) out.push({ entry: JSON.parse(m[3]) as string });
+    else if (m[4] !== undefined) out.push({ at: Number(m[4]) });
+    else out.push({ entry: m[5]! });
     at = token.lastIndex;
   }
   return out;
@@ -186,7 +197,7 @@ export function positionalPath(config: unknown, segments: readonly IdentitySegme
     }
     const listKey = listKeyAt(out);
     if (!Array.isArray(value) || !listKey) break;
-    const index = listKeys(value as unknown[], listKey.key).index.get(s.entry) ?? (/^#\d+$/.test(s.entry) ? Number(s.entry.slice(1)) : undefined);
+    const index = 'at' in s ? s.at : listKeys(value as unknown[], listKey.key).index.get(s.entry);
     if (index === undefined || index >= (value as unknown[]).length) break;
     out.push(index);
     value = (value as unknown[])[index];
