@@ -4,6 +4,7 @@ import addFormatsModule from 'ajv-formats';
 import type { Diagnostic, DocPath } from '../diagnostics/types.js';
 import { fail, ok, type StageResult } from '../diagnostics/result.js';
 import { formatPath } from '../diagnostics/positions.js';
+import { displayConfigPath } from './identity.js';
 import { packagePath } from '../core/paths.js';
 import { nearest } from './suggest.js';
 import { urlCredentials } from './semantic.js';
@@ -72,8 +73,17 @@ function firstSentence(text: string): string {
   return end === -1 ? text : text.slice(0, end);
 }
 
-function where(path: DocPath): string {
-  return path.length === 0 ? 'the file' : formatPath(path);
+/**
+ * A config path for a message: list entries by identity (services[bar/httpbin].ports[8000], config/identity.ts). Where
+ * the config has a list the schema has not (the mistake being reported), there is no identity: the index is printed.
+ */
+function where(path: DocPath, data: unknown): string {
+  if (path.length === 0) return 'the file';
+  try {
+    return displayConfigPath(data !== null && typeof data === 'object' ? data : {}, path);
+  } catch {
+    return formatPath(path);
+  }
 }
 
 function diagnosticFor(error: ErrorObject, file: string, data: unknown): Diagnostic | undefined {
@@ -87,7 +97,7 @@ function diagnosticFor(error: ErrorObject, file: string, data: unknown): Diagnos
     return {
       rule: 'config-invalid-value',
       severity: 'error',
-      message: `${where(keyPath)}: the key ${describeType(propertyName).replace(/^the string /, '')} is not valid${parent?.description ? ` (${firstSentence(parent.description)})` : ''}`,
+      message: `${where(keyPath, data)}: the key ${describeType(propertyName).replace(/^the string /, '')} is not valid${parent?.description ? ` (${firstSentence(parent.description)})` : ''}`,
       hint: parent?.description ?? 'Rename the key.',
       location: at(keyPath, 'key'),
     };
@@ -100,7 +110,7 @@ function diagnosticFor(error: ErrorObject, file: string, data: unknown): Diagnos
       return {
         rule: 'config-unknown-key',
         severity: 'error',
-        message: `unknown key '${key}' in ${where(path)}${guess ? `: did you mean '${guess}'?` : ''}`,
+        message: `unknown key '${key}' in ${where(path, data)}${guess ? `: did you mean '${guess}'?` : ''}`,
         hint: guess ? `Rename '${key}' to '${guess}'.` : `Allowed keys here: ${allowed.join(', ')}.`,
         location: at([...path, key], 'key'),
       };
@@ -111,14 +121,14 @@ function diagnosticFor(error: ErrorObject, file: string, data: unknown): Diagnos
       return {
         rule: 'config-missing-key',
         severity: 'error',
-        message: `${where(path)} is missing the required key '${key}'`,
+        message: `${where(path, data)} is missing the required key '${key}'`,
         hint: description ? `Add '${key}': ${description}` : `Add '${key}'.`,
         location: at(path),
       };
     }
     case 'type': {
       const expected = String((error.params as { type: string }).type).split(',').map((t) => TYPE_NAMES[t] ?? t).join(' or ');
-      return { rule: 'config-type', severity: 'error', message: `${where(path)} must be ${expected}, not ${describeType(error.data)}`, hint: parent?.description ?? `Write ${expected} here.`, location: at(path) };
+      return { rule: 'config-type', severity: 'error', message: `${where(path, data)} must be ${expected}, not ${describeType(error.data)}`, hint: parent?.description ?? `Write ${expected} here.`, location: at(path) };
     }
     case 'enum': {
       const allowed = (error.params as { allowedValues: unknown[] }).allowedValues.map(String);
@@ -126,19 +136,19 @@ function diagnosticFor(error: ErrorObject, file: string, data: unknown): Diagnos
       return {
         rule: 'config-enum',
         severity: 'error',
-        message: `${where(path)} must be one of ${allowed.join(', ')}, not ${describeType(error.data)}${guess ? `: did you mean '${guess}'?` : ''}`,
+        message: `${where(path, data)} must be one of ${allowed.join(', ')}, not ${describeType(error.data)}${guess ? `: did you mean '${guess}'?` : ''}`,
         hint: parent?.description ?? `Use one of ${allowed.join(', ')}.`,
         location: at(path),
       };
     }
     case 'const':
-      return { rule: 'config-enum', severity: 'error', message: `${where(path)} must be ${JSON.stringify((error.params as { allowedValue: unknown }).allowedValue)}, not ${describeType(error.data)}`, hint: parent?.description ?? 'Use the allowed value.', location: at(path) };
+      return { rule: 'config-enum', severity: 'error', message: `${where(path, data)} must be ${JSON.stringify((error.params as { allowedValue: unknown }).allowedValue)}, not ${describeType(error.data)}`, hint: parent?.description ?? 'Use the allowed value.', location: at(path) };
     case 'pattern':
     case 'format':
       return {
         rule: 'config-invalid-value',
         severity: 'error',
-        message: `${where(path)}: ${describeType(error.data)} is not valid${error.keyword === 'format' ? ` (expected ${(error.params as { format: string }).format})` : parent?.description ? ` (${firstSentence(parent.description)})` : ''}`,
+        message: `${where(path, data)}: ${describeType(error.data)} is not valid${error.keyword === 'format' ? ` (expected ${(error.params as { format: string }).format})` : parent?.description ? ` (${firstSentence(parent.description)})` : ''}`,
         hint: parent?.description ?? 'Fix the value.',
         location: at(path),
       };
@@ -146,12 +156,12 @@ function diagnosticFor(error: ErrorObject, file: string, data: unknown): Diagnos
     case 'maximum':
     case 'exclusiveMinimum':
     case 'exclusiveMaximum':
-      return { rule: 'config-out-of-range', severity: 'error', message: `${where(path)} ${error.message ?? 'is out of range'}, got ${String(error.data)}`, hint: parent?.description ?? 'Use a value in range.', location: at(path) };
+      return { rule: 'config-out-of-range', severity: 'error', message: `${where(path, data)} ${error.message ?? 'is out of range'}, got ${String(error.data)}`, hint: parent?.description ?? 'Use a value in range.', location: at(path) };
     case 'oneOf':
     case 'anyOf':
-      return { rule: 'config-invalid-value', severity: 'error', message: `${where(path)} does not have a valid shape: ${parent?.description ?? 'it matches none of the allowed forms'}`, hint: parent?.description ?? 'See the schema for the allowed forms.', location: at(path) };
+      return { rule: 'config-invalid-value', severity: 'error', message: `${where(path, data)} does not have a valid shape: ${parent?.description ?? 'it matches none of the allowed forms'}`, hint: parent?.description ?? 'See the schema for the allowed forms.', location: at(path) };
     default:
-      return { rule: 'config-invalid-value', severity: 'error', message: `${where(path)} ${error.message ?? 'is invalid'}`, hint: parent?.description ?? 'See schemas/mesh.config.schema.json.', location: at(path) };
+      return { rule: 'config-invalid-value', severity: 'error', message: `${where(path, data)} ${error.message ?? 'is invalid'}`, hint: parent?.description ?? 'See schemas/mesh.config.schema.json.', location: at(path) };
   }
 }
 

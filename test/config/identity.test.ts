@@ -130,6 +130,12 @@ describe('identity of config list entries', () => {
     expect(resolvePosition(sources, { file: 'm.yaml', path })).toMatchObject({ line: 2, column: 41 });
   });
 
+  it('names entries by identity in config error messages', () => {
+    const loaded = loadConfigString(readFileSync(EXAMPLE, 'utf8').replace('ports: [{ number: 8000,', 'ports: [{ number: "8000",'));
+    expect(loaded.ok).toBe(false);
+    expect(loaded.diagnostics.map((d) => d.message)).toContainEqual(expect.stringMatching(/^services\[bar\/httpbin\]\.ports\[8000\]\.number must be/));
+  });
+
   it('is what a loaded config gives the model', () => {
     const loaded = loadConfigString(readFileSync(EXAMPLE, 'utf8'));
     expect(loaded.ok && loaded.value.model.config).toBe(loaded.ok && loaded.value.config);
