@@ -81,7 +81,7 @@ export function parsePrintedPath(text: string): DocPath | undefined {
 function headerOrigin(text: string, options: ManifestTextOptions): Location | undefined {
   const { configFile, locateOrigin } = options;
   if (configFile === undefined || locateOrigin === undefined) return undefined;
-  const match = /^(?:#[^\n]*\n)*?# Source: (\S+) (\S+)\s*$/m.exec(text.slice(0, 2048));
+  const match = /^(?:#[^\n]*\n)*?# Source: (\S+) (.+?)\s*$/m.exec(text.slice(0, 2048));
   if (!match || match[1] !== basename(configFile)) return undefined;
   const path = locateOrigin(match[2]!);
   return path ? { file: configFile, path } : undefined;
