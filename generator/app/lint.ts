@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { RULES } from '../../policies/index.js';
+import { locateIn } from '../config/identity.js';
 import { usageError } from '../core/errors.js';
 import { SourceRegistry } from '../diagnostics/sources.js';
 import type { Diagnostic } from '../diagnostics/types.js';
@@ -106,6 +107,7 @@ export async function runLint(options: LintOptions, context: AppContext): Promis
   const manifests = await loadManifests(options.paths, {
     ...(options.cluster !== undefined ? { cluster: options.cluster } : {}),
     ...(loadedConfigFile !== undefined ? { configFile: loadedConfigFile } : {}),
+    ...(model ? { locateOrigin: locateIn(model.config) } : {}),
     ...(model && !options.parseAll ? { renderFrom: model } : {}),
     io: { cwd: context.cwd, readStdin: context.readStdin ?? (async () => Buffer.alloc(0)) },
     sources,

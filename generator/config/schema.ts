@@ -4,6 +4,7 @@ import addFormatsModule from 'ajv-formats';
 import type { Diagnostic, DocPath } from '../diagnostics/types.js';
 import { fail, ok, type StageResult } from '../diagnostics/result.js';
 import { formatPath } from '../diagnostics/positions.js';
+import { displayConfigPath } from './identity.js';
 import { packagePath } from '../core/paths.js';
 import { nearest } from './suggest.js';
 import { urlCredentials } from './semantic.js';
@@ -78,8 +79,17 @@ function firstSentence(text: string): string {
   return end === -1 ? text : text.slice(0, end);
 }
 
-function where(path: DocPath): string {
-  return path.length === 0 ? 'the file' : formatPath(path);
+/**
+ * A config path for a message: list entries by identity (services[bar/httpbin].ports[8000], config/identity.ts). Where
+ * the config has a list the schema has not (the mistake being reported), there is no identity: the index is printed.
+ */
+function where(path: DocPath, data: unknown): string {
+  if (path.length === 0) return 'the file';
+  try {
+    return displayConfigPath(data !== null && typeof data === 'object' ? data : {}, path);
+  } catch {
+    return formatPath(path);
+  }
 }
 
 /**
@@ -179,7 +189,7 @@ function diagnosticFor(error: ErrorObject, file: string, data: unknown): Diagnos
     return {
       rule: 'config-invalid-value',
       severity: 'error',
-      message: `${where(keyPath)}: the key ${describeType(propertyName).replace(/^the string /, '')} is not ${nounPhrase(parent?.description) ?? 'valid'}`,
+      message: `${where(keyPath, data)}: the key ${describeType(propertyName).replace(/^the string /, '')} is not ${nounPhrase(parent?.description) ?? 'valid'}`,
       hint: writeAs(parent?.description, 'Rename the key.'),
       location: at(keyPath, 'key'),
     };
@@ -192,7 +202,7 @@ function diagnosticFor(error: ErrorObject, file: string, data: unknown): Diagnos
       return {
         rule: 'config-unknown-key',
         severity: 'error',
-        message: `unknown key '${key}' in ${where(path)}${guess ? `: did you mean '${guess}'?` : ''}`,
+        message: `unknown key '${key}' in ${where(path, data)}${guess ? `: did you mean '${guess}'?` : ''}`,
         hint: guess ? `Rename '${key}' to '${guess}'.` : `Allowed keys here: ${allowed.join(', ')}.`,
         location: at([...path, key], 'key'),
       };
@@ -203,7 +213,7 @@ function diagnosticFor(error: ErrorObject, file: string, data: unknown): Diagnos
       return {
         rule: 'config-missing-key',
         severity: 'error',
-        message: `${where(path)} is missing the required key '${key}'`,
+        message: `${where(path, data)} is missing the required key '${key}'`,
         hint: description ? `Add '${key}:' (${firstSentence(description).charAt(0).toLowerCase()}${firstSentence(description).slice(1)}).` : `Add '${key}:'.`,
         location: at(path),
       };
@@ -211,7 +221,7 @@ function diagnosticFor(error: ErrorObject, file: string, data: unknown): Diagnos
     case 'type': {
       const types = String((error.params as { type: string }).type).split(',');
       const expected = types.map((t) => TYPE_NAMES[t] ?? t).join(' or ');
-      return { rule: 'config-type', severity: 'error', message: `${where(path)} must be ${expected}, not ${describeType(error.data)}`, hint: typeHint(error.data, types, parent, expected), location: at(path) };
+      return { rule: 'config-type', severity: 'error', message: `${where(path, data)} must be ${expected}, not ${describeType(error.data)}`, hint: typeHint(error.data, types, parent, expected), location: at(path) };
     }
     case 'enum': {
       const allowed = (error.params as { allowedValues: unknown[] }).allowedValues.map(String);
@@ -219,13 +229,13 @@ function diagnosticFor(error: ErrorObject, file: string, data: unknown): Diagnos
       return {
         rule: 'config-enum',
         severity: 'error',
-        message: `${where(path)} must be one of ${allowed.join(', ')}, not ${describeType(error.data)}${guess ? `: did you mean '${guess}'?` : ''}`,
+        message: `${where(path, data)} must be one of ${allowed.join(', ')}, not ${describeType(error.data)}${guess ? `: did you mean '${guess}'?` : ''}`,
         hint: guess ? `Write '${guess}'.` : `Write one of: ${allowed.join(', ')}.`,
         location: at(path),
       };
     }
     case 'const':
-      return { rule: 'config-enum', severity: 'error', message: `${where(path)} must be ${JSON.stringify((error.params as { allowedValue: unknown }).allowedValue)}, not ${describeType(error.data)}`, hint: `Write ${JSON.stringify((error.params as { allowedValue: unknown }).allowedValue)}.`, location: at(path) };
+      return { rule: 'config-enum', severity: 'error', message: `${where(path, data)} must be ${JSON.stringify((error.params as { allowedValue: unknown }).allowedValue)}, not ${describeType(error.data)}`, hint: `Write ${JSON.stringify((error.params as { allowedValue: unknown }).allowedValue)}.`, location: at(path) };
     case 'pattern':
     case 'format': {
       const noun = nounPhrase(parent?.description);
@@ -233,7 +243,7 @@ function diagnosticFor(error: ErrorObject, file: string, data: unknown): Diagnos
       return {
         rule: 'config-invalid-value',
         severity: 'error',
-        message: `${where(path)}: ${describeType(error.data)} is not ${noun ?? (format ? `a valid ${format === 'ipv4' ? 'IPv4 address' : format === 'uri' ? 'URL' : format}` : 'valid')}`,
+        message: `${where(path, data)}: ${describeType(error.data)} is not ${noun ?? (format ? `a valid ${format === 'ipv4' ? 'IPv4 address' : format === 'uri' ? 'URL' : format}` : 'valid')}`,
         hint: patternHint(error.data, parent) ?? (format === 'uri' ? 'Write a full URL, e.g. https://host.example.com.' : format === 'ipv4' ? 'Write an IPv4 address, e.g. 192.0.2.10.' : writeAs(parent?.description, 'Write a value of the allowed form (see docs/config-reference.md).')),
         location: at(path),
       };
@@ -245,7 +255,7 @@ function diagnosticFor(error: ErrorObject, file: string, data: unknown): Diagnos
       return {
         rule: 'config-out-of-range',
         severity: 'error',
-        message: `${where(path)} ${error.message ?? 'is out of range'}, got ${String(error.data)}`,
+        message: `${where(path, data)} ${error.message ?? 'is out of range'}, got ${String(error.data)}`,
         hint: parent?.minimum !== undefined && parent.maximum !== undefined ? `Write a number from ${parent.minimum} to ${parent.maximum}${nounPhrase(parent.description) ? ` (${nounPhrase(parent.description)})` : ''}.` : `Write a number ${error.message ?? 'in range'}.`,
         location: at(path),
       };
@@ -259,20 +269,20 @@ function diagnosticFor(error: ErrorObject, file: string, data: unknown): Diagnos
         const list = keys.map((k) => `'${k}'`).join(' or ');
         const described = keys.map((k) => `${k}:${deref(parent?.properties?.[k])?.description ? ` (${firstSentence(deref(parent?.properties?.[k])!.description!).toLowerCase()})` : ''}`).join(', or ');
         if (error.keyword === 'oneOf' && present.length > 1) {
-          return { rule: 'config-invalid-value', severity: 'error', message: `${where(path)} has both ${present.map((k) => `'${k}'`).join(' and ')}: give only one`, hint: `Keep one of them: ${described}.`, location: at(path) };
+          return { rule: 'config-invalid-value', severity: 'error', message: `${where(path, data)} has both ${present.map((k) => `'${k}'`).join(' and ')}: give only one`, hint: `Keep one of them: ${described}.`, location: at(path) };
         }
-        return { rule: 'config-missing-key', severity: 'error', message: `${where(path)} needs ${list}`, hint: `Add ${described}.`, location: at(path) };
+        return { rule: 'config-missing-key', severity: 'error', message: `${where(path, data)} needs ${list}`, hint: `Add ${described}.`, location: at(path) };
       }
       return {
         rule: 'config-invalid-value',
         severity: 'error',
-        message: `${where(path)}: ${describeType(error.data)} matches none of the allowed forms`,
+        message: `${where(path, data)}: ${describeType(error.data)} matches none of the allowed forms`,
         hint: writeAs(parent?.description, 'Write one of the allowed forms (see docs/config-reference.md).'),
         location: at(path),
       };
     }
     default:
-      return { rule: 'config-invalid-value', severity: 'error', message: `${where(path)} ${error.message ?? 'is invalid'}`, hint: writeAs(parent?.description, 'See docs/config-reference.md for what this key takes.'), location: at(path) };
+      return { rule: 'config-invalid-value', severity: 'error', message: `${where(path, data)} ${error.message ?? 'is invalid'}`, hint: writeAs(parent?.description, 'See docs/config-reference.md for what this key takes.'), location: at(path) };
   }
 }
 

@@ -363,7 +363,7 @@ export interface EastWestGateway {
 export interface Namespace {
   name: DnsLabel;
   /**
-   * Clusters that get this namespace. Defaults to every cluster running one of its services, or every cluster when none does.
+   * Clusters that get this namespace. Without it: the clusters that use it (where its services run, the clusters importing them, where its routes, external services and ingress entries are generated); a namespace nothing uses goes to no cluster, with the warning config-unused-namespace. Removing a service never adds a namespace elsewhere.
    */
   clusters?: DnsLabel[];
   /**

@@ -59,6 +59,7 @@ export const CATALOGUE = {
   'config-vip-overlap': { defaultSeverity: 'error', description: "mesh.vipRanges overlap each other or Istio's DNS auto-allocation range.", stage: 'config', docs: page('config-vip-overlap') },
   'config-missing-exception': { defaultSeverity: 'error', description: 'A cluster allows any outbound traffic (ALLOW_ANY) without a recorded policy exception.', stage: 'config', docs: page('config-missing-exception') },
   'config-credentials': { defaultSeverity: 'error', description: 'A URL in the config carries credentials, which would be committed with the generated tree.', stage: 'config', docs: page('config-credentials') },
+  'config-unused-namespace': { defaultSeverity: 'warning', description: 'A namespace is generated in no cluster: nothing uses it and it has no clusters: key.', stage: 'config', docs: page('config-unused-namespace') },
   'config-unsupported-version': { defaultSeverity: 'error', description: 'An Istio version is outside the range meshforge generates configuration for.', stage: 'config', docs: page('config-unsupported-version') },
   'config-ambient-version': { defaultSeverity: 'error', description: 'An ambient cluster in a multicluster mesh runs an Istio release older than ambient multicluster (1.27).', stage: 'config', docs: page('config-ambient-version') },
   'config-ambient-beta': { defaultSeverity: 'warning', description: 'Ambient spans several networks, a feature that is alpha in Istio 1.27 and 1.28 and beta in 1.29.', stage: 'config', docs: page('config-ambient-beta') },

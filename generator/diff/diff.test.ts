@@ -16,9 +16,9 @@ function doc(kind: string, name: string, namespace: string | undefined, spec: Re
   return `apiVersion: ${apiVersion}\nkind: ${kind}\nmetadata:\n${meta}spec:\n${specLines}\n`;
 }
 
-function file(path: string, content: string, origin?: (string | number)[]): RenderedFile {
+function file(path: string, content: string, origin?: (string | number)[], source?: string): RenderedFile {
   const cluster = path.split('/')[0];
-  const from = origin ? { origin: { file: '/work/mesh.config.yaml', path: origin } } : {};
+  const from = origin ? { origin: { file: '/work/mesh.config.yaml', path: origin }, ...(source !== undefined ? { source } : {}) } : {};
   return cluster ? { path, content, cluster, resources: [], ...from } : { path, content, resources: [], ...from };
 }
 
@@ -31,19 +31,19 @@ const gw = doc('Gateway', 'cross-network', 'istio-system', { selector: { istio: 
 
 function samplePlan() {
   const before = new Map<string, string>([
-    ['cluster1/bar/destinationrule-httpbin.yaml', header('clusters[0]') + drOld],
-    ['cluster1/foo/virtualservice-reviews.yaml', header('routes[0]') + vs],
+    ['cluster1/bar/destinationrule-httpbin.yaml', header('clusters[cluster1]') + drOld],
+    ['cluster1/foo/virtualservice-reviews.yaml', header('routes[foo/reviews]') + vs],
     ['cluster1/namespace-bar.yaml', header('namespaces[0]') + ns],
-    ['cluster2/istio-system/gateways.yaml', header('clusters[1]') + gw],
+    ['cluster2/istio-system/gateways.yaml', header('clusters[cluster2]') + gw],
     ['cluster3/kustomization.yaml', 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n'],
   ]);
   const files = [
-    file('cluster1/bar/destinationrule-httpbin.yaml', header('clusters[0]') + drNew, ['clusters', 0]),
-    file('cluster1/bar/serviceentry-httpbin-bar-cluster2.yaml', header('services[1]') + se, ['services', 1, 'exportTo', 0]),
+    file('cluster1/bar/destinationrule-httpbin.yaml', header('clusters[cluster1]') + drNew, ['clusters', 0], 'clusters[cluster1]'),
+    file('cluster1/bar/serviceentry-httpbin-bar-cluster2.yaml', header('services[bar/httpbin].exportTo[cluster1]') + se, ['services', 1, 'exportTo', 0], 'services[bar/httpbin].exportTo[cluster1]'),
     // Same object, new provenance comment: the file changes, the resource does not.
     file('cluster1/namespace-bar.yaml', header('namespaces[1]') + ns),
     // The gateway moves to its own file: neither added nor removed.
-    file('cluster2/istio-system/gateway-cross-network.yaml', header('clusters[1]') + gw),
+    file('cluster2/istio-system/gateway-cross-network.yaml', header('clusters[cluster2]') + gw),
     file('cluster3/kustomization.yaml', 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n'),
   ];
   return planChanges({
@@ -56,7 +56,7 @@ function samplePlan() {
       after: 'vips:\n  cluster1:\n    httpbin.bar.global: 240.1.0.2\n    ratings.foo.global: 240.1.0.4\n',
     },
     extraFiles: [{ path: 'mesh.config.yaml', before: 'a: 1\n', after: 'a: 2\n' }],
-    previousOrigin: (path) => (path === 'cluster1/foo/virtualservice-reviews.yaml' ? ['routes', 0, 'match'] : undefined),
+    previousOrigin: (path) => (path === 'cluster1/foo/virtualservice-reviews.yaml' ? 'routes[foo/reviews].match' : undefined),
     locate: (_file, path) => (path[0] === 'clusters' ? 'mesh.config.yaml:12' : path[0] === 'services' ? 'mesh.config.yaml:40' : undefined),
   });
 }
@@ -146,9 +146,9 @@ describe('renderMarkdown', () => {
     expect(markdown).toContain('| **total** |  | **1** | **1** | **1** |');
     expect(markdown).toContain('| released | `cluster1` | `reviews.foo.global` | `240.1.0.3` |');
     expect(markdown).toContain('| allocated | `cluster1` | `ratings.foo.global` | `240.1.0.4` |');
-    expect(markdown).toContain('| `clusters[0]` | `mesh.config.yaml:12` | `cluster1` | 1 |');
-    expect(markdown).toContain('| `services[1]` | `mesh.config.yaml:40` | `cluster1` | 1 |');
-    expect(markdown).toContain('| `routes[0]` | _no longer in the config_ | `cluster1` | 1 |');
+    expect(markdown).toContain('| `clusters[cluster1]` | `mesh.config.yaml:12` | `cluster1` | 1 |');
+    expect(markdown).toContain('| `services[bar/httpbin]` | `mesh.config.yaml:40` | `cluster1` | 1 |');
+    expect(markdown).toContain('| `routes[foo/reviews]` | _no longer in the config_ | `cluster1` | 1 |');
     expect(markdown).toMatch(/<details>\n<summary>cluster1: 3 resource changes \(4 files, \+\d+ -\d+\)<\/summary>\n\n\| Change \| Kind/);
     expect(markdown).toMatch(/```diff\n--- a\/clusters\/cluster1\/bar\/destinationrule-httpbin.yaml/);
     expect(markdown).toContain('No resource changes: 2 files changed only in comments, formatting or layout.');

@@ -42,8 +42,8 @@ export interface PlanInput {
   readonly clusterNames?: readonly string[];
   /** The writer's own files that change (the provenance index), relative to the output folder. */
   readonly bookkeeping?: readonly BookkeepingFileChange[];
-  /** The config path a previously generated file came from (the previous provenance index), for removed files. */
-  readonly previousOrigin?: (path: string) => DocPath | undefined;
+  /** The config entry (identity path) a previously generated file came from (the previous provenance index), for removed files. */
+  readonly previousOrigin?: (path: string) => string | undefined;
   /** Where a config entry starts in the new config (`mesh.config.yaml:40`), when it is there. */
   readonly locate?: (file: string, path: DocPath) => string | undefined;
 }
@@ -69,10 +69,11 @@ export function planChanges(input: PlanInput): ChangePlan {
     }
     return entry;
   };
-  const sourceOf = (origin: { readonly file?: string; readonly path?: DocPath } | undefined, locate: boolean): ConfigSource | undefined => {
-    const entry = configEntryOf(origin?.path);
-    if (entry === undefined || origin?.path === undefined) return undefined;
-    const at = locate && origin.file !== undefined ? input.locate?.(origin.file, configEntryPath(origin.path)) : undefined;
+  // The entry by identity (stable across edits); its line, for files of this run, from the positional origin.
+  const sourceOf = (source: string | undefined, origin: { readonly file?: string; readonly path?: DocPath } | undefined): ConfigSource | undefined => {
+    const entry = configEntryOf(source);
+    if (entry === undefined) return undefined;
+    const at = origin?.file !== undefined && origin.path !== undefined ? input.locate?.(origin.file, configEntryPath(origin.path)) : undefined;
     return at !== undefined ? { entry, at } : { entry };
   };
 
@@ -90,7 +91,7 @@ export function planChanges(input: PlanInput): ChangePlan {
     const newResources = resourcesInYaml(file.content);
     const cluster = file.cluster ?? folderCluster(file.path) ?? labelledCluster(newResources, known);
     const entry = group(cluster);
-    entry.files.push(fileChange(path, old === undefined ? 'added' : 'changed', old, file.content, sourceOf(file.origin, true)));
+    entry.files.push(fileChange(path, old === undefined ? 'added' : 'changed', old, file.content, sourceOf(file.source, file.origin)));
     entry.before.push(...atPath(oldResources, path));
     entry.after.push(...atPath(newResources, path));
   }
@@ -100,7 +101,7 @@ export function planChanges(input: PlanInput): ChangePlan {
     const oldResources = resourcesInYaml(old);
     const entry = group(folderCluster(oldPath) ?? labelledCluster(oldResources, known));
     const origin = input.previousOrigin?.(oldPath);
-    entry.files.push(fileChange(path, 'removed', old, undefined, sourceOf(origin ? { path: origin } : undefined, false)));
+    entry.files.push(fileChange(path, 'removed', old, undefined, sourceOf(origin, undefined)));
     entry.before.push(...atPath(oldResources, path));
   }
 

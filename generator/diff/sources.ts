@@ -1,21 +1,30 @@
-import { formatPath, resolvePosition } from '../diagnostics/positions.js';
+import { resolvePosition } from '../diagnostics/positions.js';
 import type { SourceRegistry } from '../diagnostics/sources.js';
 import type { DocPath } from '../diagnostics/types.js';
 
 /**
- * The config entry behind a generated file, from the config path its provenance records (in the file's RenderedFile
- * `origin`, or in the previous provenance index for a file that goes away): the entry of a top-level list
- * (`services[2]`, `clusters[0]`) or the top-level key (`gitops`). This is the one place the change summary turns
- * provenance into a config entry: when provenance paths name entries by identity (`services[bar/httpbin]`), only
- * this function changes.
+ * The config entry behind a generated file, from the identity path its provenance records (RenderedFile `source`, or
+ * the previous provenance index's `source` for a file that goes away): the entry of a top-level list
+ * (`services[bar/httpbin]`, `clusters[cluster2]`) or the top-level key (`gitops`). This is the one place the change
+ * summary turns provenance into a config entry.
  */
-export function configEntryOf(origin: DocPath | undefined): string | undefined {
-  if (origin === undefined || origin.length === 0) return undefined;
-  const [first, second] = origin;
-  return formatPath(second !== undefined && (typeof second === 'number' || origin.length > 2) ? [first as string | number, second] : [first as string | number]);
+export function configEntryOf(source: string | undefined): string | undefined {
+  if (source === undefined || source === '') return undefined;
+  const key = /^[^.[{]+/.exec(source)?.[0];
+  if (key === undefined) return undefined;
+  if (source[key.length] !== '[') return key;
+  // The list entry's identity, up to its closing bracket; quoted identities may hold brackets.
+  let quoted = false;
+  for (let i = key.length + 1; i < source.length; i += 1) {
+    const ch = source[i];
+    if (ch === '\\' && quoted) i += 1;
+    else if (ch === '"') quoted = !quoted;
+    else if (ch === ']' && !quoted) return source.slice(0, i + 1);
+  }
+  return key;
 }
 
-/** The config path of an entry as `configEntryOf` names it, to find its line in the new config. */
+/** The positional config path of the top-level entry a file's origin lies in, to find its line in the new config. */
 export function configEntryPath(origin: DocPath): DocPath {
   const [first, second] = origin;
   return second !== undefined && (typeof second === 'number' || origin.length > 2) ? [first as string | number, second] : origin.slice(0, 1);

@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve, sep } from 'node:path';
-import type { DocPath } from '../diagnostics/types.js';
 import type { RenderedFile } from '../manifest/types.js';
 import { PROVENANCE_FILE } from '../manifest/vocabulary.js';
 import { palette, type Palette } from '../report/color.js';
-import { parseProvenance, type ProvenanceIndex } from '../write/provenance.js';
+import { configEntriesOf, parseProvenance, type ProvenanceIndex } from '../write/provenance.js';
 import { compareTree } from '../write/tree.js';
 import { planChanges, type PlanInput } from './plan.js';
 import { qualifiedName } from './resources.js';
@@ -78,9 +77,9 @@ export function planFromTree(input: TreePlanInput): ChangePlan {
   }
   for (const raw of changes.added) if (!rendered.has(normalize(raw))) bookkeeping.push({ path: normalize(raw), change: 'added' });
   let previous: ProvenanceIndex | null | undefined;
-  const previousOrigin = (path: string): DocPath | undefined => {
+  const previousOrigin = (path: string): string | undefined => {
     if (previous === undefined) previous = parseProvenance(readIfFile(join(outAbs, PROVENANCE_FILE)) ?? '') ?? null;
-    return previous?.files[path]?.origin;
+    return previous ? configEntriesOf(previous, path)[0] : undefined;
   };
   return planChanges({ ...rest, before, bookkeeping, previousOrigin });
 }

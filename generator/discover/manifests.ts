@@ -2,7 +2,7 @@ import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, read
 import { basename, dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import { fail, ok, type StageResult } from '../diagnostics/result.js';
 import type { SourceRegistry } from '../diagnostics/sources.js';
-import type { Diagnostic } from '../diagnostics/types.js';
+import type { Diagnostic, DocPath } from '../diagnostics/types.js';
 import { formatBytes, MANIFEST_LIMITS } from '../load/limits.js';
 import { decodeSource } from '../load/source.js';
 import { clusterFromPath, manifestsFromDocuments, manifestsFromText, STDIN_NAME, type ManifestTextOptions } from '../manifest/from-text.js';
@@ -137,6 +137,8 @@ export interface LoadManifestsOptions {
   readonly io: InputContext;
   readonly sources: SourceRegistry;
   readonly configFile?: string;
+  /** Reads generated files' `# Source:` paths against the loaded config (ManifestTextOptions.locateOrigin). */
+  readonly locateOrigin?: (printed: string) => DocPath | undefined;
   /**
    * The loaded mesh config's model: enables the fast path for generated trees made from this config (their index's
    * `config` is this file). Files whose bytes equal what the config renders are not parsed; their resources are the
@@ -236,7 +238,7 @@ export async function loadManifests(inputs: readonly string[], options: LoadMani
 
   const resources: ManifestResource[] = [];
   const seen = new Set<string>();
-  const textOptions: ManifestTextOptions = { sources, ...(options.cluster !== undefined ? { cluster: options.cluster } : {}), ...(options.configFile !== undefined ? { configFile: options.configFile } : {}) };
+  const textOptions: ManifestTextOptions = { sources, ...(options.cluster !== undefined ? { cluster: options.cluster } : {}), ...(options.configFile !== undefined ? { configFile: options.configFile } : {}), ...(options.locateOrigin !== undefined ? { locateOrigin: options.locateOrigin } : {}) };
   // Inside a generated tree (a folder holding meshforge's index) a file's cluster is its top folder, wherever the tree
   // was written (`generate --out gitops/` too), not only under a folder named clusters/.
   const treeRootOf = memoTreeRoots();

@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import type { RenderedFile } from '../manifest/types.js';
 import type { MeshModel } from '../model/types.js';
+import { displayConfigPath } from '../config/identity.js';
 import { DEFAULT_OUT_DIR, outputLocation, renderedResource, sourceLine } from '../render/render.js';
 import { renderTemplate, type TemplateName } from '../render/templates.js';
 import { argocdDocuments } from './argocd.js';
@@ -58,7 +59,7 @@ function view(doc: GitopsDocument): Obj {
 /** Renders one wrapper document to its exact bytes with the generator's template environment. */
 export function renderGitopsDocument(doc: GitopsDocument, model: MeshModel): string {
   // The template loader compiles every generator/templates/*.yaml.hbs; the gitops names are not in its union type.
-  return renderTemplate(doc.template as string as TemplateName, { header: { source: sourceLine(model.configFile, doc.origin) }, o: view(doc) });
+  return renderTemplate(doc.template as string as TemplateName, { header: { source: sourceLine(model, doc.origin) }, o: view(doc) });
 }
 
 /** The output folder the generator used, read back from where it reported its files. */
@@ -86,6 +87,7 @@ export function renderGitops(model: MeshModel, rendered: readonly RenderedFile[]
       ...(doc.cluster !== undefined ? { cluster: doc.cluster } : {}),
       resources: resource ? [resource] : [],
       origin: { file: model.configFile, path: doc.origin },
+      source: displayConfigPath(model.config, doc.origin),
     };
   });
 }

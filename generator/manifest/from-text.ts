@@ -28,6 +28,11 @@ export interface ManifestTextOptions {
    * node in a header comment (`# Source: mesh.config.yaml routes[0]`); with this set, their resources get that origin.
    */
   readonly configFile?: string;
+  /**
+   * Reads a header's printed config path (services[bar/httpbin].exportTo[cluster1], config/identity.ts) into the
+   * positional path of that node in today's config, for line:col. Without it, headers give no origin.
+   */
+  readonly locateOrigin?: (printed: string) => DocPath | undefined;
   readonly sources: SourceRegistry;
   readonly limits?: InputLimits;
 }
@@ -73,11 +78,12 @@ export function parsePrintedPath(text: string): DocPath | undefined {
 }
 
 /** The config node named by a generated file's header comment, if it names the loaded config file. */
-function headerOrigin(text: string, configFile: string | undefined): Location | undefined {
-  if (configFile === undefined) return undefined;
-  const match = /^(?:#[^\n]*\n)*?# Source: (\S+) (\S+)\s*$/m.exec(text.slice(0, 2048));
+function headerOrigin(text: string, options: ManifestTextOptions): Location | undefined {
+  const { configFile, locateOrigin } = options;
+  if (configFile === undefined || locateOrigin === undefined) return undefined;
+  const match = /^(?:#[^\n]*\n)*?# Source: (\S+) (.+?)\s*$/m.exec(text.slice(0, 2048));
   if (!match || match[1] !== basename(configFile)) return undefined;
-  const path = match[2] === '(root)' ? [] : parsePrintedPath(match[2]!);
+  const path = locateOrigin(match[2]!);
   return path ? { file: configFile, path } : undefined;
 }
 
@@ -114,7 +120,7 @@ export function manifestsFromDocuments(file: string, text: string, documents: re
   const resources: ManifestResource[] = [];
   const problems: Diagnostic[] = [];
   const kustomizeFile = isKustomizeFile(file);
-  const origin = headerOrigin(text, options.configFile);
+  const origin = headerOrigin(text, options);
 
   const add = (value: unknown, docIndex: number, path: DocPath): void => {
     if (value === null || value === undefined) return;

@@ -29,6 +29,11 @@ export interface RenderedFile {
   readonly resources: readonly ManifestResource[];
   /** For generated files: the mesh.config.yaml node the whole file comes from (also for files that hold no resource). */
   readonly origin?: Location;
+  /**
+   * `origin` as printed and stored: the config entry named by identity (services[bar/httpbin].exportTo[cluster1],
+   * config/identity.ts), the same text as the file's `# Source:` header and its provenance index entry.
+   */
+  readonly source?: string;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { DocPath } from '../diagnostics/types.js';
 import type { DestinationInput, GatewayPortInput, MeshConfigInput, ServicePortInput } from '../config/types.js';
 import { CROSS_NETWORK_PORT, exportEdges, ISTIO_NAMESPACE, resolveServiceRef, serviceClusters, serviceKey } from '../config/semantic.js';
+import { namespacePlacements } from '../config/namespaces.js';
 import { parseCidr } from '../core/cidr.js';
 import type { ClusterModel, DestinationModel, GatewayPort, MeshModel, NamespaceModel, ServicePortModel } from './types.js';
 
@@ -116,24 +117,11 @@ export function buildModel(config: MeshConfigInput, configFile: string): MeshMod
       return { service: e.service, from: e.from, to: e.to, remoteHost: `${name}.${namespace}.${e.from}`, origin: e.path };
     });
 
-  // Namespaces land where their services run, or everywhere when none names them.
+  // Namespaces: their clusters: key, else the clusters that use them, else none (config/namespaces.ts).
   const namespaces: NamespaceModel[] = [];
-  config.namespaces.forEach((ns, i) => {
-    const used = new Set<string>();
-    for (const s of services) if (s.namespace === ns.name) s.clusters.forEach((c) => used.add(c));
-    // Importing clusters mirror the namespace: the client-side ServiceEntry lives there.
-    for (const e of exports) if (e.service.startsWith(`${ns.name}/`)) used.add(e.to);
-    for (const r of config.routes) if (r.namespace === ns.name) r.clusters?.forEach((c) => used.add(c));
-    // External services and ingress resources are generated in their namespace: it must exist in their clusters too.
-    for (const e of config.externalServices) if (e.namespace === ns.name) (e.clusters ?? allClusters).forEach((c) => used.add(c));
-    for (const g of config.ingress) {
-      const gNamespace = g.namespace ?? (g.to.service?.includes('/') ? g.to.service.split('/')[0]! : undefined);
-      if (gNamespace !== ns.name) continue;
-      const target = g.to.service ? serviceByKey.get(resolveServiceRef(g.to.service, gNamespace)) : undefined;
-      (g.clusters ?? target?.clusters)?.forEach((c) => used.add(c));
-    }
-    const targets = ns.clusters ?? (used.size > 0 ? allClusters.filter((c) => used.has(c)) : allClusters);
-    for (const cluster of targets) {
+  namespacePlacements(config).forEach((placement, i) => {
+    const ns = config.namespaces[i]!;
+    for (const cluster of placement.clusters) {
       const dataPlaneMode = ns.dataPlaneMode ?? modeOf.get(cluster)!;
       namespaces.push({
         name: ns.name,
@@ -210,6 +198,7 @@ export function buildModel(config: MeshConfigInput, configFile: string): MeshMod
 
   return {
     configFile,
+    config,
     mesh: {
       id: m.id,
       trustDomain: m.trustDomain,

@@ -9,6 +9,7 @@ import { buildModel } from './build.js';
 import type { MeshModel } from './types.js';
 import { validateConfigSchema } from '../config/schema.js';
 import { checkSemantics } from '../config/semantic.js';
+import { unusedNamespaceWarnings } from '../config/namespaces.js';
 import type { MeshConfigInput } from '../config/types.js';
 
 import { DEFAULT_CONFIG_FILE } from '../core/cli-vocabulary.js';
@@ -45,7 +46,7 @@ export function loadConfigText(source: SourceText, sources: SourceRegistry, limi
 
   const validated = validateConfigSchema(first!.value, file);
   if (!validated.ok) return validated;
-  const semantic = checkSemantics(validated.value, file);
+  const semantic = [...checkSemantics(validated.value, file), ...unusedNamespaceWarnings(validated.value, file)];
   if (hasErrors(semantic)) return fail(semantic);
   return ok({ config: validated.value, model: buildModel(validated.value, file) }, [...parsed.diagnostics, ...semantic]);
 }

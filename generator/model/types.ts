@@ -1,5 +1,5 @@
 import type { DocPath } from '../diagnostics/types.js';
-import type { GitopsEngine, InstallMethod, OutboundPolicy, Protocol, SeverityOverride } from '../config/types.js';
+import type { GitopsEngine, InstallMethod, MeshConfigInput, OutboundPolicy, Protocol, SeverityOverride } from '../config/types.js';
 import type { Cidr } from '../core/cidr.js';
 
 /**
@@ -10,6 +10,11 @@ import type { Cidr } from '../core/cidr.js';
 export interface MeshModel {
   /** The config file as given on the command line; origins are paths into it. */
   readonly configFile: string;
+  /**
+   * The validated config the model was built from. Origins stay positional; printed and stored paths name entries by
+   * identity through config/identity.ts (displayConfigPath), which reads this.
+   */
+  readonly config: MeshConfigInput;
   readonly mesh: MeshSettings;
   readonly clusters: readonly ClusterModel[];
   readonly namespaces: readonly NamespaceModel[];

@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { formatPath } from '../diagnostics/positions.js';
+import { displayConfigPath } from '../config/identity.js';
 import type { DocPath } from '../diagnostics/types.js';
 import type { VipLedger } from '../ledger/ledger.js';
 import { HELM_VALUES_API_VERSION, HELM_VALUES_KIND, type ManifestResource, type RenderedFile } from '../manifest/types.js';
@@ -64,9 +64,12 @@ export function kustomizationOrder(entries: readonly { path: string; kind: strin
     .map((e) => e.path);
 }
 
-/** The header's source line: the config file's name and the path of the node the file comes from. */
-export function sourceLine(configFile: string, origin: DocPath): string {
-  return `${basename(configFile)} ${formatPath(origin)}`;
+/**
+ * The header's source line: the config file's name and the node the file comes from, named by identity
+ * (services[bar/httpbin].exportTo[cluster1]), so that editing one entry never changes another entry's files.
+ */
+export function sourceLine(model: Pick<MeshModel, 'configFile' | 'config'>, origin: DocPath): string {
+  return `${basename(model.configFile)} ${displayConfigPath(model.config, origin)}`;
 }
 
 const VALUES_SUFFIX = '.values.yaml';
@@ -120,7 +123,7 @@ function flat(text: string): string {
 
 /** Renders one planned file to its exact bytes. */
 export function renderPlannedFile(file: PlannedFile, model: MeshModel): string {
-  return renderTemplate(file.document.template, { header: { source: sourceLine(model.configFile, file.document.origin) }, o: file.document.object });
+  return renderTemplate(file.document.template, { header: { source: sourceLine(model, file.document.origin) }, o: file.document.object });
 }
 
 /**
@@ -139,6 +142,7 @@ export function renderMesh(model: MeshModel, ledger: VipLedger, options: RenderO
       cluster: file.cluster,
       resources: resource ? [resource] : [],
       origin: { file: model.configFile, path: file.document.origin },
+      source: displayConfigPath(model.config, file.document.origin),
     };
   });
 }

@@ -1,38 +1,33 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseProvenance, provenancePieces, serializeProvenance, type ProvenanceEntry, type ProvenanceIndex } from './provenance.js';
+import { configEntriesOf, parseProvenance, provenancePieces, readProvenance, serializeProvenance, type ProvenanceEntry, type ProvenanceIndex } from './provenance.js';
 
 /**
- * The index format as first written: a whole-object pretty print, then a regular expression that puts arrays without
- * brackets or braces inside on one line. The streaming serializer must give exactly these bytes (the committed trees
- * and every user's index are in this format).
+ * The index format 2 as its definition reads: the object JSON.stringify(…, null, 2) would print, except that each
+ * file's entry is compact on the line of its path. The streaming serializer must give exactly these bytes.
  */
 function referenceSerialize(index: ProvenanceIndex): string {
   const files = Object.fromEntries(Object.entries(index.files).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
-  const ordered = {
-    generator: index.generator,
-    comment: 'Written by `meshforge generate`: the files it generated here. Do not edit. Files not listed are left alone.',
-    ...(index.config !== undefined ? { config: index.config } : {}),
-    files,
-  };
-  const text = JSON.stringify(ordered, null, 2).replace(/\[\n\s+([^[\]{}]*?)\n\s*\]/g, (_match, inner: string) => `[${inner.split(/,\n\s*/).join(', ')}]`);
-  return `${text}\n`;
+  const lines = Object.entries(files)
+    .filter(([, entry]) => JSON.stringify(entry) !== undefined)
+    .map(([path, entry]) => `    ${JSON.stringify(path)}: ${JSON.stringify(entry)}`);
+  const head = ['{', '  "generator": "meshforge",', '  "format": 2,', `  "comment": ${JSON.stringify('Written by `meshforge generate`: the files it generated here. Do not edit. Files not listed are left alone.')},`];
+  if (index.config !== undefined) head.push(`  "config": ${JSON.stringify(index.config)},`);
+  const files2 = lines.length === 0 ? ['  "files": {}'] : ['  "files": {', lines.join(',\n'), '  }'];
+  return `${[...head, ...files2, '}'].join('\n')}\n`;
 }
 
 /** Text with the characters that matter to the format: brackets, braces, quotes, commas, escapes, non-ASCII. */
 const tricky = fc.string({ unit: fc.constantFrom('a', 'b', '0', '1', '9', '[', ']', '{', '}', '"', ',', ' ', '\n', '\\', '/', '.', 'é', '€', '😀'), maxLength: 8 });
-const pathSegment = fc.oneof(tricky, fc.integer({ min: -3, max: 1000 }));
-const docPath = fc.array(pathSegment, { maxLength: 5 });
 
 const entry: fc.Arbitrary<ProvenanceEntry> = fc.record(
   {
     cluster: tricky,
     sha256: fc.stringMatching(/^[0-9a-f]{64}$/),
     source: tricky,
-    origin: docPath,
     resources: fc.array(
       fc.record(
-        { apiVersion: tricky, kind: tricky, namespace: tricky, name: tricky, docIndex: fc.nat(5), origin: docPath },
+        { apiVersion: tricky, kind: tricky, namespace: tricky, name: tricky, docIndex: fc.nat(5) },
         { requiredKeys: ['apiVersion', 'kind', 'name', 'docIndex'] },
       ),
       { maxLength: 3 },
@@ -54,10 +49,12 @@ const index: fc.Arbitrary<ProvenanceIndex> = fc.record(
 );
 
 describe('serializeProvenance', () => {
-  it('gives the bytes of the pretty print plus one-line arrays, for any index', () => {
+  it('gives one line per file, sorted, and valid JSON of the index, for any index', () => {
     fc.assert(
       fc.property(index, (value) => {
-        expect(serializeProvenance(value)).toBe(referenceSerialize(value));
+        const text = serializeProvenance(value);
+        expect(text).toBe(referenceSerialize(value));
+        expect(parseProvenance(text)).toEqual(value);
       }),
       { numRuns: 500 },
     );
@@ -75,21 +72,53 @@ describe('serializeProvenance', () => {
     );
   });
 
-  it('writes config paths on one line and round-trips through parseProvenance', () => {
+  it('writes identity sources, one line per file, and round-trips through parseProvenance', () => {
     const value: ProvenanceIndex = {
       generator: 'meshforge',
       config: '../mesh.config.yaml',
       files: {
         'c2/b.yaml': { cluster: 'c2', sha256: 'b'.repeat(64), resources: [] },
-        'c1/a.yaml': { cluster: 'c1', sha256: 'a'.repeat(64), source: 'services[1].exportTo[0]', origin: ['services', 1, 'exportTo', 0], resources: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'a', docIndex: 0, origin: ['services', 1] }] },
+        'c1/a.yaml': { cluster: 'c1', sha256: 'a'.repeat(64), source: 'services[bar/httpbin].exportTo[c1]', resources: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'a', docIndex: 0 }] },
       },
     };
     const text = serializeProvenance(value);
-    expect(text).toContain('"origin": ["services", 1, "exportTo", 0],');
+    const lines = text.split('\n');
+    expect(lines).toContain(`    "c1/a.yaml": {"cluster":"c1","sha256":"${'a'.repeat(64)}","source":"services[bar/httpbin].exportTo[c1]","resources":[{"apiVersion":"v1","kind":"ConfigMap","name":"a","docIndex":0}]},`);
     expect(text.indexOf('"c1/a.yaml"')).toBeLessThan(text.indexOf('"c2/b.yaml"'));
-    expect(text).toContain('"resources": []');
+    expect(text).toContain('"format": 2,');
     expect(text.endsWith('}\n')).toBe(true);
     expect(parseProvenance(text)).toEqual(value);
+    expect(configEntriesOf(value, 'c1/a.yaml')).toEqual(['services[bar/httpbin].exportTo[c1]']);
+    expect(configEntriesOf(value, 'c2/b.yaml')).toEqual([]);
+    expect(configEntriesOf(value, 'missing.yaml')).toEqual([]);
+  });
+
+  it('reads a format 1 index (pretty-printed, positional origins): files and hashes kept, positional paths dropped', () => {
+    const v1 = JSON.stringify(
+      {
+        generator: 'meshforge',
+        comment: 'x',
+        config: '../mesh.config.yaml',
+        files: { 'c1/a.yaml': { cluster: 'c1', sha256: 'a'.repeat(64), source: 'services[2].exportTo[0]', origin: ['services', 2, 'exportTo', 0], resources: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'a', docIndex: 0, origin: ['services', 2] }] } },
+      },
+      null,
+      2,
+    );
+    const read = readProvenance(v1);
+    expect(read).toEqual({ ok: true, index: { generator: 'meshforge', config: '../mesh.config.yaml', files: { 'c1/a.yaml': { cluster: 'c1', sha256: 'a'.repeat(64), resources: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'a', docIndex: 0 }] } } } });
+  });
+
+  it('refuses an index of a newer format with what to do, and anything else as not an index', () => {
+    const newer = readProvenance('{"generator": "meshforge", "format": 3, "files": {}}');
+    expect(newer.ok).toBe(false);
+    if (!newer.ok) {
+      expect(newer.problem).toBe('was written by a newer meshforge (index format 3; this one reads formats 1 and 2)');
+      expect(newer.hint).toMatch(/^Upgrade meshforge/);
+    }
+    for (const text of ['{', '[]', '{"generator": "other", "files": {}}', '{"generator": "meshforge", "format": "2", "files": {}}', '{"generator": "meshforge", "format": 2, "files": {"a": {"resources": []}}}']) {
+      const read = readProvenance(text);
+      expect(read.ok ? 'read' : read.problem).toBe('is not a meshforge provenance index');
+    }
   });
 
   it('makes each entry only when its turn comes, one piece per file between the head and the tail', () => {

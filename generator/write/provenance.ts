@@ -1,15 +1,20 @@
 import { createHash } from 'node:crypto';
 import { posix, relative, resolve } from 'node:path';
-import { formatPath } from '../diagnostics/positions.js';
-import type { DocPath } from '../diagnostics/types.js';
 import type { RenderedFile } from '../manifest/types.js';
 
 /**
  * The provenance index: one JSON file at the root of the output folder listing every file meshforge generated there,
- * its sha256, its resources and the config node each came from. The writer reads it to know which files are its own
- * (to prune them, and to leave every other file alone); later stages read it to point a finding on a generated
- * resource back at its mesh.config.yaml line.
+ * its sha256, its resources and the config entry it came from. The writer reads it to know which files are its own
+ * (to prune them, and to leave every other file alone); later stages read it to map a generated file back to its
+ * mesh.config.yaml entry (configEntriesOf).
+ *
+ * Format 2 diffs like source: files sorted by path, one line each, config entries named by identity
+ * (services[bar/httpbin], config/identity.ts) instead of by position, so that removing one service changes the lines of
+ * its own files and no others. Format 1 (no "format" key: pretty-printed, positional "origin" paths) is still read:
+ * its files and hashes count, its positional paths are dropped, and the next generate rewrites it as format 2.
  */
+
+export const PROVENANCE_FORMAT = 2;
 
 export interface ProvenanceResource {
   readonly apiVersion: string;
@@ -17,16 +22,13 @@ export interface ProvenanceResource {
   readonly namespace?: string;
   readonly name: string;
   readonly docIndex: number;
-  /** Path of the config node, e.g. ["services", 1, "exportTo", 0]. */
-  readonly origin?: DocPath;
 }
 
 export interface ProvenanceEntry {
   readonly cluster?: string;
   readonly sha256: string;
-  /** Human form of `origin`: services[1].exportTo[0]. */
+  /** The config entry the file comes from, by identity: services[bar/httpbin].exportTo[cluster1]. */
   readonly source?: string;
-  readonly origin?: DocPath;
   readonly resources: readonly ProvenanceResource[];
 }
 
@@ -43,20 +45,29 @@ export function sha256(data: string | Uint8Array): string {
 }
 
 export function provenanceEntry(file: RenderedFile): ProvenanceEntry {
-  const origin = file.origin?.path;
   return {
     ...(file.cluster !== undefined ? { cluster: file.cluster } : {}),
     sha256: sha256(file.content),
-    ...(origin !== undefined ? { source: formatPath(origin), origin } : {}),
+    ...(file.source !== undefined ? { source: file.source } : {}),
     resources: file.resources.map((r, i) => ({
       apiVersion: r.apiVersion,
       kind: r.kind,
       ...(r.namespace !== undefined ? { namespace: r.namespace } : {}),
       name: r.name,
       docIndex: r.location.docIndex ?? i,
-      ...(r.origin?.path !== undefined ? { origin: r.origin.path } : {}),
     })),
   };
+}
+
+/**
+ * The config entries a generated file comes from, by identity (services[bar/httpbin].exportTo[cluster1]), read from
+ * an index: what a change summary lists as "the config lines that caused the change". locateConfigPath
+ * (config/identity.ts) turns one into the positional path of today's config, resolvePosition into line:col. Empty for
+ * a file the index does not list or that names no entry (format 1 indexes).
+ */
+export function configEntriesOf(index: ProvenanceIndex, path: string): string[] {
+  const source = index.files[path]?.source;
+  return typeof source === 'string' ? [source] : [];
 }
 
 /** The config file's path as seen from the output folder, so the index is the same on every machine. */
@@ -93,48 +104,17 @@ function indexOrder(paths: Iterable<string>): string[] {
   return indices.length === 0 ? names : [...indices, ...names];
 }
 
-/** A bracket or brace in an element keeps a primitive array on several lines (the one-line rule of the format). */
-const BRACKETS = /[[\]{}]/;
-
 /**
- * One JSON value as JSON.stringify(value, null, 2) prints it at `indent`, except that an array whose elements contain
- * no bracket or brace (config paths: ["services", 1, "exportTo", 0]) goes on one line. Undefined when JSON.stringify
- * would leave the value out (undefined, functions, symbols).
- */
-function prettyValue(value: unknown, indent: string): string | undefined {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) as string | undefined;
-  const inner = `${indent}  `;
-  if (Array.isArray(value)) {
-    if (value.length === 0) return '[]';
-    const items: string[] = [];
-    let oneLine = true;
-    for (const item of value as unknown[]) {
-      const text = prettyValue(item, inner) ?? 'null';
-      if (oneLine && BRACKETS.test(text)) oneLine = false;
-      items.push(text);
-    }
-    return oneLine ? `[${items.join(', ')}]` : `[\n${inner}${items.join(`,\n${inner}`)}\n${indent}]`;
-  }
-  let text = '';
-  for (const key of Object.keys(value)) {
-    const member = prettyValue((value as Record<string, unknown>)[key], inner);
-    if (member === undefined) continue;
-    text += `${text === '' ? '' : ','}\n${inner}${JSON.stringify(key)}: ${member}`;
-  }
-  return text === '' ? '{}' : `{${text}\n${indent}}`;
-}
-
-/**
- * The index text piece by piece (the head, then one piece per file, then the tail): the bytes of
- * JSON.stringify(index, null, 2) with config paths on one line, without ever holding the whole text, its
- * pretty-printed draft or an object of every entry (at 200,000 files the text is 120 MB). Files are listed sorted
- * by path.
+ * The index text piece by piece (the head, then one line per file, then the tail), without ever holding the whole
+ * text or an object of every entry (at 200,000 files the text is 100+ MB). Files are listed in the order JSON.parse
+ * gives their keys back (sorted by path, array-index-like paths first), each entry compact on its own line: a change to
+ * one file changes one line.
  */
 export function* provenancePieces(source: ProvenanceSource): Generator<string> {
-  yield `{\n  "generator": ${JSON.stringify(source.generator)},\n  "comment": ${JSON.stringify(INDEX_COMMENT)},\n${source.config !== undefined ? `  "config": ${JSON.stringify(source.config)},\n` : ''}  "files": {`;
+  yield `{\n  "generator": ${JSON.stringify(source.generator)},\n  "format": ${PROVENANCE_FORMAT},\n  "comment": ${JSON.stringify(INDEX_COMMENT)},\n${source.config !== undefined ? `  "config": ${JSON.stringify(source.config)},\n` : ''}  "files": {`;
   let first = true;
   for (const path of indexOrder(source.paths)) {
-    const entry = prettyValue(source.entry(path), '    ');
+    const entry = JSON.stringify(source.entry(path)) as string | undefined;
     if (entry === undefined) continue;
     yield `${first ? '' : ','}\n    ${JSON.stringify(path)}: ${entry}`;
     first = false;
@@ -146,13 +126,41 @@ export function serializeProvenance(index: ProvenanceIndex): string {
   return [...provenancePieces({ generator: index.generator, ...(index.config !== undefined ? { config: index.config } : {}), paths: Object.keys(index.files), entry: (path) => index.files[path]! })].join('');
 }
 
-export function parseProvenance(text: string): ProvenanceIndex | undefined {
+/** An index read back, or why it cannot be read and what to do. */
+export type ProvenanceRead = { readonly ok: true; readonly index: ProvenanceIndex } | { readonly ok: false; readonly problem: string; readonly hint: string };
+
+/** Format 1 entries named config nodes by position: those paths are dropped (they may point at another entry now). */
+function fromFormat1(entry: Record<string, unknown>): ProvenanceEntry {
+  const { source: _source, origin: _origin, resources, ...rest } = entry;
+  return { ...(rest as unknown as ProvenanceEntry), resources: (resources as Record<string, unknown>[]).map(({ origin: _o, ...r }) => r as unknown as ProvenanceResource) };
+}
+
+export function readProvenance(text: string): ProvenanceRead {
+  const notIndex = { ok: false as const, problem: 'is not a meshforge provenance index', hint: 'Restore it from git (git checkout -- <file>); without it meshforge cannot tell its files from yours.' };
+  let value: { generator?: unknown; format?: unknown; config?: unknown; files?: unknown };
   try {
-    const value = JSON.parse(text) as Partial<ProvenanceIndex>;
-    if (value?.generator !== 'meshforge' || typeof value.files !== 'object' || value.files === null) return undefined;
-    for (const entry of Object.values(value.files)) if (typeof entry?.sha256 !== 'string' || !Array.isArray(entry.resources)) return undefined;
-    return { generator: 'meshforge', ...(typeof value.config === 'string' ? { config: value.config } : {}), files: value.files };
+    value = JSON.parse(text) as typeof value;
   } catch {
-    return undefined;
+    return notIndex;
   }
+  if (value?.generator !== 'meshforge' || typeof value.files !== 'object' || value.files === null || Array.isArray(value.files)) return notIndex;
+  const format = value.format ?? 1;
+  if (format !== 1 && format !== PROVENANCE_FORMAT) {
+    return typeof format === 'number' && Number.isInteger(format) && format > PROVENANCE_FORMAT
+      ? { ok: false, problem: `was written by a newer meshforge (index format ${format}; this one reads formats 1 and ${PROVENANCE_FORMAT})`, hint: 'Upgrade meshforge to the version that generated this tree (see the repository\'s package.json or CI), then run generate again.' }
+      : notIndex;
+  }
+  const files = value.files as Record<string, unknown>;
+  for (const entry of Object.values(files)) {
+    const e = entry as Partial<ProvenanceEntry> | null;
+    if (typeof e?.sha256 !== 'string' || !Array.isArray(e.resources)) return notIndex;
+  }
+  const read = format === 1 ? Object.fromEntries(Object.entries(files).map(([path, entry]) => [path, fromFormat1(entry as Record<string, unknown>)])) : (files as Record<string, ProvenanceEntry>);
+  return { ok: true, index: { generator: 'meshforge', ...(typeof value.config === 'string' ? { config: value.config } : {}), files: read } };
+}
+
+/** The index of `text`, or undefined when it is none that this meshforge reads (readProvenance says why). */
+export function parseProvenance(text: string): ProvenanceIndex | undefined {
+  const read = readProvenance(text);
+  return read.ok ? read.index : undefined;
 }

@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { RenderedFile } from '../manifest/types.js';
 import { withOutputLock } from './lock.js';
-import { configFromOutDir, parseProvenance, provenanceEntry, provenancePieces, type ProvenanceEntry, type ProvenanceIndex, type ProvenanceSource } from './provenance.js';
+import { configFromOutDir, parseProvenance, provenanceEntry, readProvenance, provenancePieces, type ProvenanceEntry, type ProvenanceIndex, type ProvenanceSource } from './provenance.js';
 import { PROVENANCE_FILE } from '../manifest/vocabulary.js';
 import { MeshforgeError } from '../core/errors.js';
 import { secretIn } from '../core/secrets.js';
@@ -114,9 +114,9 @@ interface TreePlan {
 function readIndex(outDir: string, display: string, entries: ReadonlyMap<string, Entry>): ProvenanceIndex | undefined {
   if (entries.get(PROVENANCE_FILE)?.type !== 'file') return undefined;
   const text = readFileSync(join(resolve(outDir), PROVENANCE_FILE), 'utf8');
-  const index = parseProvenance(text);
-  if (!index) throw new TreeError(`${join(display, PROVENANCE_FILE)} is not a meshforge provenance index`, `Restore it from git (git checkout -- ${join(display, PROVENANCE_FILE)}); without it meshforge cannot tell its files from yours.`);
-  return index;
+  const read = readProvenance(text);
+  if (!read.ok) throw new TreeError(`${join(display, PROVENANCE_FILE)} ${read.problem}`, read.hint.replace('<file>', join(display, PROVENANCE_FILE)));
+  return read.index;
 }
 
 /**
