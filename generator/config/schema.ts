@@ -262,10 +262,10 @@ function diagnosticFor(error: ErrorObject, file: string, data: unknown): Diagnos
     case 'oneOf':
     case 'anyOf': {
       const branches = branchKeys(parent);
-      const data = error.data !== null && typeof error.data === 'object' && !Array.isArray(error.data) ? (error.data as Record<string, unknown>) : undefined;
-      if (branches.length > 1 && data) {
+      const entry = error.data !== null && typeof error.data === 'object' && !Array.isArray(error.data) ? (error.data as Record<string, unknown>) : undefined;
+      if (branches.length > 1 && entry) {
         const keys = [...new Set(branches.flat())];
-        const present = keys.filter((k) => k in data);
+        const present = keys.filter((k) => k in entry);
         const list = keys.map((k) => `'${k}'`).join(' or ');
         const described = keys.map((k) => `${k}:${deref(parent?.properties?.[k])?.description ? ` (${firstSentence(deref(parent?.properties?.[k])!.description!).toLowerCase()})` : ''}`).join(', or ');
         if (error.keyword === 'oneOf' && present.length > 1) {

@@ -304,10 +304,8 @@ export function checkSemantics(config: MeshConfigInput, file: string): Diagnosti
     }
   }
 
-  c.diagnostics.push(...checkGatewayApiIngress(config, file));
-  // Ambient mode (issue 16) lives in its own file.
-  c.diagnostics.push(...checkAmbient(config, file));
-  return c.diagnostics;
+  // Gateway API ingress and ambient mode (issue 16) live in their own files.
+  return [...c.diagnostics, ...checkGatewayApiIngress(config, file), ...checkAmbient(config, file)];
 }
 
 /** Query or fragment parameter names that carry a secret (token=, access_token=, X-Amz-Signature=, sig=, password=, ...). */

@@ -40,14 +40,14 @@ describe('hints say what to write instead', () => {
     const text = EXAMPLE.replace('ports: [{ number: 8000, name: http, protocol: HTTP }]', 'ports: [{ number: "8000", name: http, protocol: HTTP }]');
     const errors = errorsOf(text);
     expect(errors).toHaveLength(1);
-    expect(errors[0]!.message).toBe('services[1].ports[0].number must be an integer, not the string "8000"');
+    expect(errors[0]!.message).toBe('services[bar/httpbin].ports[8000].number must be an integer, not the string "8000"');
     expect(errors[0]!.hint).toBe('Write the number without quotes: 8000.');
   });
 
   it('a CIDR with prefix /33: says what a valid prefix is', () => {
     const errors = errorsOf(EXAMPLE.replace('vipRanges: [240.0.0.0/16]', 'vipRanges: [240.0.0.0/33]'));
     expect(errors).toHaveLength(1);
-    expect(errors[0]!.message).toBe('mesh.vipRanges[0]: the string "240.0.0.0/33" is not an IPv4 CIDR block');
+    expect(errors[0]!.message).toBe('mesh.vipRanges[240.0.0.0/33]: the string "240.0.0.0/33" is not an IPv4 CIDR block');
     expect(errors[0]!.hint).toBe("The prefix length after '/' is 0 to 32 for IPv4 (/32 is one address, /16 is 65,536): e.g. 240.0.0.0/32.");
   });
 
@@ -60,19 +60,19 @@ describe('hints say what to write instead', () => {
     const text = EXAMPLE.replace('    namespace: bar\n    cluster: cluster2', '    namespace: bar\n    clustr: cluster2');
     const errors = errorsOf(text);
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatchObject({ rule: 'config-unknown-key', message: "unknown key 'clustr' in services[1]: did you mean 'cluster'?", hint: "Rename 'clustr' to 'cluster'." });
+    expect(errors[0]).toMatchObject({ rule: 'config-unknown-key', message: "unknown key 'clustr' in services[bar/httpbin]: did you mean 'cluster'?", hint: "Rename 'clustr' to 'cluster'." });
   });
 
   it('neither cluster nor clusters: names both, with what each means', () => {
     const errors = errorsOf(`${BASE}services:\n  - name: web\n    namespace: ns\n    ports: [{ number: 80, protocol: HTTP }]\n`);
     expect(errors).toHaveLength(1);
-    expect(errors[0]!.message).toBe("services[0] needs 'cluster' or 'clusters'");
+    expect(errors[0]!.message).toBe("services[ns/web] needs 'cluster' or 'clusters'");
     expect(errors[0]!.hint).toMatch(/^Add cluster: .*, or clusters: /);
   });
 
   it('both cluster and clusters: says to keep one', () => {
     const errors = errorsOf(`${BASE}services:\n  - name: web\n    namespace: ns\n    cluster: c1\n    clusters: [c1]\n    ports: [{ number: 80, protocol: HTTP }]\n`);
-    expect(errors[0]!.message).toBe("services[0] has both 'cluster' and 'clusters': give only one");
+    expect(errors[0]!.message).toBe("services[ns/web] has both 'cluster' and 'clusters': give only one");
     expect(errors[0]!.hint).toMatch(/^Keep one of them: /);
   });
 

@@ -86,7 +86,7 @@ clusters:
   - { name: a, network: n1, dataPlaneMode: ambient }
   - { name: s, network: n1 }
 namespaces:
-  - { name: shop, dataPlaneMode: ambient }
+  - { name: shop, clusters: [a, s], dataPlaneMode: ambient }
   - { name: pay, clusters: [a], injection: true }
   - { name: legacy, clusters: [s], waypoint: wp }
   - { name: ok, clusters: [a], dataPlaneMode: sidecar, injection: true }
