@@ -18,7 +18,7 @@ import { planGenerate } from '../../generator/pipeline/generate.js';
 import { renderMesh } from '../../generator/render/render.js';
 import type { CliIO } from '../../generator/cli/io.js';
 
-export type StepName = 'model' | 'render' | 'policies' | 'schemas' | 'floor' | 'cdk8s' | 'cli';
+export type StepName = 'model' | 'render' | 'policies' | 'schemas' | 'floor' | 'cdk8s' | 'cdk8s-memory' | 'cli';
 
 export interface StepOptions {
   readonly config: string;
@@ -78,12 +78,16 @@ function writeFloor(files: readonly RenderedFile[], out: string): void {
   }
 }
 
-/** cdk8s: one App, one Chart per cluster, one ApiObject per resource, synth to one file per resource. */
-async function runCdk8s(files: readonly RenderedFile[], out: string): Promise<number> {
+/**
+ * cdk8s: one App, one Chart per cluster, one ApiObject per resource. `out` set: synth to one file per resource (the
+ * disk-bound comparison); `out` undefined: `synthYaml()`, the same objects synthesised to YAML text in memory, no disk
+ * (the comparison with `render_ms`, which renders text in memory too).
+ */
+async function runCdk8s(files: readonly RenderedFile[], out: string | undefined): Promise<{ ms: number; bytes: number }> {
   // Imported here only: the rest of the bench must not load cdk8s.
   const { App, Chart, ApiObject, YamlOutputType } = await import('cdk8s');
   const start = performance.now();
-  const app = new App({ outdir: out, yamlOutputType: YamlOutputType.FILE_PER_RESOURCE });
+  const app = out !== undefined ? new App({ outdir: out, yamlOutputType: YamlOutputType.FILE_PER_RESOURCE }) : new App({ yamlOutputType: YamlOutputType.FILE_PER_RESOURCE });
   const charts = new Map<string, InstanceType<typeof Chart>>();
   let count = 0;
   for (const file of files) {
@@ -95,8 +99,12 @@ async function runCdk8s(files: readonly RenderedFile[], out: string): Promise<nu
       new ApiObject(chart, `r${count++}`, { apiVersion: resource.apiVersion, kind: resource.kind, metadata: { ...metadata, name: resource.name }, ...rest });
     }
   }
-  app.synth();
-  return performance.now() - start;
+  if (out !== undefined) {
+    app.synth();
+    return { ms: performance.now() - start, bytes: 0 };
+  }
+  const text = app.synthYaml();
+  return { ms: performance.now() - start, bytes: text.length };
 }
 
 const discard = { write: () => true };
@@ -155,8 +163,14 @@ async function run(step: StepName, options: StepOptions & { readonly cwd: string
     case 'cdk8s': {
       const plan = mustPlan(options.config, options.out!);
       const resources = contentResources(plan.files).length;
-      const ms = await runCdk8s(plan.files, options.out!);
+      const { ms } = await runCdk8s(plan.files, options.out!);
       return { step, ms, peakRssMb: peakRssMb(), resources };
+    }
+    case 'cdk8s-memory': {
+      const plan = mustPlan(options.config, options.out ?? 'clusters');
+      const resources = contentResources(plan.files).length;
+      const { ms, bytes } = await runCdk8s(plan.files, undefined);
+      return { step, ms, peakRssMb: peakRssMb(), resources, detail: `${bytes} characters of YAML` };
     }
     case 'cli': {
       const { runCli } = await import('../../generator/cli/main.js');
