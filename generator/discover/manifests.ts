@@ -5,11 +5,12 @@ import type { SourceRegistry } from '../diagnostics/sources.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import { formatBytes, MANIFEST_LIMITS } from '../load/limits.js';
 import { decodeSource } from '../load/source.js';
-import { clusterFromPath, manifestsFromDocuments, manifestsFromText, STDIN_NAME, type ManifestTextOptions } from '../manifest/from-text.js';
+import { clusterFromPath, manifestsFromDocuments, manifestsFromParsed, STDIN_NAME, type ManifestTextOptions } from '../manifest/from-text.js';
 import type { ManifestResource } from '../manifest/types.js';
 import { PROVENANCE_FILE } from '../manifest/vocabulary.js';
 import type { MeshModel } from '../model/types.js';
 import { shardClusters, type Shard } from '../pipeline/generate.js';
+import { ParsePool, type ParsePoolOptions } from './parse-pool.js';
 import { findTreeRoot, planRenderedTree, treeConfigFile, type IntendedFile } from './rendered-tree.js';
 
 interface InputFile {
@@ -146,6 +147,10 @@ export interface LoadManifestsOptions {
   readonly stats?: LoadStats;
   /** Receives the path (as displayed) of every file read: `--shard` takes cluster names from it without a config. */
   readonly fileList?: string[];
+  /** Worker threads for parsing (parse-pool.ts); default: one per CPU once a run has enough files to parse. */
+  readonly parse?: Omit<ParsePoolOptions, 'limits'>;
+  /** Receives whether worker threads parsed any file (tests). */
+  readonly onParsed?: (usedWorkers: boolean) => void;
 }
 
 /**
@@ -244,34 +249,49 @@ export async function loadManifests(inputs: readonly string[], options: LoadMani
     const cluster = absolute === undefined ? undefined : treeCluster(treeRootOf(dirname(resolve(absolute))), resolve(absolute));
     return cluster === undefined ? textOptions : { ...textOptions, cluster };
   };
+  // Each file's outcome, in input order: files being parsed by a worker hold a promise until it answers, so the
+  // resources and diagnostics come out in the same order wherever each file was parsed.
+  const outcomes: (StageResult<ManifestResource[]> | Promise<StageResult<ManifestResource[]>>)[] = [];
+  const pool = new ParsePool({ ...options.parse, limits: MANIFEST_LIMITS });
   const accept = (file: string, bytes: Uint8Array, intended?: IntendedFile, absolute?: string): void => {
     const decoded = decodeSource(file, bytes, MANIFEST_LIMITS, sources);
     if (!decoded.ok) {
-      diagnostics.push(...decoded.diagnostics);
+      outcomes.push(fail(decoded.diagnostics));
       return;
     }
     const text = decoded.value.text;
     // Equal text means parsing would give back exactly the documents the file was rendered from.
     const same = intended !== undefined && text === intended.render();
     const ownOptions = fileOptions(absolute);
-    const loaded = same ? manifestsFromDocuments(file, text, intended.documents.map((value, index) => ({ index, value })), ownOptions) : manifestsFromText(file, text, ownOptions);
     if (options.stats) options.stats[same ? 'rendered' : 'parsed']++;
+    if (same) outcomes.push(manifestsFromDocuments(file, text, intended.documents.map((value, index) => ({ index, value })), ownOptions));
+    else outcomes.push(pool.parse(file, text).then((parsed) => manifestsFromParsed(file, text, parsed, ownOptions)));
+  };
+  try {
+    for (const file of files) {
+      if (seen.has(file.absolute)) continue;
+      seen.add(file.absolute);
+      options.fileList?.push(file.display);
+      const read = readRegularFile(file.absolute, file.display);
+      if ('problem' in read) {
+        outcomes.push(fail([read.problem]));
+        continue;
+      }
+      accept(file.display, read.bytes, intendedFor(file.absolute), file.absolute);
+      // Let the workers' answers in as they come, instead of all at the end: the main thread turns them into
+      // resources while the workers parse the next batches.
+      if (pool.started && outcomes.length % 256 === 0) await new Promise((resume) => setImmediate(resume));
+    }
+    if (stdin) accept(STDIN_NAME, await io.readStdin());
+  } finally {
+    await pool.close();
+  }
+  options.onParsed?.(pool.started);
+  for (const outcome of outcomes) {
+    const loaded = await outcome;
     diagnostics.push(...loaded.diagnostics);
     if (loaded.ok) resources.push(...loaded.value);
-  };
-  for (const file of files) {
-    if (seen.has(file.absolute)) continue;
-    seen.add(file.absolute);
-    options.fileList?.push(file.display);
-    const read = readRegularFile(file.absolute, file.display);
-    if ('problem' in read) {
-      diagnostics.push(read.problem);
-      continue;
-    }
-    const bytes = read.bytes;
-    accept(file.display, bytes, intendedFor(file.absolute), file.absolute);
   }
-  if (stdin) accept(STDIN_NAME, await io.readStdin());
   if (diagnostics.some((d) => d.severity === 'error')) return fail(diagnostics);
   return ok(resources, diagnostics);
 }
