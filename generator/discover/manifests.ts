@@ -245,9 +245,19 @@ export async function loadManifests(inputs: readonly string[], options: LoadMani
   // Inside a generated tree (a folder holding meshforge's index) a file's cluster is its top folder, wherever the tree
   // was written (`generate --out gitops/` too), not only under a folder named clusters/.
   const treeRootOf = memoTreeRoots();
+  // One answer per folder: every file of a folder has the same tree root and top folder (a tree holds ~20 files a folder).
+  const folderOptions = new Map<string, ManifestTextOptions>();
   const fileOptions = (absolute: string | undefined): ManifestTextOptions => {
-    const cluster = absolute === undefined ? undefined : treeCluster(treeRootOf(dirname(resolve(absolute))), resolve(absolute));
-    return cluster === undefined ? textOptions : { ...textOptions, cluster };
+    if (absolute === undefined) return textOptions;
+    const full = resolve(absolute);
+    const folder = dirname(full);
+    let found = folderOptions.get(folder);
+    if (found === undefined) {
+      const cluster = treeCluster(treeRootOf(folder), full);
+      found = cluster === undefined ? textOptions : { ...textOptions, cluster };
+      folderOptions.set(folder, found);
+    }
+    return found;
   };
   // Each file's outcome, in input order: files being parsed by a worker hold a promise until it answers, so the
   // resources and diagnostics come out in the same order wherever each file was parsed.
