@@ -1,9 +1,9 @@
-import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { lstatSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import { fail, ok, type StageResult } from '../diagnostics/result.js';
 import type { SourceRegistry } from '../diagnostics/sources.js';
 import type { Diagnostic } from '../diagnostics/types.js';
-import { formatBytes, MANIFEST_LIMITS } from '../load/limits.js';
+import { MANIFEST_LIMITS } from '../load/limits.js';
 import { decodeSource } from '../load/source.js';
 import { clusterFromPath, manifestsFromDocuments, manifestsFromParsed, STDIN_NAME, type ManifestTextOptions } from '../manifest/from-text.js';
 import type { ManifestResource } from '../manifest/types.js';
@@ -11,6 +11,7 @@ import { PROVENANCE_FILE } from '../manifest/vocabulary.js';
 import type { MeshModel } from '../model/types.js';
 import { shardClusters, type Shard } from '../pipeline/generate.js';
 import { ParsePool, type ParsePoolOptions } from './parse-pool.js';
+import { notRegular, readRegularFile, unreadable, unreadableReason } from './read-file.js';
 import { findTreeRoot, planRenderedTree, treeConfigFile, type IntendedFile } from './rendered-tree.js';
 
 interface InputFile {
@@ -21,23 +22,6 @@ interface InputFile {
 
 function toPosix(path: string): string {
   return sep === '/' ? path : path.split(sep).join('/');
-}
-
-/** Why a path could not be read, in words (never a raw errno). */
-function unreadableReason(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  switch (code) {
-    case 'ENOENT':
-    case 'ENOTDIR':
-      return 'it does not exist';
-    case 'ELOOP':
-      return 'too many symbolic links (a link loop)';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    default:
-      return code ?? 'unknown error';
-  }
 }
 
 /** Whether `path` is `folder` or lies below it (both real paths). */
@@ -82,39 +66,6 @@ function walk(display: string, absolute: string, root: string, out: InputFile[],
       if (statSync(target, { throwIfNoEntry: false })?.isFile()) out.push({ display: childDisplay, absolute: childAbsolute });
     } else if (entry.name === PROVENANCE_FILE && entry.isFile()) treeRoots.add(absolute);
   }
-}
-
-function unreadable(file: string, message: string, hint: string): Diagnostic {
-  return { rule: 'file-unreadable', severity: 'error', message, hint, location: { file, offset: 0 } };
-}
-
-/**
- * A regular file's bytes, or why it cannot be read. Opened without blocking and checked on the open descriptor, so a
- * FIFO, socket or device (or a file swapped for one after the walk) is refused at once instead of hanging the run.
- */
-function readRegularFile(absolute: string, display: string): { bytes: Buffer } | { problem: Diagnostic } {
-  let fd: number;
-  try {
-    fd = openSync(absolute, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-  } catch (error) {
-    return { problem: unreadable(display, `cannot read ${display}: ${unreadableReason(error)}`, 'Check that the file exists and is readable.') };
-  }
-  try {
-    const stats = fstatSync(fd);
-    if (!stats.isFile()) return { problem: notRegular(display) };
-    if (stats.size > MANIFEST_LIMITS.maxBytes) {
-      return { problem: { rule: 'file-too-large', severity: 'error', message: `file is ${formatBytes(stats.size)}, over the ${formatBytes(MANIFEST_LIMITS.maxBytes)} limit`, hint: 'Split the input into smaller files.', location: { file: display, offset: 0 } } };
-    }
-    return { bytes: readFileSync(fd) };
-  } catch (error) {
-    return { problem: unreadable(display, `cannot read ${display}: ${unreadableReason(error)}`, 'Check that the file exists and is readable.') };
-  } finally {
-    closeSync(fd);
-  }
-}
-
-function notRegular(display: string): Diagnostic {
-  return unreadable(display, `${display} is not a regular file (a FIFO, socket or device): it was not read`, 'Pass regular files or folders of Kubernetes YAML (or - for standard input).');
 }
 
 /** How the files of a run were read: for `--parse-all` comparisons and tests. */
@@ -282,12 +233,31 @@ export async function loadManifests(inputs: readonly string[], options: LoadMani
       if (seen.has(file.absolute)) continue;
       seen.add(file.absolute);
       options.fileList?.push(file.display);
+      const intended = intendedFor(file.absolute);
+      if (intended === undefined) {
+        // Nothing to compare with: the file is read, decoded and parsed by a worker (or here, for small runs).
+        const display = file.display;
+        const ownOptions = fileOptions(file.absolute);
+        outcomes.push(
+          pool.submit({ file: display, absolute: file.absolute }).then((outcome) => {
+            if (outcome.read === 'failed') {
+              // The lossy decoding that shows the offending byte's line, as decodeSource registers it here.
+              if (outcome.text !== undefined) sources.addText(display, outcome.text);
+              return fail(outcome.diagnostics);
+            }
+            if (options.stats) options.stats.parsed++;
+            return manifestsFromParsed(display, outcome.text!, outcome.parsed, ownOptions);
+          }),
+        );
+        if (pool.started && outcomes.length % 256 === 0) await new Promise((resume) => setImmediate(resume));
+        continue;
+      }
       const read = readRegularFile(file.absolute, file.display);
       if ('problem' in read) {
         outcomes.push(fail([read.problem]));
         continue;
       }
-      accept(file.display, read.bytes, intendedFor(file.absolute), file.absolute);
+      accept(file.display, read.bytes, intended, file.absolute);
       // Let the workers' answers in as they come, instead of all at the end: the main thread turns them into
       // resources while the workers parse the next batches.
       if (pool.started && outcomes.length % 256 === 0) await new Promise((resume) => setImmediate(resume));

@@ -12,16 +12,10 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { StageResult } from '../diagnostics/result.js';
 import type { InputLimits } from '../load/limits.js';
-import { parseManifestDocuments, type DocumentValue } from '../manifest/from-text.js';
+import { runParseJob, type FileOutcome, type ParseJob, type ParseOutcome } from './read-file.js';
 
-export type ParseOutcome = StageResult<DocumentValue[]>;
-
-export interface ParseJob {
-  readonly file: string;
-  readonly text: string;
-}
+export type { FileOutcome, ParseJob, ParseOutcome };
 
 /** Main thread -> worker. */
 export interface ParseRequest {
@@ -33,7 +27,7 @@ export interface ParseRequest {
 /** Worker -> main thread: one outcome per file, in the request's order. */
 export interface ParseReply {
   readonly id: number;
-  readonly outcomes: readonly ParseOutcome[];
+  readonly outcomes: readonly FileOutcome[];
 }
 
 export interface ParsePoolOptions {
@@ -48,7 +42,7 @@ export interface ParsePoolOptions {
 
 interface Pending {
   readonly jobs: readonly ParseJob[];
-  readonly resolve: (outcomes: readonly ParseOutcome[]) => void;
+  readonly resolve: (outcomes: readonly FileOutcome[]) => void;
 }
 
 interface PoolWorker {
@@ -63,8 +57,8 @@ export function defaultParseWorkers(): number {
   return Math.min(4, availableParallelism());
 }
 
-function parseHere(jobs: readonly ParseJob[], limits: InputLimits): ParseOutcome[] {
-  return jobs.map((job) => parseManifestDocuments(job.file, job.text, limits));
+function parseHere(jobs: readonly ParseJob[], limits: InputLimits): FileOutcome[] {
+  return jobs.map((job) => runParseJob(job, limits));
 }
 
 /**
@@ -78,7 +72,7 @@ export class ParsePool {
   private readonly script: string | URL | undefined;
   private readonly workers: PoolWorker[] = [];
   private queued: ParseJob[] = [];
-  private waiting: ((outcome: ParseOutcome) => void)[] = [];
+  private waiting: ((outcome: FileOutcome) => void)[] = [];
   private readonly delivered: Promise<void>[] = [];
   private nextId = 0;
 
@@ -96,9 +90,18 @@ export class ParsePool {
     return this.workers.length > 0;
   }
 
-  parse(file: string, text: string): Promise<ParseOutcome> {
+  /** Queues one file's text for parsing. */
+  async parse(file: string, text: string): Promise<ParseOutcome> {
+    const outcome = await this.submit({ file, text });
+    // A text job always reads: only jobs given a path can fail to.
+    if (outcome.read !== 'ok') throw new Error(`parse pool: ${file} was given as text but not read`);
+    return outcome.parsed;
+  }
+
+  /** Queues one job: a file's text to parse, or a file's path to read, decode and parse. */
+  submit(job: ParseJob): Promise<FileOutcome> {
     return new Promise((resolve) => {
-      this.queued.push({ file, text });
+      this.queued.push(job);
       this.waiting.push(resolve);
       if (this.queued.length >= this.batchSize && this.size > 0) this.flush();
     });
@@ -111,7 +114,7 @@ export class ParsePool {
     const resolvers = this.waiting;
     this.queued = [];
     this.waiting = [];
-    const deliver = (outcomes: readonly ParseOutcome[]) => outcomes.forEach((outcome, i) => resolvers[i]!(outcome));
+    const deliver = (outcomes: readonly FileOutcome[]) => outcomes.forEach((outcome, i) => resolvers[i]!(outcome));
     const worker = final && this.workers.length === 0 ? undefined : this.pick();
     if (!worker) {
       deliver(parseHere(jobs, this.limits));

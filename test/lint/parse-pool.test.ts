@@ -91,6 +91,10 @@ describe('loadManifests with worker threads', () => {
       writeFileSync(join(folder, file), text);
     });
     cpSync(packagePath('test', 'fixtures', 'lint', 'corpus'), join(dir, 'clusters', 'c0', 'corpus'), { recursive: true });
+    // Files the worker itself fails to read or decode: the lossy text it registers must show the same line.
+    writeFileSync(join(dir, 'clusters', 'c1', 'ns', 'latin1.yaml'), Buffer.from('apiVersion: v1\nkind: Service\nmetadata:\n  name: caf\xe9\n', 'latin1'));
+    writeFileSync(join(dir, 'clusters', 'c2', 'ns', 'binary.yaml'), Buffer.from('apiVersion: v1\nkind: Ser\0vice\n', 'latin1'));
+    mkdirSync(join(dir, 'clusters', 'c2', 'ns', 'folder.yaml'));
     return dir;
   }
 
@@ -113,6 +117,9 @@ describe('loadManifests with worker threads', () => {
     expect(inWorkers.report).toStrictEqual(here.report);
     expect(here.loaded.ok).toBe(false);
     expect(here.report.diagnostics.filter((d) => d.line !== undefined && d.line > 1).length).toBeGreaterThanOrEqual(3);
+    const rules = new Set(here.report.diagnostics.map((d) => d.rule));
+    for (const rule of ['file-encoding', 'file-binary', 'yaml-syntax', 'yaml-duplicate-key', 'manifest-missing-kind']) expect(rules, rule).toContain(rule);
+    expect(here.report.diagnostics.find((d) => d.rule === 'file-encoding')).toMatchObject({ line: 4 });
   });
 
   it('reads valid folders alike too (resources in input order)', async () => {
