@@ -211,13 +211,22 @@ export async function loadManifests(inputs: readonly string[], options: LoadMani
     return found;
   };
   // Each file's outcome, in input order: files being parsed by a worker hold a promise until it answers, so the
-  // resources and diagnostics come out in the same order wherever each file was parsed.
+  // resources and diagnostics come out in the same order wherever each file was parsed. Until the first file goes to
+  // the pool, outcomes are taken in at once (a generated tree read by the fast path never keeps a list of them).
   const outcomes: (StageResult<ManifestResource[]> | Promise<StageResult<ManifestResource[]>>)[] = [];
+  const take = (loaded: StageResult<ManifestResource[]>): void => {
+    diagnostics.push(...loaded.diagnostics);
+    if (loaded.ok) for (const resource of loaded.value) resources.push(resource);
+  };
+  const settled = (loaded: StageResult<ManifestResource[]>): void => {
+    if (outcomes.length === 0) take(loaded);
+    else outcomes.push(loaded);
+  };
   const pool = new ParsePool({ ...options.parse, limits: MANIFEST_LIMITS });
   const accept = (file: string, bytes: Uint8Array, intended?: IntendedFile, absolute?: string): void => {
     const decoded = decodeSource(file, bytes, MANIFEST_LIMITS, sources);
     if (!decoded.ok) {
-      outcomes.push(fail(decoded.diagnostics));
+      settled(fail(decoded.diagnostics));
       return;
     }
     const text = decoded.value.text;
@@ -225,7 +234,7 @@ export async function loadManifests(inputs: readonly string[], options: LoadMani
     const same = intended !== undefined && text === intended.render();
     const ownOptions = fileOptions(absolute);
     if (options.stats) options.stats[same ? 'rendered' : 'parsed']++;
-    if (same) outcomes.push(manifestsFromDocuments(file, text, intended.documents.map((value, index) => ({ index, value })), ownOptions));
+    if (same) settled(manifestsFromDocuments(file, text, intended.documents.map((value, index) => ({ index, value })), ownOptions));
     else outcomes.push(pool.parse(file, text).then((parsed) => manifestsFromParsed(file, text, parsed, ownOptions)));
   };
   try {
@@ -254,7 +263,7 @@ export async function loadManifests(inputs: readonly string[], options: LoadMani
       }
       const read = readRegularFile(file.absolute, file.display);
       if ('problem' in read) {
-        outcomes.push(fail([read.problem]));
+        settled(fail([read.problem]));
         continue;
       }
       accept(file.display, read.bytes, intended, file.absolute);
@@ -267,11 +276,7 @@ export async function loadManifests(inputs: readonly string[], options: LoadMani
     await pool.close();
   }
   options.onParsed?.(pool.started);
-  for (const outcome of outcomes) {
-    const loaded = await outcome;
-    diagnostics.push(...loaded.diagnostics);
-    if (loaded.ok) resources.push(...loaded.value);
-  }
+  for (const outcome of outcomes) take(await outcome);
   if (diagnostics.some((d) => d.severity === 'error')) return fail(diagnostics);
   return ok(resources, diagnostics);
 }
