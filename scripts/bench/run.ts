@@ -275,7 +275,7 @@ async function benchSize(bench: Runner, work: string, size: MeshSize, runs: numb
     }
   }
   // The same objects as YAML text in memory: no disk on either side of the comparison with render_ms.
-  const cdk8sMemory = full && withCdk8s && want('cdk8s-memory') ? await repeat(bench, runs, 'cdk8s in memory (ApiObjects + synthYaml)', () => runStep(work, 'cdk8s-memory', { config: CONFIG, out: 'tree' }), false) : null;
+  const cdk8sMemory = full && withCdk8s && want('cdk8s-memory') ? await repeat(bench, runs, 'cdk8s in memory (ApiObjects + YAML text per resource)', () => runStep(work, 'cdk8s-memory', { config: CONFIG, out: 'tree' }), false) : null;
 
   const lintMs = lint.length > 0 ? med(lint, true) : Number.NaN;
   const byStep: [string, Measured[]][] = [['model', model], ['render', render], ['policies', policies], ['schemas', schemas], ['generate', generate], ['noop', noop], ['noop-uncached', noopUncached], ['one-change', oneChange], ['lint', lint], ['lint-parse-all', lintParseAll], ['check', check ?? []]];
