@@ -1,15 +1,17 @@
-import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { lstatSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import { fail, ok, type StageResult } from '../diagnostics/result.js';
 import type { SourceRegistry } from '../diagnostics/sources.js';
 import type { Diagnostic, DocPath } from '../diagnostics/types.js';
-import { formatBytes, MANIFEST_LIMITS } from '../load/limits.js';
+import { MANIFEST_LIMITS } from '../load/limits.js';
 import { decodeSource } from '../load/source.js';
-import { clusterFromPath, manifestsFromDocuments, manifestsFromText, STDIN_NAME, type ManifestTextOptions } from '../manifest/from-text.js';
+import { clusterFromPath, manifestsFromDocuments, manifestsFromParsed, STDIN_NAME, type ManifestTextOptions } from '../manifest/from-text.js';
 import type { ManifestResource } from '../manifest/types.js';
 import { PROVENANCE_FILE } from '../manifest/vocabulary.js';
 import type { MeshModel } from '../model/types.js';
 import { shardClusters, type Shard } from '../pipeline/generate.js';
+import { ParsePool, type ParsePoolOptions } from './parse-pool.js';
+import { notRegular, readRegularFile, unreadable, unreadableReason } from './read-file.js';
 import { findTreeRoot, planRenderedTree, treeConfigFile, type IntendedFile } from './rendered-tree.js';
 
 interface InputFile {
@@ -20,23 +22,6 @@ interface InputFile {
 
 function toPosix(path: string): string {
   return sep === '/' ? path : path.split(sep).join('/');
-}
-
-/** Why a path could not be read, in words (never a raw errno). */
-function unreadableReason(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  switch (code) {
-    case 'ENOENT':
-    case 'ENOTDIR':
-      return 'it does not exist';
-    case 'ELOOP':
-      return 'too many symbolic links (a link loop)';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    default:
-      return code ?? 'unknown error';
-  }
 }
 
 /** Whether `path` is `folder` or lies below it (both real paths). */
@@ -83,39 +68,6 @@ function walk(display: string, absolute: string, root: string, out: InputFile[],
   }
 }
 
-function unreadable(file: string, message: string, hint: string): Diagnostic {
-  return { rule: 'file-unreadable', severity: 'error', message, hint, location: { file, offset: 0 } };
-}
-
-/**
- * A regular file's bytes, or why it cannot be read. Opened without blocking and checked on the open descriptor, so a
- * FIFO, socket or device (or a file swapped for one after the walk) is refused at once instead of hanging the run.
- */
-function readRegularFile(absolute: string, display: string): { bytes: Buffer } | { problem: Diagnostic } {
-  let fd: number;
-  try {
-    fd = openSync(absolute, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-  } catch (error) {
-    return { problem: unreadable(display, `cannot read ${display}: ${unreadableReason(error)}`, 'Check that the file exists and is readable.') };
-  }
-  try {
-    const stats = fstatSync(fd);
-    if (!stats.isFile()) return { problem: notRegular(display) };
-    if (stats.size > MANIFEST_LIMITS.maxBytes) {
-      return { problem: { rule: 'file-too-large', severity: 'error', message: `file is ${formatBytes(stats.size)}, over the ${formatBytes(MANIFEST_LIMITS.maxBytes)} limit`, hint: 'Split the input into smaller files.', location: { file: display, offset: 0 } } };
-    }
-    return { bytes: readFileSync(fd) };
-  } catch (error) {
-    return { problem: unreadable(display, `cannot read ${display}: ${unreadableReason(error)}`, 'Check that the file exists and is readable.') };
-  } finally {
-    closeSync(fd);
-  }
-}
-
-function notRegular(display: string): Diagnostic {
-  return unreadable(display, `${display} is not a regular file (a FIFO, socket or device): it was not read`, 'Pass regular files or folders of Kubernetes YAML (or - for standard input).');
-}
-
 /** How the files of a run were read: for `--parse-all` comparisons and tests. */
 export interface LoadStats {
   /** Files taken from the in-memory render (their bytes equal the rendered text). */
@@ -148,6 +100,10 @@ export interface LoadManifestsOptions {
   readonly stats?: LoadStats;
   /** Receives the path (as displayed) of every file read: `--shard` takes cluster names from it without a config. */
   readonly fileList?: string[];
+  /** Worker threads for parsing (parse-pool.ts); default: one per CPU once a run has enough files to parse. */
+  readonly parse?: Omit<ParsePoolOptions, 'limits'>;
+  /** Receives whether worker threads parsed any file (tests). */
+  readonly onParsed?: (usedWorkers: boolean) => void;
 }
 
 /**
@@ -242,38 +198,87 @@ export async function loadManifests(inputs: readonly string[], options: LoadMani
   // Inside a generated tree (a folder holding meshforge's index) a file's cluster is its top folder, wherever the tree
   // was written (`generate --out gitops/` too), not only under a folder named clusters/.
   const treeRootOf = memoTreeRoots();
+  // One answer per folder: every file of a folder has the same tree root and top folder (a tree holds ~20 files a folder).
+  const folderOptions = new Map<string, ManifestTextOptions>();
   const fileOptions = (absolute: string | undefined): ManifestTextOptions => {
-    const cluster = absolute === undefined ? undefined : treeCluster(treeRootOf(dirname(resolve(absolute))), resolve(absolute));
-    return cluster === undefined ? textOptions : { ...textOptions, cluster };
+    if (absolute === undefined) return textOptions;
+    const full = resolve(absolute);
+    const folder = dirname(full);
+    let found = folderOptions.get(folder);
+    if (found === undefined) {
+      const cluster = treeCluster(treeRootOf(folder), full);
+      found = cluster === undefined ? textOptions : { ...textOptions, cluster };
+      folderOptions.set(folder, found);
+    }
+    return found;
   };
+  // Each file's outcome, in input order: files being parsed by a worker hold a promise until it answers, so the
+  // resources and diagnostics come out in the same order wherever each file was parsed. Until the first file goes to
+  // the pool, outcomes are taken in at once (a generated tree read by the fast path never keeps a list of them).
+  const outcomes: (StageResult<ManifestResource[]> | Promise<StageResult<ManifestResource[]>>)[] = [];
+  const take = (loaded: StageResult<ManifestResource[]>): void => {
+    diagnostics.push(...loaded.diagnostics);
+    if (loaded.ok) for (const resource of loaded.value) resources.push(resource);
+  };
+  const settled = (loaded: StageResult<ManifestResource[]>): void => {
+    if (outcomes.length === 0) take(loaded);
+    else outcomes.push(loaded);
+  };
+  const pool = new ParsePool({ ...options.parse, limits: MANIFEST_LIMITS });
   const accept = (file: string, bytes: Uint8Array, intended?: IntendedFile, absolute?: string): void => {
     const decoded = decodeSource(file, bytes, MANIFEST_LIMITS, sources);
     if (!decoded.ok) {
-      diagnostics.push(...decoded.diagnostics);
+      settled(fail(decoded.diagnostics));
       return;
     }
     const text = decoded.value.text;
     // Equal text means parsing would give back exactly the documents the file was rendered from.
     const same = intended !== undefined && text === intended.render();
     const ownOptions = fileOptions(absolute);
-    const loaded = same ? manifestsFromDocuments(file, text, intended.documents.map((value, index) => ({ index, value })), ownOptions) : manifestsFromText(file, text, ownOptions);
     if (options.stats) options.stats[same ? 'rendered' : 'parsed']++;
-    diagnostics.push(...loaded.diagnostics);
-    if (loaded.ok) resources.push(...loaded.value);
+    if (same) settled(manifestsFromDocuments(file, text, intended.documents.map((value, index) => ({ index, value })), ownOptions));
+    else outcomes.push(pool.parse(file, text).then((parsed) => manifestsFromParsed(file, text, parsed, ownOptions)));
   };
-  for (const file of files) {
-    if (seen.has(file.absolute)) continue;
-    seen.add(file.absolute);
-    options.fileList?.push(file.display);
-    const read = readRegularFile(file.absolute, file.display);
-    if ('problem' in read) {
-      diagnostics.push(read.problem);
-      continue;
+  try {
+    for (const file of files) {
+      if (seen.has(file.absolute)) continue;
+      seen.add(file.absolute);
+      options.fileList?.push(file.display);
+      const intended = intendedFor(file.absolute);
+      if (intended === undefined) {
+        // Nothing to compare with: the file is read, decoded and parsed by a worker (or here, for small runs).
+        const display = file.display;
+        const ownOptions = fileOptions(file.absolute);
+        outcomes.push(
+          pool.submit({ file: display, absolute: file.absolute }).then((outcome) => {
+            if (outcome.read === 'failed') {
+              // The lossy decoding that shows the offending byte's line, as decodeSource registers it here.
+              if (outcome.text !== undefined) sources.addText(display, outcome.text);
+              return fail(outcome.diagnostics);
+            }
+            if (options.stats) options.stats.parsed++;
+            return manifestsFromParsed(display, outcome.text!, outcome.parsed, ownOptions);
+          }),
+        );
+        if (pool.started && outcomes.length % 256 === 0) await new Promise((resume) => setImmediate(resume));
+        continue;
+      }
+      const read = readRegularFile(file.absolute, file.display);
+      if ('problem' in read) {
+        settled(fail([read.problem]));
+        continue;
+      }
+      accept(file.display, read.bytes, intended, file.absolute);
+      // Let the workers' answers in as they come, instead of all at the end: the main thread turns them into
+      // resources while the workers parse the next batches.
+      if (pool.started && outcomes.length % 256 === 0) await new Promise((resume) => setImmediate(resume));
     }
-    const bytes = read.bytes;
-    accept(file.display, bytes, intendedFor(file.absolute), file.absolute);
+    if (stdin) accept(STDIN_NAME, await io.readStdin());
+  } finally {
+    await pool.close();
   }
-  if (stdin) accept(STDIN_NAME, await io.readStdin());
+  options.onParsed?.(pool.started);
+  for (const outcome of outcomes) take(await outcome);
   if (diagnostics.some((d) => d.severity === 'error')) return fail(diagnostics);
   return ok(resources, diagnostics);
 }

@@ -103,11 +103,27 @@ export interface DocumentValue {
  * the registry parses a file again only when a finding in it is printed.
  */
 export function manifestsFromText(file: string, text: string, options: ManifestTextOptions): StageResult<ManifestResource[]> {
-  const limits = options.limits ?? MANIFEST_LIMITS;
-  options.sources.addText(file, text);
+  return manifestsFromParsed(file, text, parseManifestDocuments(file, text, options.limits ?? MANIFEST_LIMITS), options);
+}
+
+/**
+ * The parsing half of manifestsFromText: a file's documents as plain values, or why they cannot be read. Pure, and
+ * its result is plain data (structured-clonable), so lint's worker threads run it and hand the result back.
+ */
+export function parseManifestDocuments(file: string, text: string, limits: InputLimits = MANIFEST_LIMITS): StageResult<DocumentValue[]> {
   const parsed = parseYaml({ file, text }, { limits, sources: new SourceRegistry() });
-  if (!parsed.ok) return parsed;
-  return manifestsFromDocuments(file, text, parsed.value.documents, options, parsed.diagnostics);
+  if (!parsed.ok) return fail(parsed.diagnostics);
+  return ok(
+    parsed.value.documents.map((document) => ({ index: document.index, value: document.value })),
+    parsed.diagnostics,
+  );
+}
+
+/** The other half: parsed documents (here or in a worker) -> resources, the text registered for positions. */
+export function manifestsFromParsed(file: string, text: string, parsed: StageResult<readonly DocumentValue[]>, options: ManifestTextOptions): StageResult<ManifestResource[]> {
+  options.sources.addText(file, text);
+  if (!parsed.ok) return fail(parsed.diagnostics);
+  return manifestsFromDocuments(file, text, parsed.value, options, parsed.diagnostics);
 }
 
 /**

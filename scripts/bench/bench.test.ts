@@ -5,6 +5,7 @@ import { renderMesh } from '../../generator/render/render.js';
 import { coldStartVerdict } from './cold.js';
 import { fitExponent, median } from './stats.js';
 import { checkSize, expectedResources, syntheticConfig } from './synthetic.js';
+import { issue19Targets, targetLines } from './targets.js';
 
 describe('syntheticConfig', () => {
   it('is a valid mesh whose exports follow the sizes', () => {
@@ -73,5 +74,47 @@ describe('coldStartVerdict', () => {
     const verdict = coldStartVerdict(null);
     expect(Object.values(verdict.ratios).every((v) => v === null)).toBe(true);
     expect(Object.values(verdict.targets).every((v) => v === null)).toBe(true);
+  });
+});
+
+describe('issue19Targets', () => {
+  const everything = {
+    cold_validate_vs_node: 5.9,
+    cold_lint_vs_node: 10.4,
+    cold_check_vs_node: 9,
+    one_change_vs_generate: 0.2,
+    peak_rss_by_step: { generate: 1400, 'lint-parse-all': 1600, lint: 900 },
+    lint_resources_per_s: 10_500,
+    lint_parse_all_resources_per_s: 4_900,
+    cdk8s_memory_vs_render: 12,
+    generate_vs_floor: 1.6,
+    exponent: { generate: 0.9, lint: 1.06, one_change: 1.05 },
+  };
+
+  it('judges every target of the issue, upper and lower bounds inclusive, and names the step over the memory budget', () => {
+    const targets = issue19Targets(everything);
+    expect(Object.fromEntries(Object.entries(targets).map(([key, t]) => [key, t.verdict]))).toEqual({
+      cold_validate_within_6x_node: 'met',
+      cold_lint_within_10x_node: 'missed',
+      cold_check_within_10x_node: 'met',
+      one_change_within_25pct: 'met',
+      peak_rss_within_1_5_gib: 'missed',
+      lint_10k_per_s: 'met',
+      lint_parse_all_5k_per_s: 'missed',
+      render_10x_faster_than_cdk8s_memory: 'met',
+      generate_within_1_5x_floor: 'missed',
+      linear_growth_generate: 'met',
+      linear_growth_lint: 'missed',
+      linear_growth_one_change: 'met',
+    });
+    expect(targets.peak_rss_within_1_5_gib).toMatchObject({ measured: 1600, limit: 1536 });
+    expect(targets.peak_rss_within_1_5_gib!.what).toContain('lint-parse-all');
+    expect(targetLines(targets)).toContain('target lint_parse_all_5k_per_s: MISSED: lint --parse-all, resources/s: 4,900 (at least 5,000)');
+  });
+
+  it('says "not measured" for what the run left out, never met or missed', () => {
+    const targets = issue19Targets({ lint_resources_per_s: Number.NaN, cdk8s_memory_vs_render: null });
+    expect(Object.values(targets).every((t) => t.verdict === 'not measured' && t.measured === null)).toBe(true);
+    expect(targetLines(targets)).toHaveLength(12);
   });
 });

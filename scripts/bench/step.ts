@@ -18,7 +18,7 @@ import { planGenerate } from '../../generator/pipeline/generate.js';
 import { renderMesh } from '../../generator/render/render.js';
 import type { CliIO } from '../../generator/cli/io.js';
 
-export type StepName = 'model' | 'render' | 'policies' | 'schemas' | 'floor' | 'cdk8s' | 'cli';
+export type StepName = 'model' | 'render' | 'policies' | 'schemas' | 'floor' | 'cdk8s' | 'cdk8s-memory' | 'cli';
 
 export interface StepOptions {
   readonly config: string;
@@ -78,12 +78,16 @@ function writeFloor(files: readonly RenderedFile[], out: string): void {
   }
 }
 
-/** cdk8s: one App, one Chart per cluster, one ApiObject per resource, synth to one file per resource. */
-async function runCdk8s(files: readonly RenderedFile[], out: string): Promise<number> {
+/**
+ * cdk8s: one App, one Chart per cluster, one ApiObject per resource. `out` set: synth to one file per resource (the
+ * disk-bound comparison); `out` undefined: the same objects synthesised (`Chart.toJson()`) to YAML text in memory, one
+ * string per resource as synth writes them, no disk (the comparison with `render_ms`, which renders text in memory too).
+ */
+async function runCdk8s(files: readonly RenderedFile[], out: string | undefined): Promise<{ ms: number; bytes: number }> {
   // Imported here only: the rest of the bench must not load cdk8s.
-  const { App, Chart, ApiObject, YamlOutputType } = await import('cdk8s');
+  const { App, Chart, ApiObject, Yaml, YamlOutputType } = await import('cdk8s');
   const start = performance.now();
-  const app = new App({ outdir: out, yamlOutputType: YamlOutputType.FILE_PER_RESOURCE });
+  const app = out !== undefined ? new App({ outdir: out, yamlOutputType: YamlOutputType.FILE_PER_RESOURCE }) : new App({ yamlOutputType: YamlOutputType.FILE_PER_RESOURCE });
   const charts = new Map<string, InstanceType<typeof Chart>>();
   let count = 0;
   for (const file of files) {
@@ -95,8 +99,15 @@ async function runCdk8s(files: readonly RenderedFile[], out: string): Promise<nu
       new ApiObject(chart, `r${count++}`, { apiVersion: resource.apiVersion, kind: resource.kind, metadata: { ...metadata, name: resource.name }, ...rest });
     }
   }
-  app.synth();
-  return performance.now() - start;
+  if (out !== undefined) {
+    app.synth();
+    return { ms: performance.now() - start, bytes: 0 };
+  }
+  // What synth() writes per resource (FILE_PER_RESOURCE), as strings: App.synthYaml() spreads every document into one
+  // call's arguments, which overflows the stack at 220,000 resources.
+  let bytes = 0;
+  for (const chart of charts.values()) for (const object of chart.toJson() as unknown[]) bytes += Yaml.stringify(object).length;
+  return { ms: performance.now() - start, bytes };
 }
 
 const discard = { write: () => true };
@@ -155,8 +166,14 @@ async function run(step: StepName, options: StepOptions & { readonly cwd: string
     case 'cdk8s': {
       const plan = mustPlan(options.config, options.out!);
       const resources = contentResources(plan.files).length;
-      const ms = await runCdk8s(plan.files, options.out!);
+      const { ms } = await runCdk8s(plan.files, options.out!);
       return { step, ms, peakRssMb: peakRssMb(), resources };
+    }
+    case 'cdk8s-memory': {
+      const plan = mustPlan(options.config, options.out ?? 'clusters');
+      const resources = contentResources(plan.files).length;
+      const { ms, bytes } = await runCdk8s(plan.files, undefined);
+      return { step, ms, peakRssMb: peakRssMb(), resources, detail: `${bytes} characters of YAML` };
     }
     case 'cli': {
       const { runCli } = await import('../../generator/cli/main.js');
