@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative } from 'node:path';
 import { RULES } from '../../policies/index.js';
 import { locateIn } from '../config/identity.js';
 import { usageError } from '../core/errors.js';
@@ -9,6 +10,7 @@ import { suggestRule } from '../lint/engine.js';
 import { ENGINE_CHECKS } from '../lint/engine-checks.js';
 import { checkResources } from '../lint/resources.js';
 import { clusterFromPath } from '../manifest/from-text.js';
+import { PROVENANCE_FILE } from '../manifest/vocabulary.js';
 import { DEFAULT_CONFIG_FILE, loadConfigFile } from '../model/load.js';
 import type { MeshModel } from '../model/types.js';
 import type { Shard } from '../pipeline/generate.js';
@@ -25,7 +27,10 @@ export interface LintOptions extends ValidatorFlags {
   readonly paths: readonly string[];
   /** Cluster of files whose path has no clusters/<name>/ segment. */
   readonly cluster?: string;
-  /** The mesh config; default: mesh.config.yaml in the caller's folder when it exists. */
+  /**
+   * The mesh config; default: the config a single linted generated tree names in its provenance index, else
+   * mesh.config.yaml in the caller's folder when it exists.
+   */
   readonly config?: string;
   /** More warnings than this fail the run. */
   readonly maxWarnings?: number;
@@ -90,7 +95,7 @@ export async function runLint(options: LintOptions, context: AppContext): Promis
 
   let model: MeshModel | undefined;
   const extra: Diagnostic[] = [];
-  const configFile = options.config ?? (existsSync(resolveFrom(context, DEFAULT_CONFIG_FILE)) ? DEFAULT_CONFIG_FILE : undefined);
+  const configFile = options.config ?? treeConfig(options.paths, context) ?? (existsSync(resolveFrom(context, DEFAULT_CONFIG_FILE)) ? DEFAULT_CONFIG_FILE : undefined);
   if (configFile !== undefined) {
     const loaded = loadConfigFile(resolveFrom(context, configFile), sources);
     if (!loaded.ok) {
@@ -162,4 +167,45 @@ export async function runLint(options: LintOptions, context: AppContext): Promis
     stats,
     notices,
   };
+}
+
+/** How much of an index its `config` field is looked for in: the writer puts it before the file list. */
+const INDEX_HEAD_BYTES = 4096;
+
+/**
+ * The config a generated tree came from, when one folder is linted and its provenance index names a config that
+ * exists: `lint examples/ambient/clusters` from the repository root checks against that tree's own fleet, not the
+ * mesh.config.yaml that happens to sit in the caller's folder. Relative to the caller's folder.
+ */
+function treeConfig(paths: readonly string[], context: AppContext): string | undefined {
+  if (paths.length !== 1 || paths[0] === '-') return undefined;
+  const folder = resolveFrom(context, paths[0]!);
+  const index = join(folder, PROVENANCE_FILE);
+  let head: string;
+  try {
+    if (!statSync(folder).isDirectory()) return undefined;
+    const fd = openSync(index, 'r');
+    try {
+      const buffer = Buffer.alloc(INDEX_HEAD_BYTES);
+      head = buffer.subarray(0, readSync(fd, buffer, 0, INDEX_HEAD_BYTES, 0)).toString('utf8');
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return undefined;
+  }
+  const literal = /^\s*"config":\s*("(?:[^"\\\n]|\\.)*")/m.exec(head)?.[1];
+  if (literal === undefined) return undefined;
+  let named: unknown;
+  try {
+    named = JSON.parse(literal);
+  } catch {
+    return undefined;
+  }
+  if (typeof named !== 'string' || named === '') return undefined;
+  const configAbs = join(folder, named);
+  // The index is data from the repository: only a YAML file inside the caller's folder is taken from it.
+  const shown = relative(context.cwd, configAbs);
+  if (shown === '' || shown.startsWith('..') || isAbsolute(shown) || !/\.ya?ml$/.test(shown) || !existsSync(configAbs)) return undefined;
+  return shown;
 }

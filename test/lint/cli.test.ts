@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runInProcess } from '../cli/helpers.js';
 import { prepareProject } from '../check/helpers.js';
 import { packagePath } from '../../generator/core/paths.js';
+import { tempDir } from '../generator/helpers.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const bin = join(root, 'bin', 'meshforge.js');
@@ -275,11 +276,31 @@ describe('the example mesh', () => {
 
 describe('the ambient example (examples/ambient)', () => {
   it('has a committed tree that lints with no errors, and only the beta warning of its own config', async () => {
-    // --config: from the package root the default config is the sidecar example, another fleet.
-    const result = await meshforge(packagePath(), ['lint', '--format', 'json', '--config', 'examples/ambient/mesh.config.yaml', 'examples/ambient/clusters']);
+    // No --config: the tree's provenance index names examples/ambient/mesh.config.yaml, not the package root's config.
+    for (const args of [['examples/ambient/clusters'], ['--config', 'examples/ambient/mesh.config.yaml', 'examples/ambient/clusters']]) {
+      const result = await meshforge(packagePath(), ['lint', '--format', 'json', ...args]);
+      const parsed = JSON.parse(result.stdout) as { diagnostics: JsonDiagnostic[] };
+      expect(parsed.diagnostics.map((d) => `${d.rule} ${d.severity} ${d.file}`)).toEqual(['config-ambient-beta warning examples/ambient/mesh.config.yaml']);
+      expect(result.code).toBe(0);
+    }
+  });
+
+  it('takes no config from an index that points outside the caller\'s folder', async () => {
+    // The ambient config sits beside the caller's folder, not in it: the index may not pull it in.
+    const outside = tempDir();
+    const caller = join(outside, 'repo');
+    cpSync(packagePath('examples', 'ambient', 'clusters'), join(caller, 'clusters'), { recursive: true });
+    cpSync(packagePath('examples', 'ambient', 'mesh.config.yaml'), join(outside, 'mesh.config.yaml'));
+    const index = join(caller, 'clusters', 'meshforge-provenance.json');
+    writeFileSync(index, readFileSync(index, 'utf8').replace('"config": "../mesh.config.yaml"', '"config": "../../mesh.config.yaml"'));
+    const result = await meshforge(caller, ['lint', '--format', 'json', 'clusters']);
     const parsed = JSON.parse(result.stdout) as { diagnostics: JsonDiagnostic[] };
-    expect(parsed.diagnostics.map((d) => `${d.rule} ${d.severity}`)).toEqual(['config-ambient-beta warning']);
-    expect(result.code).toBe(0);
+    expect(parsed.diagnostics.map((d) => d.rule)).not.toContain('config-ambient-beta');
+    // Inside the caller's folder the same index is followed.
+    cpSync(join(outside, 'mesh.config.yaml'), join(caller, 'fleet.yaml'));
+    writeFileSync(index, readFileSync(index, 'utf8').replace('"config": "../../mesh.config.yaml"', '"config": "../fleet.yaml"'));
+    const inside = JSON.parse((await meshforge(caller, ['lint', '--format', 'json', 'clusters'])).stdout) as { diagnostics: JsonDiagnostic[] };
+    expect(inside.diagnostics.map((d) => `${d.rule} ${d.file}`)).toEqual(['config-ambient-beta fleet.yaml']);
   });
 });
 
