@@ -128,7 +128,7 @@ describe('meshforge check', () => {
     expect(result.drift?.lockChanged).toBe(false);
     expect(result.stages.map((s) => [s.name, s.ran, s.ms])).toEqual([['config', true, 5], ['drift', true, 5], ['schema', true, 5], ['policies', true, 5], ['pki', false, 0]]);
     expect(result.report?.diagnostics.map((d) => [d.rule, d.file])).toEqual([['drift', 'clusters/cluster2/kustomization.yaml']]);
-    expect(result.statusText).toBe('meshforge check: 1 generated file out of date with mesh.config.yaml: run `meshforge generate` and commit the result\n');
+    expect(result.statusText).toBe('meshforge check: 1 generated file out of date with mesh.config.yaml: run `meshforge generate` and commit the result\n  cluster2: resources 0 added, 0 changed, 0 removed; files 0 added, 1 changed, 0 removed\n');
     expect(result.timingsText).toMatch(/^meshforge check timings: config 5 ms, drift 5 ms, schema 5 ms, policies 5 ms, pki skipped; total \d+ ms/);
   });
 

@@ -160,7 +160,7 @@ describe('meshforge diff', () => {
     expect(result.stdout).toBe(expected);
     expect(result.stdout.startsWith(PR_MARKER)).toBe(true);
     expect(result.stdout).toMatch(/\| `cluster3` \| `HelmRelease` \|  \| 1 \|  \|/);
-    expect(result.stdout).toMatch(/\| `clusters\[2\]` \| `mesh\.config\.yaml:\d+` \| `cluster3` \| \d+ \|/);
+    expect(result.stdout).toMatch(/\| `clusters\[cluster3\]` \| `mesh\.config\.yaml:\d+` \| `cluster3` \| \d+ \|/);
   });
 
   it('exits 2 on an invalid config, with the problem on stderr', async () => {
