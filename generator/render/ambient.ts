@@ -75,9 +75,17 @@ export interface GatewayDocument {
   readonly origin: DocPath;
 }
 
-function gateway(name: string, namespace: string, labels: Record<string, string>, spec: Obj, managedBy: Readonly<Record<string, string>>): Obj {
-  return { apiVersion: GATEWAY_API_VERSION, kind: 'Gateway', metadata: { name, namespace, labels: { ...labels, ...managedBy } }, spec };
+function gateway(name: string, namespace: string, labels: Record<string, string>, spec: Obj, managedBy: Readonly<Record<string, string>>, annotations?: Record<string, string>): Obj {
+  return { apiVersion: GATEWAY_API_VERSION, kind: 'Gateway', metadata: { name, namespace, labels: { ...labels, ...managedBy }, ...(annotations ? { annotations } : {}) }, spec };
 }
+
+/**
+ * The identity ztunnel expects of a remote network's gateway: istiod names an istio-remote peer's service account
+ * `<peer name>-istio-remote` unless this annotation says otherwise (pilot kube conversion, GatewaySA, 1.29.0), and an
+ * istio-east-west gateway runs as its Gateway's name (no class suffix). Without it the HBONE tunnel to the peer fails
+ * its certificate check.
+ */
+const GATEWAY_SERVICE_ACCOUNT_ANNOTATION = 'gateway.istio.io/service-account';
 
 /** The ambient east-west gateway of a cluster: class istio-east-west, HBONE on 15008, mTLS terminated by Istio. */
 export function eastWestGatewayDocument(cluster: ClusterModel, managedBy: Readonly<Record<string, string>>): GatewayDocument | undefined {
@@ -87,6 +95,9 @@ export function eastWestGatewayDocument(cluster: ClusterModel, managedBy: Readon
   const spec: Obj = {
     gatewayClassName: EAST_WEST_CLASS,
     ...(addresses.length > 0 ? { addresses } : {}),
+    // Explicit infrastructure labels: without them istiod copies every Gateway label (managed-by meshforge included)
+    // onto the Deployment and Service it creates, which meshforge does not manage.
+    infrastructure: { labels: { [NETWORK_LABEL]: cluster.network } },
     listeners: [{ name: 'mesh', port: HBONE_PORT, protocol: 'HBONE', tls: { mode: 'Terminate', options: { 'gateway.istio.io/tls-terminate-mode': 'ISTIO_MUTUAL' } } }],
   };
   return { object: gateway(ew.name, ew.namespace, { [NETWORK_LABEL]: cluster.network }, spec, managedBy), origin: ew.origin };
@@ -144,7 +155,9 @@ export function remotePeerDocuments(model: MeshModel, cluster: ClusterModel, man
       });
     }
     const spec: Obj = { gatewayClassName: REMOTE_CLASS, addresses, listeners };
-    docs.push({ object: gateway(`istio-remote-${network}`, 'istio-system', { [NETWORK_LABEL]: network }, spec, managedBy), origin: [...peers[0]!.eastWestGateway!.origin, 'address'] });
+    const ambientPeer = peers.find((p) => p.dataPlaneMode === 'ambient');
+    const annotations = ambientPeer ? { [GATEWAY_SERVICE_ACCOUNT_ANNOTATION]: ambientPeer.eastWestGateway!.name } : undefined;
+    docs.push({ object: gateway(`istio-remote-${network}`, 'istio-system', { [NETWORK_LABEL]: network }, spec, managedBy, annotations), origin: [...peers[0]!.eastWestGateway!.origin, 'address'] });
   }
   return docs;
 }

@@ -139,6 +139,15 @@ describe('ambient render (examples/ambient)', () => {
     expect(peer.metadata.labels['topology.istio.io/network']).toBe('network-west');
     expect(peer.spec).toEqual({ gatewayClassName: 'istio-remote', addresses: [{ type: 'IPAddress', value: '198.51.100.11' }], listeners: [{ name: 'mesh', port: 15008, protocol: 'HBONE' }] });
     expect(resources.some((r) => r.cluster === 'east' && r.object.metadata?.name === 'istio-remote-network-east')).toBe(false);
+    // ztunnel checks the peer gateway's certificate against this identity: the east-west gateway's own account,
+    // not istiod's default `<peer name>-istio-remote`.
+    expect(peer.metadata.annotations).toEqual({ 'gateway.istio.io/service-account': 'istio-eastwestgateway' });
+    expect(find(resources, 'west', 'Gateway', 'istio-eastwestgateway', 'istio-system').metadata.name).toBe('istio-eastwestgateway');
+  });
+
+  it('keeps its own labels off the east-west gateway\'s Deployment and Service (explicit infrastructure labels)', () => {
+    const eastWest = find(resources, 'east', 'Gateway', 'istio-eastwestgateway', 'istio-system');
+    expect(eastWest.spec.infrastructure).toEqual({ labels: { 'topology.istio.io/network': 'network-east' } });
   });
 
   it('installs base, istiod (profile ambient, multi-network env, global services), cni and ztunnel, then the gateway', () => {
@@ -193,6 +202,8 @@ describe('istio-remote peers in a sidecar mesh (the bundled example)', () => {
     expect(toNetwork2.metadata.labels['topology.istio.io/network']).toBe('network2');
     expect(toNetwork2.spec.addresses).toEqual([{ type: 'IPAddress', value: '192.168.121.11' }]);
     expect(toNetwork2.spec.listeners).toEqual([{ name: 'cross-network', port: 15443, protocol: 'TLS', tls: { mode: 'Passthrough', options: { 'gateway.istio.io/listener-protocol': 'auto-passthrough' } } }]);
+    // Sidecars reach the peer by auto-passthrough, where no gateway identity is checked.
+    expect(toNetwork2.metadata.annotations).toBeUndefined();
   });
 
   it('picks each peer listener from the data plane of the peer network in a mixed mesh', () => {
