@@ -61,7 +61,7 @@ function plural(n: number, word: string): string {
  * computed before anything is written (the old bytes are needed to count resources).
  */
 function changeSummary(plan: GeneratePlan, outDir: string, outText: string, ledgerText: string, lockBefore: string | undefined, changes: ComparedTree): ChangePlan {
-  return planFromTree({ outAbs: outDir, changes, files: plan.files, outDir: outText, clusterNames: plan.model.clusters.map((c) => c.name), ledger: { path: ledgerText, before: lockBefore, after: plan.lock.content } });
+  return planFromTree({ outAbs: outDir, changes, files: plan.files, outDir: outText, clusterNames: plan.model.clusters.map((c) => c.name), ledger: { path: ledgerText, before: lockBefore, after: plan.lock.content }, patches: false });
 }
 
 /** "up to date" for each cluster of the run that nothing changes, then the summary lines (`changed` undefined: nothing changes). */
@@ -251,8 +251,15 @@ export async function runGenerate(options: GenerateOptions, context: AppContext)
       lockChanged = lockBefore !== plan.lock.content;
     }
     // Counted before the write (the old bytes go with it), under the lock so it is what the write changes.
-    changeSummaryPlan = changeSummary(plan, outDir, outText, ledgerText, lockBefore, compareTree(outDir, plan.files, { ...scopeOf(plan), display: outText }));
-    changes = writeTree(outDir, plan.files, { ...scopeOf(plan), display: outText, ledger: { path: plan.lock.path, content: plan.lock.content } });
+    const finalPlan = plan;
+    changes = writeTree(outDir, plan.files, {
+      ...scopeOf(plan),
+      display: outText,
+      ledger: { path: plan.lock.path, content: plan.lock.content },
+      onPlanned: (compared) => {
+        changeSummaryPlan = changeSummary(finalPlan, outDir, outText, ledgerText, lockBefore, compared);
+      },
+    });
     // When the tree did not change the writer wrote no ledger: it is written here (nothing is written when equal).
     writeFileAtomic(plan.lock.path, plan.lock.content, ledgerText);
     // Snapshot after the writer is done (its hard links and the parked tree's deletion move ctimes) and before the

@@ -2,7 +2,7 @@ import type { DocPath } from '../diagnostics/types.js';
 import type { RenderedFile } from '../manifest/types.js';
 import { diffLedger } from './ledger.js';
 import { unifiedDiff } from './patch.js';
-import { compareResourceIds, compareText, resourceKey, resourcesInYaml, type FileResource } from './resources.js';
+import { compareResourceIds, compareText, resourceKey, resourcesInYaml, resourcesOfObjects, type FileResource } from './resources.js';
 import { configEntryOf, configEntryPath, labelledCluster } from './sources.js';
 import type {
   BookkeepingFileChange,
@@ -44,6 +44,11 @@ export interface PlanInput {
   readonly bookkeeping?: readonly BookkeepingFileChange[];
   /** The config entry (identity path) a previously generated file came from (the previous provenance index), for removed files. */
   readonly previousOrigin?: (path: string) => string | undefined;
+  /**
+   * False when only the counts are wanted (generate prints summary lines, never patches): no unified diff is made,
+   * which at 200,000 files is most of the work.
+   */
+  readonly patches?: boolean;
   /** Where a config entry starts in the new config (`mesh.config.yaml:40`), when it is there. */
   readonly locate?: (file: string, path: DocPath) => string | undefined;
 }
@@ -88,10 +93,11 @@ export function planChanges(input: PlanInput): ChangePlan {
     }
     const path = prefix + file.path;
     const oldResources = old === undefined ? [] : resourcesInYaml(old);
-    const newResources = resourcesInYaml(file.content);
+    // A rendered file carries its objects: parsing them back is needed only for a file that lists none.
+    const newResources = file.resources.length > 0 ? resourcesOfObjects(file.resources.map((r) => r.object)) : resourcesInYaml(file.content);
     const cluster = file.cluster ?? folderCluster(file.path) ?? labelledCluster(newResources, known);
     const entry = group(cluster);
-    entry.files.push(fileChange(path, old === undefined ? 'added' : 'changed', old, file.content, sourceOf(file.source, file.origin)));
+    entry.files.push(fileChange(path, old === undefined ? 'added' : 'changed', old, file.content, sourceOf(file.source, file.origin), input.patches));
     entry.before.push(...atPath(oldResources, path));
     entry.after.push(...atPath(newResources, path));
   }
@@ -101,7 +107,7 @@ export function planChanges(input: PlanInput): ChangePlan {
     const oldResources = resourcesInYaml(old);
     const entry = group(folderCluster(oldPath) ?? labelledCluster(oldResources, known));
     const origin = input.previousOrigin?.(oldPath);
-    entry.files.push(fileChange(path, 'removed', old, undefined, sourceOf(origin, undefined)));
+    entry.files.push(fileChange(path, 'removed', old, undefined, sourceOf(origin, undefined), input.patches));
     entry.before.push(...atPath(oldResources, path));
   }
 
@@ -185,8 +191,8 @@ function toChange(resource: FileResourceAt, change: ChangeKind): ResourceChange 
   return { ...rest, change };
 }
 
-function fileChange(path: string, change: ChangeKind, before: string | undefined, after: string | undefined, source: ConfigSource | undefined): FileChange {
-  const { patch, additions, deletions } = unifiedDiff(path, before, after);
+function fileChange(path: string, change: ChangeKind, before: string | undefined, after: string | undefined, source: ConfigSource | undefined, patches = true): FileChange {
+  const { patch, additions, deletions } = patches ? unifiedDiff(path, before, after) : { patch: '', additions: 0, deletions: 0 };
   return { path, change, patch, additions, deletions, ...(source ? { source } : {}) };
 }
 

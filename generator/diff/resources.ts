@@ -37,6 +37,21 @@ export function resourcesInYaml(text: string): FileResource[] {
   return found;
 }
 
+/**
+ * The same as resourcesInYaml, from objects already in memory (a RenderedFile's resources): no YAML parse. The unit
+ * test that every planned file parses back to its intended object keeps the two equal for generated files.
+ */
+export function resourcesOfObjects(objects: readonly unknown[]): FileResource[] {
+  const found: FileResource[] = [];
+  for (const value of objects) {
+    const id = resourceIdOf(value);
+    if (!id) continue;
+    const label = ((value as { metadata: { labels?: Record<string, unknown> } }).metadata.labels ?? {})[CLUSTER_LABEL];
+    found.push({ ...id, canonical: canonicalJson(value), ...(typeof label === 'string' ? { clusterLabel: label } : {}) });
+  }
+  return found;
+}
+
 export function resourceIdOf(value: unknown): ResourceId | undefined {
   if (!isRecord(value)) return undefined;
   const { apiVersion, kind, metadata } = value;

@@ -35,6 +35,11 @@ export type SwapStep = 'staged' | 'committed' | 'parked' | 'swapped';
 export interface WriteOptions extends TreeOptions {
   readonly onStep?: (step: SwapStep) => void;
   /**
+   * What the write will change, once planned and before anything moves (the old bytes are still in place): generate
+   * counts its change summary here instead of comparing the whole tree a second time.
+   */
+  readonly onPlanned?: (changes: TreeChanges) => void;
+  /**
    * The VIP ledger that belongs to this tree: recorded beside the output folder before the swap and written right
    * after it, so a run killed in between leaves a record the next run completes (the tree and the ledger change
    * together). The caller still writes it (writeFileAtomic) when the tree did not change.
@@ -815,6 +820,7 @@ function swapTree(outDir: string, paths: ReturnType<typeof sidePaths>, files: re
         changes.conflicts,
       );
     }
+    options.onPlanned?.(changes);
     if (!hasChanges(changes)) return changes;
 
     mkdirSync(paths.stage);
