@@ -268,7 +268,9 @@ export async function runGenerate(options: GenerateOptions, context: AppContext)
     // the ledger it reads) and, for shard 1, no pruned orphan folder (it is named in the shard's header line).
     const names = new Set(plan.model.clusters.map((c) => c.name));
     const orphans = (plan.scope ?? []).some((c) => !names.has(c));
-    if (cache && !replanned && !lockChanged && lockBefore === ledgerRead && plannedFromFingerprint(cache, plan) && (!hasChanges(changes) || !orphans)) {
+    // Not while a PKI warning stands: the cache does not fingerprint the CA folders, and `certs init` must end it.
+    const pkiWarned = plan.diagnostics.some((d) => d.rule === 'pki-cluster-uninitialized');
+    if (cache && !replanned && !lockChanged && !pkiWarned && lockBefore === ledgerRead && plannedFromFingerprint(cache, plan) && (!hasChanges(changes) || !orphans)) {
       const noop: TreeChanges = { added: [], changed: [], removed: [], unchanged: 0, foreign: changes.foreign, conflicts: [] };
       recordRunState(cache, outDir, plan.files, {
         write: { report: printed, status: writeStatus(plan, noop, undefined, header(), `  ${ledgerText}: unchanged\n`, outText) },

@@ -123,7 +123,7 @@ async function recorded(...args: string[]): Promise<string> {
 const SERVICE_FILE = 'clusters/cluster1/tenants/virtualservice-tenant-router.yaml';
 
 describe('generate: the run-state cache', () => {
-  it('a no-op run prints byte for byte what an uncached run prints, in every format and with --check, and writes nothing', async () => {
+  it('a no-op run prints byte for byte what an uncached run prints, in every format and with --check, and writes nothing', { timeout: 60_000 }, async () => {
     const dir = await recorded(...EMBEDDED);
     const tree = stats(join(dir, 'clusters'));
     const ledger = stats(dir)['mesh.lock.yaml'];

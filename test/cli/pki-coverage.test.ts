@@ -30,6 +30,13 @@ describe('a cluster the PKI folder does not cover yet', () => {
     const r = await runInProcess(['generate'], { cwd: dir });
     expect(r.status).toBe(0);
     expect(r.stdout).toContain(`mesh.config.yaml:${line}:13: warning: cluster cluster4 has no intermediate CA`);
+    // The run-state cache must not replay the warning once the folder exists (it does not fingerprint the PKI).
+    const again = await runInProcess(['generate'], { cwd: dir });
+    expect(again.stdout).toContain('warning: cluster cluster4 has no intermediate CA');
+    mkdirSync(join(dir, '.meshforge', 'pki', 'cluster4'), { recursive: true });
+    const covered = await runInProcess(['generate'], { cwd: dir });
+    expect(covered.status).toBe(0);
+    expect(covered.stdout).not.toContain('pki-cluster-uninitialized');
   });
 
   it("check's error is at the cluster's config line, not 1:1 of a folder", async () => {
