@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { packagePath } from '../../generator/core/paths.js';
 import { runInProcess } from '../cli/helpers.js';
-import { exampleText, tempDir } from './helpers.js';
+import { exampleText, readTree, tempDir } from './helpers.js';
 
 // The CLI in-process, in a temp folder holding a copy of the example; one smoke test runs the built binary
 // (run `npm run build` first) as a child process.
@@ -37,18 +37,6 @@ function project(text = exampleText()): string {
   return dir;
 }
 
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const visit = (d: string, prefix: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const rel = prefix ? `${prefix}/${e.name}` : e.name;
-      if (e.isDirectory()) visit(join(d, e.name), rel);
-      else out[rel] = readFileSync(join(d, e.name), 'utf8');
-    }
-  };
-  visit(dir, '');
-  return out;
-}
 
 describe('meshforge generate', () => {
   // A child process starts slowly on a busy machine (tens of seconds at a load of 20 on 2 cores): a wider timeout.
@@ -61,7 +49,7 @@ describe('meshforge generate', () => {
     expect(first.stdout).toMatch(/cluster2: resources \d+ added, 0 changed, 0 removed; files \d+ added/);
     expect(first.stdout).toMatch(/\(fleet-wide\): resources 2 added, 0 changed, 0 removed; files 3 added/);
     expect(first.stdout).toMatch(/mesh\.lock\.yaml: created/);
-    expect(tree(join(dir, 'clusters'))).toEqual(tree(packagePath('clusters')));
+    expect(readTree(join(dir, 'clusters'))).toEqual(readTree(packagePath('clusters')));
     expect(readFileSync(join(dir, 'mesh.lock.yaml'), 'utf8')).toBe(readFileSync(packagePath('mesh.lock.yaml'), 'utf8'));
     const second = await run(dir, 'generate');
     expect(second.code).toBe(0);
@@ -101,12 +89,12 @@ describe('meshforge generate', () => {
     const edited = join(dir, 'clusters/cluster1/bar/serviceentry-httpbin-cluster2.yaml');
     writeFileSync(edited, readFileSync(edited, 'utf8').replace('32001', '32002'));
     rmSync(join(dir, 'clusters/cluster2/kustomization.yaml'));
-    const snapshot = tree(dir);
+    const snapshot = readTree(dir);
     const result = await run(dir, 'generate', '--check');
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('changed   clusters/cluster1/bar/serviceentry-httpbin-cluster2.yaml');
     expect(result.stdout).toContain('missing   clusters/cluster2/kustomization.yaml');
-    expect(tree(dir)).toEqual(snapshot);
+    expect(readTree(dir)).toEqual(snapshot);
     // Regenerating repairs it; then losing the ledger (Admiral's failure) is drift too, not a silent renumbering.
     expect((await run(dir, 'generate')).code).toBe(0);
     rmSync(join(dir, 'mesh.lock.yaml'));
@@ -154,12 +142,12 @@ describe('meshforge generate', () => {
     // A new service in foo would need a file the user already wrote by hand.
     writeFileSync(join(dir, 'mesh.config.yaml'), exampleText().replace('cluster: cluster1\n    ports: [{ number: 80, name: http, protocol: HTTP }]', 'cluster: cluster1\n    ports: [{ number: 80, name: http, protocol: HTTP }]\n    versions: [{ name: v1 }]'));
     writeFileSync(join(foreign, 'destinationrule-sleep.yaml'), 'hand: written\n');
-    const before = tree(dir);
+    const before = readTree(dir);
     const result = await run(dir, 'generate');
     expect(result.code).toBe(3);
     expect(result.stderr).toContain('did not generate');
     expect(result.stderr).toContain('cluster1/foo/destinationrule-sleep.yaml');
-    expect(tree(dir)).toEqual({ ...before });
+    expect(readTree(dir)).toEqual({ ...before });
 
     const other = project();
     symlinkSync(temp(), join(other, 'clusters'));

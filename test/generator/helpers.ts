@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { trackTemp } from '../setup/temp-registry.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,4 +62,18 @@ export function find(resources: readonly ParsedResource[], cluster: string, kind
 /** A temporary folder, removed after the importing file's tests. */
 export function tempDir(prefix = 'meshforge-gen-'): string {
   return trackTemp(mkdtempSync(join(tmpdir(), prefix)));
+}
+
+/** Every file below a folder, by POSIX path relative to it, with its text: trees compared byte for byte. */
+export function readTree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const visit = (d: string, prefix: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const rel = prefix ? `${prefix}/${e.name}` : e.name;
+      if (e.isDirectory()) visit(join(d, e.name), rel);
+      else out[rel] = readFileSync(join(d, e.name), 'utf8');
+    }
+  };
+  visit(dir, '');
+  return out;
 }

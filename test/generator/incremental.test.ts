@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runInProcess } from '../cli/helpers.js';
-import { tempDir } from './helpers.js';
+import { readTree, tempDir } from './helpers.js';
 
 /**
  * Issue 19: the incremental path (a `generate` into the folder the previous config generated: only the touched
@@ -110,18 +110,6 @@ function apply(mesh: Mesh, e: Edit): Mesh {
 }
 
 /** Every file under a folder with its bytes (as text), side folders beside it excluded. */
-function treeOf(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const visit = (d: string, prefix: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const rel = prefix ? `${prefix}/${e.name}` : e.name;
-      if (e.isDirectory()) visit(join(d, e.name), rel);
-      else out[rel] = readFileSync(join(d, e.name), 'utf8');
-    }
-  };
-  visit(dir, '');
-  return out;
-}
 
 const START: Mesh = {
   clusters: ['c0', 'c1', 'c2'],
@@ -159,7 +147,7 @@ describe('incremental generate', () => {
           expect(inc.status, inc.stderr).toBe(all.status);
           expect(inc.stdout).toBe(all.stdout);
           if (all.status !== 0) return;
-          expect(treeOf(join(incremental, 'clusters'))).toEqual(treeOf(join(full, 'clusters')));
+          expect(readTree(join(incremental, 'clusters'))).toEqual(readTree(join(full, 'clusters')));
           expect(readFileSync(join(incremental, 'mesh.lock.yaml'), 'utf8')).toBe(readFileSync(join(full, 'mesh.lock.yaml'), 'utf8'));
           // Nothing is left beside the output folder (the run-state cache, when recorded, is in .meshforge/).
           expect(readdirSync(incremental).filter((name) => name !== '.meshforge').sort()).toEqual(['clusters', 'mesh.config.yaml', 'mesh.lock.yaml']);
