@@ -3,6 +3,7 @@ import { ISTIO_AUTO_ALLOCATION, overlaps, parseCidr } from '../core/cidr.js';
 import { isSupportedIstio, SUPPORTED_ISTIO_RANGE } from '../core/istio-version.js';
 import { checkGatewayApiIngress } from './semantic-gateway-api.js';
 import { checkAmbient } from './semantic-ambient.js';
+import { exportEdges, resolveServiceRef, serviceClusters, serviceKey } from './keys.js';
 import { nearest } from './suggest.js';
 import type { DestinationInput, MeshConfigInput, ServiceInput } from './types.js';
 
@@ -15,36 +16,7 @@ export const CROSS_NETWORK_PORT = 15443;
 /** Namespaces that exist in every Istio cluster and need no entry under `namespaces`. */
 export const SYSTEM_NAMESPACES: ReadonlySet<string> = new Set([ISTIO_NAMESPACE, 'istio-ingress', 'default']);
 
-export function serviceKey(namespace: string, name: string): string {
-  return `${namespace}/${name}`;
-}
-
-export function serviceClusters(service: ServiceInput): string[] {
-  return service.clusters ?? (service.cluster ? [service.cluster] : []);
-}
-
-/** Resolves a destination's `service` (name or namespace/name) against the route's namespace. */
-export function resolveServiceRef(ref: string, namespace: string): string {
-  return ref.includes('/') ? ref : serviceKey(namespace, ref);
-}
-
-/** Every export edge (service, from, to) from both spellings: services[].exportTo and clusters[].imports. */
-export function exportEdges(config: MeshConfigInput): { service: string; from: string; to: string; path: DocPath }[] {
-  const edges: { service: string; from: string; to: string; path: DocPath }[] = [];
-  const clusterNames = config.clusters.map((c) => c.name);
-  config.services.forEach((service, si) => {
-    const key = serviceKey(service.namespace, service.name);
-    const home = serviceClusters(service);
-    service.exportTo.forEach((target, ti) => {
-      const targets = target === '*' ? clusterNames.filter((c) => !home.includes(c)) : [target];
-      for (const to of targets) for (const from of home) if (from !== to) edges.push({ service: key, from, to, path: ['services', si, 'exportTo', ti] });
-    });
-  });
-  config.clusters.forEach((cluster, ci) => {
-    cluster.imports.forEach((imp, ii) => edges.push({ service: imp.service, from: imp.from, to: cluster.name, path: ['clusters', ci, 'imports', ii] }));
-  });
-  return edges;
-}
+export { exportEdges, resolveServiceRef, serviceClusters, serviceKey } from './keys.js';
 
 class Checker {
   private readonly found: Diagnostic[] = [];

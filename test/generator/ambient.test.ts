@@ -99,6 +99,37 @@ namespaces:
       ['config-ambient-namespace', 8, "namespace 'legacy' names waypoint 'wp', but it is ambient in none of its clusters"],
     ]);
   });
+
+  it('checks an ambient namespace against the clusters the model generates it in: none for an unused one, importing clusters too', () => {
+    const lonely = diagnose(`mesh: { id: m }
+clusters:
+  - { name: a, network: n1, dataPlaneMode: ambient }
+  - { name: s, network: n1 }
+namespaces:
+  - { name: lonely, dataPlaneMode: ambient }
+`);
+    expect(lonely.printed.map((d) => [d.rule, d.line])).toEqual([['config-unused-namespace', 6]]);
+
+    const exported = diagnose(`mesh: { id: m }
+clusters:
+  - name: a
+    network: n1
+    dataPlaneMode: ambient
+    ingressGateway: { address: 192.0.2.1, ports: [{ name: tls, port: 15443 }] }
+  - { name: s, network: n1 }
+namespaces:
+  - { name: shop, dataPlaneMode: ambient }
+services:
+  - name: cart
+    namespace: shop
+    cluster: a
+    ports: [{ number: 80, name: http, protocol: HTTP }]
+    exportTo: [s]
+`);
+    expect(exported.printed.filter((d) => d.rule === 'config-ambient-namespace').map((d) => [d.line, d.message.split(':')[0]])).toEqual([
+      [9, "namespace 'shop' asks for ambient, but 's' is a sidecar cluster"],
+    ]);
+  });
 });
 
 describe('ambient render (examples/ambient)', () => {
