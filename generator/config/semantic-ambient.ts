@@ -1,5 +1,6 @@
 import type { Diagnostic, DiagnosticId, DocPath } from '../diagnostics/types.js';
 import { AMBIENT_MULTICLUSTER_MIN, istioFeatures, isSupportedIstio } from '../core/istio-version.js';
+import { serviceKey } from './keys.js';
 import { namespacePlacements } from './namespaces.js';
 import type { ClusterInput, DataPlaneMode, MeshConfigInput } from './types.js';
 
@@ -10,9 +11,10 @@ export function namespaceMode(ns: { readonly dataPlaneMode?: DataPlaneMode | und
 
 /**
  * Cross-field checks of ambient mode (issue 16): the Istio release and install method that support it, the
- * multi-primary limit, and namespace overrides Istio can honour. Pure; positions are resolved when printed.
+ * multi-primary limit, and namespace overrides Istio can honour. `unresolved`: services defined twice or placed in an
+ * unknown cluster (see checkSemantics). Pure; positions are resolved when printed.
  */
-export function checkAmbient(config: MeshConfigInput, file: string): Diagnostic[] {
+export function checkAmbient(config: MeshConfigInput, file: string, unresolved: ReadonlySet<string> = new Set()): Diagnostic[] {
   const out: Diagnostic[] = [];
   const problem = (rule: DiagnosticId, severity: 'error' | 'warning', path: DocPath, message: string, hint: string) =>
     out.push({ rule, severity, message, hint, location: { file, path, target: 'value' } });
@@ -76,8 +78,9 @@ export function checkAmbient(config: MeshConfigInput, file: string): Diagnostic[
 
   // Where the model generates each namespace (its own list, else the clusters that use it, importing clusters
   // included): those are the clusters whose data plane must serve it. A namespace generated nowhere gets
-  // config-unused-namespace and nothing here.
-  const placements = namespacePlacements(config);
+  // config-unused-namespace and nothing here. Services defined twice or in an unknown cluster place nothing: their
+  // placement is the mistake, reported at the service.
+  const placements = namespacePlacements(unresolved.size === 0 ? config : { ...config, services: config.services.filter((s) => !unresolved.has(serviceKey(s.namespace, s.name))) });
   config.namespaces.forEach((ns, i) => {
     const base: DocPath = ['namespaces', i];
     const clusters = (placements[i]?.clusters ?? []).map((name) => byName.get(name)).filter((c): c is ClusterInput => c !== undefined);

@@ -206,10 +206,30 @@ describe('config checks of api: gateway-api', () => {
     const text = exampleText().replace('    to: { service: sample/helloworld, port: 5000 }\n', '    to: { service: sample/helloworld, port: 5000 }\n    api: gateway-api\n');
     const errors = errorsOf(text);
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(/^mesh\.config\.yaml:\d+:\d+ config-invalid-value ingress 'helloworld-web' carries the split of routes\[0\] \(helloworld\), whose destination 1 selects cluster 'cluster1'/);
+    // The route by identity, not by position.
+    expect(errors[0]).toMatch(/^mesh\.config\.yaml:\d+:\d+ config-invalid-value ingress 'helloworld-web' carries the split of routes\[sample\/helloworld\], whose destination 1 selects cluster 'cluster1': /);
     expect(errors[0]).toContain('Write api: istio');
     const line = Number(/:(\d+):/.exec(errors[0]!)![1]);
     expect(text.split('\n')[line - 1]).toContain('service: sample/helloworld');
+  });
+
+  it('says a split it cannot carry once, naming every destination that selects a subset', () => {
+    const text = exampleText()
+      .replace('    to: { service: sample/helloworld, port: 5000 }\n', '    to: { service: sample/helloworld, port: 5000 }\n    api: gateway-api\n')
+      .replace('{ service: helloworld, cluster: cluster2, weight: 50 }', '{ service: helloworld, version: v2, weight: 50 }');
+    const errors = errorsOf(text);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain("carries the split of routes[sample/helloworld], whose destination 1 selects cluster 'cluster1' and destination 2 selects version 'v2': ");
+  });
+
+  it('judges nothing from a service whose placement is itself the mistake (defined twice)', () => {
+    // helloworld is defined a second time: the duplicate is the one error, not the split judged from either definition.
+    const duplicate = '  - { name: helloworld, namespace: sample, clusters: [cluster1, cluster3], ports: [{ number: 5000, name: http, protocol: HTTP }] }\n';
+    const text = exampleText()
+      .replace('    to: { service: sample/helloworld, port: 5000 }\n', '    to: { service: sample/helloworld, port: 5000 }\n    api: gateway-api\n')
+      .replace('  - { name: goapp, namespace: dev,', `${duplicate}  - { name: goapp, namespace: dev,`);
+    const errors = errorsOf(text);
+    expect(errors.map((e) => e.split(' ')[1])).toEqual(['config-duplicate-name']);
   });
 
   it('refuses a version, TLS termination on a TLS listener, and a host backend without a port', () => {
