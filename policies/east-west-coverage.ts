@@ -4,7 +4,7 @@ import { scopeIndex } from './utils/ambient.js';
 import { EAST_WEST_CLASS, gatewayClassOf, isKubernetesGateway, listenersOf, REMOTE_CLASS } from './utils/gateway-api.js';
 import { namespaceOf } from './utils/hosts.js';
 import { DATAPLANE_MODE_LABEL, labelsOf, NETWORK_LABEL } from './utils/labels.js';
-import { MESH_CONFIG_KINDS, meshConfigSources } from './utils/mesh-config.js';
+import { installedDataPlanes, MESH_CONFIG_KINDS, meshConfigSources } from './utils/mesh-config.js';
 import type { LintResource, Rule, RuleContext } from './utils/rule.js';
 
 type Mode = 'ambient' | 'sidecar';
@@ -43,9 +43,10 @@ function check(context: RuleContext): void {
     return f;
   };
   // Networks: the istio-system Namespace label, istiod's global.network, the mesh config.
+  const labelledAmbient = new Set<string>();
   for (const ns of context.resources('Namespace')) {
     const labels = labelsOf(ns.object);
-    if (labels[DATAPLANE_MODE_LABEL] === 'ambient') of(ns.cluster).ambient = true;
+    if (labels[DATAPLANE_MODE_LABEL] === 'ambient') labelledAmbient.add(ns.cluster);
     if (ns.name === 'istio-system' && labels[NETWORK_LABEL]) {
       const f = of(ns.cluster);
       f.network ??= labels[NETWORK_LABEL];
@@ -54,7 +55,6 @@ function check(context: RuleContext): void {
   }
   for (const source of meshConfigSources(context)) {
     const f = of(source.resource.cluster);
-    if (source.profile === 'ambient') f.ambient = true;
     if (source.network !== undefined && f.network === undefined) {
       f.network = source.network;
       const base = source.path[source.path.length - 1] === 'meshConfig' ? source.path.slice(0, -1) : source.path;
@@ -70,6 +70,14 @@ function check(context: RuleContext): void {
     f.network ??= cluster.network;
   }
   for (const exported of context.model?.exports ?? []) of(exported.from).serves = true;
+  // A cluster's data plane is what its install says (meshforge generates it from the cluster's dataPlaneMode), else
+  // the mesh config's dataPlaneMode; only a cluster with neither in the input is judged by its namespaces'
+  // istio.io/dataplane-mode labels.
+  const installed = installedDataPlanes(context);
+  const configured = new Map((context.model?.clusters ?? []).map((c) => [c.name, c.dataPlaneMode]));
+  for (const cluster of new Set([...installed.keys(), ...configured.keys(), ...labelledAmbient])) {
+    of(cluster).ambient = (installed.get(cluster) ?? configured.get(cluster) ?? 'ambient') === 'ambient';
+  }
 
   const scopes = scopeIndex(context);
   for (const service of context.resources('Service')) if (scopes.isGlobal(service.cluster, namespaceOf(service), labelsOf(service.object))) of(service.cluster).serves = true;
