@@ -1,4 +1,5 @@
 import { parse } from 'yaml';
+import type { DataPlaneMode } from '../../generator/config/types.js';
 import type { DocPath } from '../../generator/diagnostics/types.js';
 import { parseIstioVersion } from '../../generator/core/istio-version.js';
 import { asRecord, asString, get, isRecord, recordItems, type Json } from '../../generator/manifest/access.js';
@@ -210,8 +211,8 @@ function isZtunnelChart(chart: unknown): boolean {
  * as namespaces labelled istio.io/dataplane-mode=ambient). This is the fact meshforge generates from, a cluster's
  * dataPlaneMode; a namespace label alone can be stale or hand-written in a cluster without ztunnel.
  */
-export function installedDataPlanes(context: RuleContext): ReadonlyMap<string, 'ambient' | 'sidecar'> {
-  const out = new Map<string, 'ambient' | 'sidecar'>();
+export function installedDataPlanes(context: RuleContext): ReadonlyMap<string, DataPlaneMode> {
+  const out = new Map<string, DataPlaneMode>();
   const mark = (cluster: string, ambient: boolean) => {
     if (ambient) out.set(cluster, 'ambient');
     else if (!out.has(cluster)) out.set(cluster, 'sidecar');

@@ -244,3 +244,21 @@ describe('config checks of api: gateway-api', () => {
     expect(errors.some((e) => /ingress 'httpbin-passthrough' uses protocol TLS with tls.mode SIMPLE, which api: gateway-api does not generate \| Write tls: \{mode: PASSTHROUGH\}/.test(e))).toBe(true);
   });
 });
+
+describe('Gateway API names have one definition (generator/core/gateway-api.ts)', () => {
+  it('what render writes, what the rules read and the embedded schemas cover are the same kinds, versions and classes', async () => {
+    const core = await import('../../generator/core/gateway-api.js');
+    const policyGatewayApi = await import('../../policies/utils/gateway-api.js');
+    const policyLabels = await import('../../policies/utils/labels.js');
+    const { GATEWAY_API_KINDS } = await import('../../generator/validate/derive-crd.js');
+    expect(GATEWAY_API_KINDS.map((k) => `${core.GATEWAY_API_GROUP}/${k.version}`)).toEqual(GATEWAY_API_KINDS.map((k) => core.GATEWAY_API_VERSIONS[k.kind as keyof typeof core.GATEWAY_API_VERSIONS]));
+    expect(GATEWAY_API_KINDS.map((k) => k.kind)).toEqual(['Gateway', 'HTTPRoute', 'TLSRoute', 'TCPRoute', 'ReferenceGrant']);
+    expect([policyGatewayApi.GATEWAY_API_GROUP, policyGatewayApi.EAST_WEST_CLASS, policyGatewayApi.REMOTE_CLASS, policyGatewayApi.WAYPOINT_CLASS]).toEqual([core.GATEWAY_API_GROUP, core.EAST_WEST_CLASS, core.REMOTE_CLASS, core.WAYPOINT_CLASS]);
+    expect([policyLabels.DATAPLANE_MODE_LABEL, policyLabels.GLOBAL_SERVICE_LABEL, policyLabels.NETWORK_LABEL, policyLabels.USE_WAYPOINT_LABEL]).toEqual([core.DATAPLANE_MODE_LABEL, core.GLOBAL_SERVICE_LABEL, core.NETWORK_LABEL, core.USE_WAYPOINT_LABEL]);
+    // Every Gateway API object rendered for the fixture uses one of those apiVersions.
+    const written = new Set(parsedResources(render(fixtureText())).map((r) => String(r.object.apiVersion)).filter((v) => GATEWAY_API.test(v)));
+    expect([...written].every((v) => (Object.values(core.GATEWAY_API_VERSIONS) as string[]).includes(v))).toBe(true);
+    expect(written.size).toBeGreaterThan(1);
+  });
+});
+
