@@ -66,7 +66,8 @@ function check(context: RuleContext): void {
     context.report({ resource, path, messageId, data });
   };
 
-  // Global services (from the input) and namespaces whose every service is global.
+  // Global services (from the input) and namespaces a global scope selects: some (not necessarily every) service of
+  // theirs is global (namespaceHasGlobal).
   const serviceSubjects = new Map<string, Subject[]>();
   const namespaceSubjects = new Map<string, Subject[]>();
   const scopeOf = new Map<string, { cluster: string; resource: LintResource; global: boolean }[]>();

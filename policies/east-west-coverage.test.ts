@@ -61,8 +61,35 @@ runRuleTests(rule, {
         cluster2: { 'a.yaml': sidecarEastWest, 'install/istiod.values.yaml': 'global: { network: net2 }\nmeshConfig:\n  meshNetworks:\n    net1: { endpoints: [{ fromRegistry: cluster1 }], gateways: [{ address: 192.0.2.1, port: 15443 }] }\n' },
       },
     },
+    {
+      name: 'a sidecar cluster by its install (istiod without profile ambient) despite a stale ambient namespace label: its peers take auto-passthrough',
+      clusters: {
+        cluster1: { 'a.yaml': ambientNs + globalSvc + eastWest('net1') + remote('net2', '[{ type: IPAddress, value: 192.0.2.20 }]', passthrough), ...values('net1') },
+        cluster2: { 'a.yaml': ambientNs + sidecarEastWest + remote('net1'), 'install/istiod.values.yaml': 'global: { network: net2 }\n' },
+      },
+    },
   ],
   invalid: [
+    {
+      name: 'an ambient cluster by its ztunnel release (Flux), with no namespace labelled yet: its peers need HBONE',
+      clusters: {
+        cluster1: { 'a.yaml': sidecarEastWest + remote('net2', '[{ type: IPAddress, value: 192.0.2.20 }]', passthrough), 'install/istiod.values.yaml': 'global: { network: net1 }\n' },
+        cluster2: {
+          'a.yaml': eastWest('net2') + remote('net1', '[{ type: IPAddress, value: 192.0.2.10 }]', passthrough),
+          'flux.yaml': `---
+apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: { name: ztunnel, namespace: istio-system }
+spec:
+  chart: { spec: { chart: ztunnel, version: 1.29.0, sourceRef: { kind: HelmRepository, name: istio } } }
+`,
+          'install/istiod.values.yaml': 'global: { network: net2 }\n',
+        },
+      },
+      errors: [
+        { messageId: 'peerListenerMismatch', resource: 'Gateway istio-system/net2-remote', cluster: 'cluster1', path: 'spec.listeners', data: { gateway: 'istio-system/net2-remote', network: 'net2', expected: 'HBONE on 15008' } },
+      ],
+    },
     {
       name: 'a serving network without east-west gateway; the other network has no peer for it',
       clusters: { cluster1: istioSystem('net1') + ambientNs + globalSvc, cluster2: istioSystem('net2') + ambientNs + eastWest('net2') },

@@ -1,13 +1,13 @@
+import { AUTO_PASSTHROUGH_PORT, HBONE_PORT, LISTENER_PROTOCOL_OPTION } from '../generator/core/gateway-api.js';
+import type { DataPlaneMode } from '../generator/config/types.js';
 import type { DocPath } from '../generator/diagnostics/types.js';
 import { asNumber, asString, get, recordItems } from '../generator/manifest/access.js';
 import { scopeIndex } from './utils/ambient.js';
 import { EAST_WEST_CLASS, gatewayClassOf, isKubernetesGateway, listenersOf, REMOTE_CLASS } from './utils/gateway-api.js';
 import { namespaceOf } from './utils/hosts.js';
 import { DATAPLANE_MODE_LABEL, labelsOf, NETWORK_LABEL } from './utils/labels.js';
-import { MESH_CONFIG_KINDS, meshConfigSources } from './utils/mesh-config.js';
+import { installedDataPlanes, MESH_CONFIG_KINDS, meshConfigSources } from './utils/mesh-config.js';
 import type { LintResource, Rule, RuleContext } from './utils/rule.js';
-
-type Mode = 'ambient' | 'sidecar';
 
 interface ClusterFacts {
   network?: string;
@@ -20,17 +20,15 @@ interface ClusterFacts {
   readonly peers: Set<string>;
 }
 
-const AUTO_PASSTHROUGH_OPTION = 'gateway.istio.io/listener-protocol';
-
 /** A sidecar-era east-west Gateway: a server on 15443 in AUTO_PASSTHROUGH mode. */
 function isPassthroughGateway(gateway: LintResource): boolean {
-  return recordItems(get(gateway.object, 'spec', 'servers')).some(([, server]) => asNumber(get(server, 'port', 'number')) === 15443 && get(server, 'tls', 'mode') === 'AUTO_PASSTHROUGH');
+  return recordItems(get(gateway.object, 'spec', 'servers')).some(([, server]) => asNumber(get(server, 'port', 'number')) === AUTO_PASSTHROUGH_PORT && get(server, 'tls', 'mode') === 'AUTO_PASSTHROUGH');
 }
 
-function listenerFits(gateway: LintResource, mode: Mode | undefined): boolean {
+function listenerFits(gateway: LintResource, mode: DataPlaneMode | undefined): boolean {
   return listenersOf(gateway).some((l) => {
-    const hbone = l.port === 15008 && l.protocol === 'HBONE';
-    const passthrough = l.port === 15443 && l.protocol === 'TLS' && l.options[AUTO_PASSTHROUGH_OPTION] === 'auto-passthrough';
+    const hbone = l.port === HBONE_PORT && l.protocol === 'HBONE';
+    const passthrough = l.port === AUTO_PASSTHROUGH_PORT && l.protocol === 'TLS' && l.options[LISTENER_PROTOCOL_OPTION] === 'auto-passthrough';
     return mode === 'ambient' ? hbone : mode === 'sidecar' ? passthrough : hbone || passthrough;
   });
 }
@@ -43,9 +41,10 @@ function check(context: RuleContext): void {
     return f;
   };
   // Networks: the istio-system Namespace label, istiod's global.network, the mesh config.
+  const labelledAmbient = new Set<string>();
   for (const ns of context.resources('Namespace')) {
     const labels = labelsOf(ns.object);
-    if (labels[DATAPLANE_MODE_LABEL] === 'ambient') of(ns.cluster).ambient = true;
+    if (labels[DATAPLANE_MODE_LABEL] === 'ambient') labelledAmbient.add(ns.cluster);
     if (ns.name === 'istio-system' && labels[NETWORK_LABEL]) {
       const f = of(ns.cluster);
       f.network ??= labels[NETWORK_LABEL];
@@ -54,7 +53,6 @@ function check(context: RuleContext): void {
   }
   for (const source of meshConfigSources(context)) {
     const f = of(source.resource.cluster);
-    if (source.profile === 'ambient') f.ambient = true;
     if (source.network !== undefined && f.network === undefined) {
       f.network = source.network;
       const base = source.path[source.path.length - 1] === 'meshConfig' ? source.path.slice(0, -1) : source.path;
@@ -70,6 +68,14 @@ function check(context: RuleContext): void {
     f.network ??= cluster.network;
   }
   for (const exported of context.model?.exports ?? []) of(exported.from).serves = true;
+  // A cluster's data plane is what its install says (meshforge generates it from the cluster's dataPlaneMode), else
+  // the mesh config's dataPlaneMode; only a cluster with neither in the input is judged by its namespaces'
+  // istio.io/dataplane-mode labels.
+  const installed = installedDataPlanes(context);
+  const configured = new Map((context.model?.clusters ?? []).map((c) => [c.name, c.dataPlaneMode]));
+  for (const cluster of new Set([...installed.keys(), ...configured.keys(), ...labelledAmbient])) {
+    of(cluster).ambient = (installed.get(cluster) ?? configured.get(cluster) ?? 'ambient') === 'ambient';
+  }
 
   const scopes = scopeIndex(context);
   for (const service of context.resources('Service')) if (scopes.isGlobal(service.cluster, namespaceOf(service), labelsOf(service.object))) of(service.cluster).serves = true;
@@ -91,7 +97,7 @@ function check(context: RuleContext): void {
   for (const values of context.resources('HelmValues')) if (asString(values.object.networkGateway)) of(values.cluster).eastWest = true;
   for (const release of context.resources('HelmRelease')) if (asString(get(release.object, 'spec', 'values', 'networkGateway'))) of(release.cluster).eastWest = true;
 
-  const modeOfNetwork = (network: string): Mode | undefined => {
+  const modeOfNetwork = (network: string): DataPlaneMode | undefined => {
     const modes = new Set([...facts].filter(([c, f]) => c !== '' && f.network === network).map(([, f]) => (f.ambient ? 'ambient' : 'sidecar')));
     return modes.size === 1 ? [...modes][0] : undefined;
   };

@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../diagnostics/types.js';
-import { exportEdges, resolveServiceRef, serviceClusters, serviceKey } from './semantic.js';
+import { exportEdges, resolveServiceRef, serviceClusters, serviceKey } from './keys.js';
 import type { MeshConfigInput } from './types.js';
 
 /**

@@ -1,41 +1,25 @@
 import type { Diagnostic, DiagnosticId, DocPath } from '../diagnostics/types.js';
 import { AMBIENT_MULTICLUSTER_MIN, istioFeatures, isSupportedIstio } from '../core/istio-version.js';
-import type { ClusterInput, MeshConfigInput, NamespaceInput } from './types.js';
-
-/** A cluster's data plane: `sidecar` unless the config says `ambient`. */
-export type DataPlaneMode = 'sidecar' | 'ambient';
-
-export function clusterMode(cluster: ClusterInput): DataPlaneMode {
-  return cluster.dataPlaneMode ?? 'sidecar';
-}
-
-/**
- * The clusters a namespace lands in, as the model places it: its own list, else the clusters that run one of its
- * services, else every cluster. (The model also adds importing, routing, external and ingress clusters; for the
- * ambient checks the clusters that run its services are the ones that matter.)
- */
-function namespaceClusters(config: MeshConfigInput, ns: NamespaceInput): string[] {
-  if (ns.clusters) return [...ns.clusters];
-  const used = new Set<string>();
-  for (const s of config.services) if (s.namespace === ns.name) (s.clusters ?? (s.cluster ? [s.cluster] : [])).forEach((c) => used.add(c));
-  return used.size > 0 ? config.clusters.map((c) => c.name).filter((c) => used.has(c)) : config.clusters.map((c) => c.name);
-}
+import { serviceKey } from './keys.js';
+import { namespacePlacements } from './namespaces.js';
+import type { ClusterInput, DataPlaneMode, MeshConfigInput } from './types.js';
 
 /** The data plane of a namespace in one cluster: its own override, else the cluster's. */
 export function namespaceMode(ns: { readonly dataPlaneMode?: DataPlaneMode | undefined }, cluster: ClusterInput): DataPlaneMode {
-  return ns.dataPlaneMode ?? clusterMode(cluster);
+  return ns.dataPlaneMode ?? cluster.dataPlaneMode;
 }
 
 /**
  * Cross-field checks of ambient mode (issue 16): the Istio release and install method that support it, the
- * multi-primary limit, and namespace overrides Istio can honour. Pure; positions are resolved when printed.
+ * multi-primary limit, and namespace overrides Istio can honour. `unresolved`: services defined twice or placed in an
+ * unknown cluster (see checkSemantics). Pure; positions are resolved when printed.
  */
-export function checkAmbient(config: MeshConfigInput, file: string): Diagnostic[] {
+export function checkAmbient(config: MeshConfigInput, file: string, unresolved: ReadonlySet<string> = new Set()): Diagnostic[] {
   const out: Diagnostic[] = [];
   const problem = (rule: DiagnosticId, severity: 'error' | 'warning', path: DocPath, message: string, hint: string) =>
     out.push({ rule, severity, message, hint, location: { file, path, target: 'value' } });
   const byName = new Map(config.clusters.map((c) => [c.name, c]));
-  const ambient = config.clusters.map((c, i) => ({ cluster: c, i })).filter(({ cluster }) => clusterMode(cluster) === 'ambient');
+  const ambient = config.clusters.map((c, i) => ({ cluster: c, i })).filter(({ cluster }) => cluster.dataPlaneMode === 'ambient');
   if (ambient.length === 0 && !config.namespaces.some((n) => n.dataPlaneMode === 'ambient' || n.waypoint !== undefined)) return out;
 
   const multicluster = config.clusters.length > 1;
@@ -92,13 +76,17 @@ export function checkAmbient(config: MeshConfigInput, file: string): Diagnostic[
     );
   }
 
+  // Where the model generates each namespace (its own list, else the clusters that use it, importing clusters
+  // included): those are the clusters whose data plane must serve it. A namespace generated nowhere gets
+  // config-unused-namespace and nothing here. Services defined twice or in an unknown cluster place nothing: their
+  // placement is the mistake, reported at the service.
+  const placements = namespacePlacements(unresolved.size === 0 ? config : { ...config, services: config.services.filter((s) => !unresolved.has(serviceKey(s.namespace, s.name))) });
   config.namespaces.forEach((ns, i) => {
     const base: DocPath = ['namespaces', i];
-    const clusters = namespaceClusters(config, ns)
-      .map((name) => byName.get(name))
-      .filter((c): c is ClusterInput => c !== undefined);
+    const clusters = (placements[i]?.clusters ?? []).map((name) => byName.get(name)).filter((c): c is ClusterInput => c !== undefined);
+    if (clusters.length === 0) return;
     if (ns.dataPlaneMode === 'ambient') {
-      const sidecar = clusters.filter((c) => clusterMode(c) === 'sidecar').map((c) => c.name);
+      const sidecar = clusters.filter((c) => c.dataPlaneMode === 'sidecar').map((c) => c.name);
       if (sidecar.length > 0) {
         problem(
           'config-ambient-namespace',

@@ -1,4 +1,6 @@
 import type { Diagnostic, DocPath } from '../diagnostics/types.js';
+import { displayConfigPath } from './identity.js';
+import { resolveServiceRef, serviceClusters, serviceKey } from './keys.js';
 import type { DestinationInput, MeshConfigInput, ServiceInput } from './types.js';
 
 /**
@@ -7,16 +9,16 @@ import type { DestinationInput, MeshConfigInput, ServiceInput } from './types.js
  * always remains an option, since the Istio Gateway + VirtualService path expresses all of it.
  */
 
-const key = (namespace: string, name: string): string => `${namespace}/${name}`;
-const resolve = (ref: string, namespace: string): string => (ref.includes('/') ? ref : key(namespace, ref));
-const clustersOf = (service: ServiceInput): readonly string[] => service.clusters ?? (service.cluster ? [service.cluster] : []);
-
-export function checkGatewayApiIngress(config: MeshConfigInput, file: string): Diagnostic[] {
+/**
+ * `unresolved`: services defined twice or placed in an unknown cluster (see checkSemantics). Their clusters are the
+ * mistake, reported at the service: nothing here is judged from them.
+ */
+export function checkGatewayApiIngress(config: MeshConfigInput, file: string, unresolved: ReadonlySet<string> = new Set()): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const error = (path: DocPath, message: string, hint: string): void => {
     diagnostics.push({ rule: 'config-invalid-value', severity: 'error', message, hint, location: { file, path, target: 'value' } });
   };
-  const services = new Map(config.services.map((s) => [key(s.namespace, s.name), s]));
+  const services = new Map(config.services.filter((s) => !unresolved.has(serviceKey(s.namespace, s.name))).map((s) => [serviceKey(s.namespace, s.name), s]));
 
   config.ingress.forEach((ing, ii) => {
     if (ing.api !== 'gateway-api') return;
@@ -34,9 +36,9 @@ export function checkGatewayApiIngress(config: MeshConfigInput, file: string): D
       );
     }
 
-    const service = ing.to.service !== undefined ? services.get(resolve(ing.to.service, namespace)) : undefined;
+    const service = ing.to.service !== undefined ? services.get(resolveServiceRef(ing.to.service, namespace)) : undefined;
     // The clusters whose gateway serves the entry (the model's default: where the destination service runs).
-    const ingressClusters = ing.clusters ?? (service ? clustersOf(service) : []);
+    const ingressClusters = ing.clusters ?? (service ? serviceClusters(service) : []);
     checkDestination(ing.to, [...base, 'to'], ing.name, service, ingressClusters, error);
     if (protocol === 'HTTP' || protocol === 'HTTPS') checkSplit(config, ing.to, namespace, ing.name, base, ingressClusters, services, error);
   });
@@ -50,10 +52,10 @@ function checkDestination(to: DestinationInput, at: DocPath, name: string, servi
   if (to.version !== undefined) {
     error([...at, 'version'], `ingress '${name}' sends to version '${to.version}': a Gateway API backendRef names a Service, not a subset`, 'Remove version (the route then reaches every version), or write api: istio to route to one version.');
   }
-  if (service && to.cluster !== undefined && clustersOf(service).length > 1 && ingressClusters.includes(to.cluster)) {
+  if (service && to.cluster !== undefined && serviceClusters(service).length > 1 && ingressClusters.includes(to.cluster)) {
     error(
       [...at, 'cluster'],
-      `ingress '${name}' pins service ${key(service.namespace, service.name)} to cluster '${to.cluster}', which needs a subset of the in-cluster host: a Gateway API backendRef cannot select one`,
+      `ingress '${name}' pins service ${serviceKey(service.namespace, service.name)} to cluster '${to.cluster}', which needs a subset of the in-cluster host: a Gateway API backendRef cannot select one`,
       'Remove cluster (the route then reaches the service in every cluster), or write api: istio.',
     );
   }
@@ -77,22 +79,25 @@ function checkSplit(
   error: Report,
 ): void {
   if (to.service === undefined || to.version !== undefined || to.cluster !== undefined) return;
-  const target = resolve(to.service, namespace);
+  const target = resolveServiceRef(to.service, namespace);
   config.routes.forEach((route, ri) => {
-    if (route.host.includes('.') || resolve(route.host, route.namespace) !== target) return;
+    if (route.host.includes('.') || resolveServiceRef(route.host, route.namespace) !== target) return;
     const http = route.http ?? [];
     if (http.length !== 1 || (http[0]!.match ?? []).length > 0 || http[0]!.to.length < 2) return;
-    http[0]!.to.forEach((d, di) => {
-      // A cluster served by this gateway pins the in-cluster host to a subset; another cluster is its exported host.
-      const split = d.service !== undefined ? services.get(resolve(d.service, route.namespace)) : undefined;
-      const pinned = d.cluster !== undefined && ingressClusters.includes(d.cluster) && split !== undefined && clustersOf(split).length > 1;
-      if (d.version !== undefined || pinned) {
-        error(
-          [...base, 'to', 'service'],
-          `ingress '${name}' carries the split of routes[${ri}] (${route.name}), whose destination ${di + 1} selects ${d.version !== undefined ? `version '${d.version}'` : `cluster '${d.cluster}'`}: Gateway API weighted backendRefs name Services, not subsets`,
-          'Write api: istio for this ingress entry, or split between distinct services in the route.',
-        );
-      }
+    // A cluster served by this gateway pins the in-cluster host to a subset; another cluster is its exported host.
+    const subsets = http[0]!.to.flatMap((d, di) => {
+      const split = d.service !== undefined ? services.get(resolveServiceRef(d.service, route.namespace)) : undefined;
+      const pinned = d.cluster !== undefined && ingressClusters.includes(d.cluster) && split !== undefined && serviceClusters(split).length > 1;
+      if (d.version !== undefined) return [`destination ${di + 1} selects version '${d.version}'`];
+      return pinned ? [`destination ${di + 1} selects cluster '${d.cluster}'`] : [];
     });
+    // One mistake (this entry carries a split it cannot express), said once, however many destinations show it.
+    if (subsets.length > 0) {
+      error(
+        [...base, 'to', 'service'],
+        `ingress '${name}' carries the split of ${displayConfigPath(config, ['routes', ri])}, whose ${subsets.join(' and ')}: Gateway API weighted backendRefs name Services, not subsets`,
+        'Write api: istio for this ingress entry, or split between distinct services in the route.',
+      );
+    }
   });
 }

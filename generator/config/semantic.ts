@@ -3,6 +3,8 @@ import { ISTIO_AUTO_ALLOCATION, overlaps, parseCidr } from '../core/cidr.js';
 import { isSupportedIstio, SUPPORTED_ISTIO_RANGE } from '../core/istio-version.js';
 import { checkGatewayApiIngress } from './semantic-gateway-api.js';
 import { checkAmbient } from './semantic-ambient.js';
+import { displayConfigPath } from './identity.js';
+import { exportEdges, resolveServiceRef, serviceClusters, serviceKey } from './keys.js';
 import { nearest } from './suggest.js';
 import type { DestinationInput, MeshConfigInput, ServiceInput } from './types.js';
 
@@ -15,36 +17,7 @@ export const CROSS_NETWORK_PORT = 15443;
 /** Namespaces that exist in every Istio cluster and need no entry under `namespaces`. */
 export const SYSTEM_NAMESPACES: ReadonlySet<string> = new Set([ISTIO_NAMESPACE, 'istio-ingress', 'default']);
 
-export function serviceKey(namespace: string, name: string): string {
-  return `${namespace}/${name}`;
-}
-
-export function serviceClusters(service: ServiceInput): string[] {
-  return service.clusters ?? (service.cluster ? [service.cluster] : []);
-}
-
-/** Resolves a destination's `service` (name or namespace/name) against the route's namespace. */
-export function resolveServiceRef(ref: string, namespace: string): string {
-  return ref.includes('/') ? ref : serviceKey(namespace, ref);
-}
-
-/** Every export edge (service, from, to) from both spellings: services[].exportTo and clusters[].imports. */
-export function exportEdges(config: MeshConfigInput): { service: string; from: string; to: string; path: DocPath }[] {
-  const edges: { service: string; from: string; to: string; path: DocPath }[] = [];
-  const clusterNames = config.clusters.map((c) => c.name);
-  config.services.forEach((service, si) => {
-    const key = serviceKey(service.namespace, service.name);
-    const home = serviceClusters(service);
-    service.exportTo.forEach((target, ti) => {
-      const targets = target === '*' ? clusterNames.filter((c) => !home.includes(c)) : [target];
-      for (const to of targets) for (const from of home) if (from !== to) edges.push({ service: key, from, to, path: ['services', si, 'exportTo', ti] });
-    });
-  });
-  config.clusters.forEach((cluster, ci) => {
-    cluster.imports.forEach((imp, ii) => edges.push({ service: imp.service, from: imp.from, to: cluster.name, path: ['clusters', ci, 'imports', ii] }));
-  });
-  return edges;
-}
+export { exportEdges, resolveServiceRef, serviceClusters, serviceKey } from './keys.js';
 
 class Checker {
   private readonly found: Diagnostic[] = [];
@@ -124,9 +97,16 @@ export function checkSemantics(config: MeshConfigInput, file: string): Diagnosti
   // suggest the unknown cluster) is not reported: fixing the root cause is the one thing to do.
   const unresolved = new Set([...duplicateServices, ...config.services.filter((s) => serviceClusters(s).some((name) => !clusters.includes(name))).map((s) => serviceKey(s.namespace, s.name))]);
   const knownNamespace = (namespace: string) => namespaces.includes(namespace);
-  // A service in an unknown namespace is found by no reference: the namespace is the mistake, reported at the service.
-  const lostServices = new Set(config.services.filter((s) => !knownNamespace(s.namespace)).map((s) => s.name));
-  const serviceReference = (key: string, path: DocPath): boolean => services.has(key) || (!lostServices.has(key.slice(key.indexOf('/') + 1)) && c.reference('service', key, serviceKeys, path));
+  // A service in an unknown namespace (a misspelt one, `barr`) is what references to it in the namespace it was meant
+  // for (`bar/httpbin`) miss: the namespace is the mistake, reported at the service. Only those references are silent;
+  // the same name in any other namespace is still checked.
+  const lostServices = new Set(
+    config.services.filter((s) => !knownNamespace(s.namespace)).flatMap((s) => {
+      const meant = nearest(s.namespace, namespaces);
+      return meant === undefined ? [] : [serviceKey(meant, s.name)];
+    }),
+  );
+  const serviceReference = (key: string, path: DocPath): boolean => services.has(key) || (!lostServices.has(key) && c.reference('service', key, serviceKeys, path));
   c.unique('route', config.routes.map((x, i) => ({ key: serviceKey(x.namespace, x.name), path: ['routes', i, 'name'] })));
   c.unique('external service', config.externalServices.map((x, i) => ({ key: serviceKey(x.namespace, x.name), path: ['externalServices', i, 'name'] })));
   c.unique('ingress', config.ingress.map((x, i) => ({ key: x.name, path: ['ingress', i, 'name'] })));
@@ -201,7 +181,7 @@ export function checkSemantics(config: MeshConfigInput, file: string): Diagnosti
     const ci = config.clusters.findIndex((x) => x.name === name);
     const gateway = config.clusters[ci]!.ingressGateway;
     if (!gateway.address) {
-      c.error('config-missing-key', ['clusters', ci, 'ingressGateway'], `cluster '${name}' exports services (see ${edgePath.join('.')}) but its ingressGateway has no address`, `Set clusters[${ci}].ingressGateway.address to the IP or DNS name other clusters reach the gateway on.`);
+      c.error('config-missing-key', ['clusters', ci, 'ingressGateway'], `cluster '${name}' exports services (see ${displayConfigPath(config, edgePath)}) but its ingressGateway has no address`, `Set ${displayConfigPath(config, ['clusters', ci, 'ingressGateway', 'address'])} to the IP or DNS name other clusters reach the gateway on.`);
     }
     if (!gateway.ports.some((p) => p.port === CROSS_NETWORK_PORT)) {
       c.error('config-missing-key', ['clusters', ci, 'ingressGateway', 'ports'], `cluster '${name}' exports services but its ingress gateway has no port 15443`, 'Add {name: tls, port: 15443} (with a nodePort if clients reach it through nodes).');
@@ -280,7 +260,7 @@ export function checkSemantics(config: MeshConfigInput, file: string): Diagnosti
     for (const cluster of ing.clusters ?? ['*']) {
       const key = `${cluster}|${port}|${ing.host ?? '*'}`;
       const earlier = bindings.get(key);
-      if (earlier) c.error('config-duplicate-name', ['ingress', ii, 'host'], `host ${ing.host ?? '*'} on port ${port} is already served by ${earlier.join('.')}`, 'Use one ingress entry per host and port, with several paths if needed.');
+      if (earlier) c.error('config-duplicate-name', ['ingress', ii, 'host'], `host ${ing.host ?? '*'} on port ${port} is already served by ${displayConfigPath(config, earlier)}`, 'Use one ingress entry per host and port, with several paths if needed.');
       else bindings.set(key, ['ingress', ii]);
     }
   });
@@ -304,8 +284,9 @@ export function checkSemantics(config: MeshConfigInput, file: string): Diagnosti
     }
   }
 
-  // Gateway API ingress and ambient mode (issue 16) live in their own files.
-  return [...c.diagnostics, ...checkGatewayApiIngress(config, file), ...checkAmbient(config, file)];
+  // Gateway API ingress and ambient mode (issue 16) live in their own files. They get the services whose placement is
+  // itself the mistake, so that they report nothing that only follows from it.
+  return [...c.diagnostics, ...checkGatewayApiIngress(config, file, unresolved), ...checkAmbient(config, file, unresolved)];
 }
 
 /** Query or fragment parameter names that carry a secret (token=, access_token=, X-Amz-Signature=, sig=, password=, ...). */
@@ -369,7 +350,7 @@ function checkVipRanges(c: Checker, config: MeshConfigInput): void {
     if (normalized !== range.cidr) c.error('config-invalid-value', path, `${range.cidr} has host bits set`, `Write the network address: ${normalized}.`);
     if (overlaps(range, ISTIO_AUTO_ALLOCATION)) c.error('config-vip-overlap', path, `VIP range ${range.cidr} overlaps Istio's DNS auto-allocation range 240.240.0.0/16`, 'Pick a range outside 240.240.0.0/16, e.g. 240.0.0.0/16.');
     ranges.slice(0, i).forEach((earlier, j) => {
-      if (overlaps(range, earlier)) c.error('config-vip-overlap', path, `VIP range ${range.cidr} overlaps ${earlier.cidr} (mesh.vipRanges[${j}])`, 'Make the ranges disjoint.');
+      if (overlaps(range, earlier)) c.error('config-vip-overlap', path, `VIP range ${range.cidr} overlaps ${earlier.cidr} (${displayConfigPath(config, ['mesh', 'vipRanges', j])})`, 'Make the ranges disjoint.');
     });
   });
 }

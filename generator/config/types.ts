@@ -27,6 +27,8 @@ export type CaSubjectInput = Generated.Mesh['ca']['root'];
 
 export type Protocol = Generated.Protocol;
 export type OutboundPolicy = Generated.Mesh['defaults']['outboundTrafficPolicy'];
+/** How workloads join the mesh: Envoy sidecars, or ztunnel (plus waypoints) in ambient mode. */
+export type DataPlaneMode = Generated.Cluster['dataPlaneMode'];
 export type InstallMethod = Generated.Cluster['install']['method'];
 export type GitopsEngine = Generated.Gitops['engine'];
 export type SeverityOverride = Generated.Policies['severity'][string];

@@ -61,8 +61,9 @@ export function planFromTree(input: TreePlanInput): ChangePlan {
   const normalize = (path: string) => path.split(sep).join('/').replace(/^\.\//, '');
   const rendered = new Map(input.files.map((f) => [normalize(f.path), f]));
   const before = new Map<string, string>();
-  const unchanged = new Set([...changes.added, ...changes.changed, ...changes.removed].map(normalize));
-  for (const [path, file] of rendered) if (!unchanged.has(path)) before.set(path, file.content);
+  // Files that are added, changed or removed; every other rendered file's previous bytes are its new bytes.
+  const touched = new Set([...changes.added, ...changes.changed, ...changes.removed].map(normalize));
+  for (const [path, file] of rendered) if (!touched.has(path)) before.set(path, file.content);
   const bookkeeping: BookkeepingFileChange[] = [];
   for (const [list, change] of [
     [changes.changed, 'changed'],

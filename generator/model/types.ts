@@ -1,5 +1,5 @@
 import type { DocPath } from '../diagnostics/types.js';
-import type { GitopsEngine, InstallMethod, MeshConfigInput, OutboundPolicy, Protocol, SeverityOverride } from '../config/types.js';
+import type { DataPlaneMode, GitopsEngine, InstallMethod, MeshConfigInput, OutboundPolicy, Protocol, SeverityOverride } from '../config/types.js';
 import type { Cidr } from '../core/cidr.js';
 
 /**
@@ -94,8 +94,7 @@ export interface EastWestGatewayModel {
   readonly origin: DocPath;
 }
 
-/** How workloads join the mesh: Envoy sidecars, or ztunnel (plus waypoints) in ambient mode. */
-export type DataPlaneMode = 'sidecar' | 'ambient';
+export type { DataPlaneMode };
 
 export interface ClusterModel {
   readonly name: string;

@@ -1,3 +1,19 @@
+import {
+  AUTO_PASSTHROUGH_PORT,
+  DATAPLANE_MODE_LABEL,
+  EAST_WEST_CLASS,
+  GATEWAY_API_VERSIONS,
+  GLOBAL_SERVICE_LABEL,
+  HBONE_PORT,
+  LISTENER_PROTOCOL_OPTION,
+  NETWORK_LABEL,
+  REMOTE_CLASS,
+  TLS_TERMINATE_MODE_OPTION,
+  USE_WAYPOINT_LABEL,
+  WAYPOINT_CLASS,
+  WAYPOINT_FOR_LABEL,
+  GATEWAY_SERVICE_ACCOUNT_ANNOTATION,
+} from '../core/gateway-api.js';
 import type { DocPath } from '../diagnostics/types.js';
 import type { ClusterModel, MeshModel, NamespaceModel } from '../model/types.js';
 
@@ -21,18 +37,6 @@ import type { ClusterModel, MeshModel, NamespaceModel } from '../model/types.js'
  *   Gateway's first address becomes its Service's loadBalancerIP (files/kube-gateway.yaml).
  */
 
-export const GATEWAY_API_VERSION = 'gateway.networking.k8s.io/v1';
-export const DATAPLANE_MODE_LABEL = 'istio.io/dataplane-mode';
-export const USE_WAYPOINT_LABEL = 'istio.io/use-waypoint';
-export const GLOBAL_SERVICE_LABEL = 'istio.io/global';
-export const NETWORK_LABEL = 'topology.istio.io/network';
-export const EAST_WEST_CLASS = 'istio-east-west';
-export const WAYPOINT_CLASS = 'istio-waypoint';
-export const REMOTE_CLASS = 'istio-remote';
-/** HBONE: the ambient tunnel port of ztunnel, waypoints and east-west gateways. */
-export const HBONE_PORT = 15008;
-/** The auto-passthrough port of sidecar east-west gateways. */
-export const AUTO_PASSTHROUGH_PORT = 15443;
 const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
 type Obj = Record<string, unknown>;
@@ -76,16 +80,9 @@ export interface GatewayDocument {
 }
 
 function gateway(name: string, namespace: string, labels: Record<string, string>, spec: Obj, managedBy: Readonly<Record<string, string>>, annotations?: Record<string, string>): Obj {
-  return { apiVersion: GATEWAY_API_VERSION, kind: 'Gateway', metadata: { name, namespace, labels: { ...labels, ...managedBy }, ...(annotations ? { annotations } : {}) }, spec };
+  return { apiVersion: GATEWAY_API_VERSIONS.Gateway, kind: 'Gateway', metadata: { name, namespace, labels: { ...labels, ...managedBy }, ...(annotations ? { annotations } : {}) }, spec };
 }
 
-/**
- * The identity ztunnel expects of a remote network's gateway: istiod names an istio-remote peer's service account
- * `<peer name>-istio-remote` unless this annotation says otherwise (pilot kube conversion, GatewaySA, 1.29.0), and an
- * istio-east-west gateway runs as its Gateway's name (no class suffix). Without it the HBONE tunnel to the peer fails
- * its certificate check.
- */
-const GATEWAY_SERVICE_ACCOUNT_ANNOTATION = 'gateway.istio.io/service-account';
 
 /** The ambient east-west gateway of a cluster: class istio-east-west, HBONE on 15008, mTLS terminated by Istio. */
 export function eastWestGatewayDocument(cluster: ClusterModel, managedBy: Readonly<Record<string, string>>): GatewayDocument | undefined {
@@ -98,7 +95,7 @@ export function eastWestGatewayDocument(cluster: ClusterModel, managedBy: Readon
     // Explicit infrastructure labels: without them istiod copies every Gateway label (managed-by meshforge included)
     // onto the Deployment and Service it creates, which meshforge does not manage.
     infrastructure: { labels: { [NETWORK_LABEL]: cluster.network } },
-    listeners: [{ name: 'mesh', port: HBONE_PORT, protocol: 'HBONE', tls: { mode: 'Terminate', options: { 'gateway.istio.io/tls-terminate-mode': 'ISTIO_MUTUAL' } } }],
+    listeners: [{ name: 'mesh', port: HBONE_PORT, protocol: 'HBONE', tls: { mode: 'Terminate', options: { [TLS_TERMINATE_MODE_OPTION]: 'ISTIO_MUTUAL' } } }],
   };
   return { object: gateway(ew.name, ew.namespace, { [NETWORK_LABEL]: cluster.network }, spec, managedBy), origin: ew.origin };
 }
@@ -117,7 +114,7 @@ export function waypointDocuments(model: MeshModel, cluster: ClusterModel, manag
       ...(global ? { infrastructure: { labels: { [GLOBAL_SERVICE_LABEL]: 'true' } } } : {}),
       listeners: [{ name: 'mesh', port: HBONE_PORT, protocol: 'HBONE' }],
     };
-    docs.push({ object: gateway(ns.waypoint.name, ns.name, { 'istio.io/waypoint-for': 'service' }, spec, managedBy), origin: ns.waypoint.origin });
+    docs.push({ object: gateway(ns.waypoint.name, ns.name, { [WAYPOINT_FOR_LABEL]: 'service' }, spec, managedBy), origin: ns.waypoint.origin });
   }
   return docs;
 }
@@ -151,7 +148,7 @@ export function remotePeerDocuments(model: MeshModel, cluster: ClusterModel, man
         name: sidecarPorts.length === 1 ? 'cross-network' : `cross-network-${port}`,
         port,
         protocol: 'TLS',
-        tls: { mode: 'Passthrough', options: { 'gateway.istio.io/listener-protocol': 'auto-passthrough' } },
+        tls: { mode: 'Passthrough', options: { [LISTENER_PROTOCOL_OPTION]: 'auto-passthrough' } },
       });
     }
     const spec: Obj = { gatewayClassName: REMOTE_CLASS, addresses, listeners };

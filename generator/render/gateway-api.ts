@@ -1,3 +1,4 @@
+import { GATEWAY_API_GROUP, GATEWAY_API_VERSIONS, ISTIO_GATEWAY_CLASS, TLS_TERMINATE_MODE_OPTION } from '../core/gateway-api.js';
 import type { DocPath } from '../diagnostics/types.js';
 import type { ClusterModel, DestinationModel, IngressModel } from '../model/types.js';
 import type { MeshIndex } from './hosts.js';
@@ -11,20 +12,8 @@ import type { TemplateName } from './templates.js';
  * another namespace). Pure.
  */
 
-export const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
-/** The apiVersion of each kind, as Istio 1.29 watches them (pkg/config/schema/metadata.yaml at 1.29.0). */
-export const GATEWAY_API_VERSIONS = {
-  Gateway: `${GATEWAY_API_GROUP}/v1`,
-  HTTPRoute: `${GATEWAY_API_GROUP}/v1`,
-  TLSRoute: `${GATEWAY_API_GROUP}/v1alpha2`,
-  TCPRoute: `${GATEWAY_API_GROUP}/v1alpha2`,
-  ReferenceGrant: `${GATEWAY_API_GROUP}/v1beta1`,
-} as const;
-export const ISTIO_GATEWAY_CLASS = 'istio';
 /** Read from the Gateway's own annotations by Istio's deployment controller: the type of the Service it creates. */
 export const SERVICE_TYPE_ANNOTATION = 'networking.istio.io/service-type';
-/** The listener TLS option with which Istio terminates MUTUAL TLS (the CA is the Secret's ca.crt, as with credentialName). */
-export const TLS_TERMINATE_MODE_OPTION = 'gateway.istio.io/tls-terminate-mode';
 /** A backendRef kind Istio resolves to a ServiceEntry host (never with a namespace, never needs a ReferenceGrant). */
 export const ISTIO_HOSTNAME_BACKEND = { group: 'networking.istio.io', kind: 'Hostname' } as const;
 

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { GATEWAY_API_KIND_VERSIONS } from '../core/gateway-api.js';
 
 /** A JSON Schema node (catalog.ts's JsonSchema; not imported, since catalog.ts imports this file). */
 type JsonSchema = { [key: string]: unknown };
@@ -24,14 +25,8 @@ export interface CrdSource {
 
 export const CRD_SOURCES_DIR = join('schemas', 'sources');
 export const GATEWAY_API_SOURCE_FILE = 'gateway-api.json';
-/** The kinds meshforge writes (render/gateway-api.ts), in the versions Istio 1.29 reads. */
-export const GATEWAY_API_KINDS: readonly { readonly kind: string; readonly version: string }[] = [
-  { kind: 'Gateway', version: 'v1' },
-  { kind: 'HTTPRoute', version: 'v1' },
-  { kind: 'TLSRoute', version: 'v1alpha2' },
-  { kind: 'TCPRoute', version: 'v1alpha2' },
-  { kind: 'ReferenceGrant', version: 'v1beta1' },
-];
+/** The kinds meshforge writes (render/gateway-api.ts), in the versions Istio 1.29 reads (core/gateway-api.ts). */
+export const GATEWAY_API_KINDS: readonly { readonly kind: string; readonly version: string }[] = Object.entries(GATEWAY_API_KIND_VERSIONS).map(([kind, version]) => ({ kind, version }));
 
 const OBJECT_META_REF = 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta#';
 /** Formats the embedded validator defines (schema-ajv.ts); the others are the API server's business. */

@@ -1,5 +1,5 @@
 import { namespaceOf } from './hosts.js';
-import { GLOBAL_LABEL, labelsOf, selectorMatches } from './labels.js';
+import { GLOBAL_SERVICE_LABEL, labelsOf, selectorMatches } from './labels.js';
 import { globalScopesByCluster } from './mesh-config.js';
 import type { LintResource, RuleContext } from './rule.js';
 
@@ -47,7 +47,7 @@ export function scopeIndex(context: RuleContext): ScopeIndex {
       return scopes(cluster).some((scope) => (isEmptySelector(scope.servicesSelector) || !isEmptySelector(scope.namespaceSelector)) && selectorMatches(scope.namespaceSelector, namespaceLabels(cluster, namespace)));
     },
     isGlobal(cluster, namespace, labels) {
-      if (labels[GLOBAL_LABEL] === 'true') return true;
+      if (labels[GLOBAL_SERVICE_LABEL] === 'true') return true;
       return scopes(cluster).some((scope) => selectorMatches(scope.namespaceSelector, namespaceLabels(cluster, namespace)) && selectorMatches(scope.servicesSelector, labels));
     },
   };

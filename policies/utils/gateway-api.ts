@@ -1,3 +1,4 @@
+import { GATEWAY_API_GROUP } from '../../generator/core/gateway-api.js';
 import type { DocPath } from '../../generator/diagnostics/types.js';
 import { asNumber, asRecord, asString, get, recordItems } from '../../generator/manifest/access.js';
 import { namespaceOf } from './hosts.js';
@@ -8,12 +9,8 @@ import type { LintResource } from './rule.js';
  * networking.istio.io Gateway: rules tell them apart by API group.
  */
 
-export const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
+export { EAST_WEST_CLASS, GATEWAY_API_GROUP, REMOTE_CLASS, WAYPOINT_CLASS } from '../../generator/core/gateway-api.js';
 export const ROUTE_KINDS = ['HTTPRoute', 'TLSRoute', 'TCPRoute', 'GRPCRoute'] as const;
-
-export const WAYPOINT_CLASS = 'istio-waypoint';
-export const EAST_WEST_CLASS = 'istio-east-west';
-export const REMOTE_CLASS = 'istio-remote';
 
 export function groupOf(apiVersion: string): string {
   const slash = apiVersion.indexOf('/');

@@ -3,17 +3,14 @@ import { asRecord, get } from '../../generator/manifest/access.js';
 /** Namespace labels that choose the data plane. */
 export const INJECTION_LABEL = 'istio-injection';
 export const REVISION_LABEL = 'istio.io/rev';
-export const DATAPLANE_MODE_LABEL = 'istio.io/dataplane-mode';
+export { DATAPLANE_MODE_LABEL } from '../../generator/core/gateway-api.js';
 
 /** The labels of a resource, as strings. */
 export function labelsOf(object: unknown): Readonly<Record<string, string>> {
   return Object.fromEntries(Object.entries(asRecord(get(object, 'metadata', 'labels'))).map(([k, v]) => [k, String(v)]));
 }
 
-export const GLOBAL_LABEL = 'istio.io/global';
-export const USE_WAYPOINT_LABEL = 'istio.io/use-waypoint';
-export const USE_WAYPOINT_NAMESPACE_LABEL = 'istio.io/use-waypoint-namespace';
-export const NETWORK_LABEL = 'topology.istio.io/network';
+export { GLOBAL_SERVICE_LABEL, NETWORK_LABEL, USE_WAYPOINT_LABEL, USE_WAYPOINT_NAMESPACE_LABEL } from '../../generator/core/gateway-api.js';
 
 /**
  * Whether a Kubernetes LabelSelector (matchLabels and matchExpressions In, NotIn, Exists, DoesNotExist) selects

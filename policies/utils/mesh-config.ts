@@ -1,4 +1,5 @@
 import { parse } from 'yaml';
+import type { DataPlaneMode } from '../../generator/config/types.js';
 import type { DocPath } from '../../generator/diagnostics/types.js';
 import { parseIstioVersion } from '../../generator/core/istio-version.js';
 import { asRecord, asString, get, isRecord, recordItems, type Json } from '../../generator/manifest/access.js';
@@ -196,4 +197,38 @@ export function globalScopesByCluster(context: RuleContext): (cluster: string) =
     }
   }
   return (cluster) => byCluster.get(cluster) ?? byCluster.get('') ?? [];
+}
+
+function isZtunnelChart(chart: unknown): boolean {
+  return typeof chart === 'string' && /(^|\/)ztunnel$/.test(chart);
+}
+
+/**
+ * Each cluster's data plane as its install says, for the clusters whose install the input holds: ambient when istiod
+ * is installed with profile ambient (Helm values, a Flux HelmRelease, an Argo CD Application, an IstioOperator) or a
+ * ztunnel release is present; sidecar when istiod is installed otherwise. The `istio` ConfigMap says neither. A
+ * cluster missing from the map has no install source in the input: callers fall back to what else they see (such
+ * as namespaces labelled istio.io/dataplane-mode=ambient). This is the fact meshforge generates from, a cluster's
+ * dataPlaneMode; a namespace label alone can be stale or hand-written in a cluster without ztunnel.
+ */
+export function installedDataPlanes(context: RuleContext): ReadonlyMap<string, DataPlaneMode> {
+  const out = new Map<string, DataPlaneMode>();
+  const mark = (cluster: string, ambient: boolean) => {
+    if (ambient) out.set(cluster, 'ambient');
+    else if (!out.has(cluster)) out.set(cluster, 'sidecar');
+  };
+  for (const source of meshConfigSources(context)) if (source.resource.kind !== 'ConfigMap') mark(source.resource.cluster, source.profile === 'ambient');
+  for (const values of context.resources('HelmValues')) if (values.name === 'ztunnel') mark(values.cluster, true);
+  for (const release of context.resources('HelmRelease')) {
+    if (isZtunnelChart(get(release.object, 'spec', 'chart', 'spec', 'chart') ?? get(release.object, 'spec', 'chartRef', 'name'))) mark(release.cluster, true);
+  }
+  for (const application of context.resources('Application')) {
+    const spec = asRecord(application.object.spec);
+    const sources = [...(isRecord(spec.source) ? [spec.source] : []), ...recordItems(spec.sources).map(([, s]) => s)];
+    if (sources.some((s) => isZtunnelChart(s.chart))) mark(application.cluster, true);
+  }
+  for (const operator of context.resources('IstioOperator')) {
+    if (get(operator.object, 'spec', 'components', 'ztunnel', 'enabled') === true) mark(operator.cluster, true);
+  }
+  return out;
 }

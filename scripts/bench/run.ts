@@ -67,7 +67,7 @@ export interface SizeFigures {
   readonly check_ms?: number | null;
   readonly floor_ms?: number;
   readonly cdk8s_ms?: number | null;
-  /** cdk8s synthesising the same objects to YAML text in memory (`synthYaml`), no disk: compared with render_ms. */
+  /** cdk8s building the same objects (`Chart.toJson()`) and stringifying each resource to YAML text in memory, as synth writes them (not `synthYaml`), no disk: compared with render_ms. */
   readonly cdk8s_memory_ms?: number | null;
   readonly peak_rss_mb: number;
   /** Peak RSS (MB) of each meshforge step, by step key: the 1.5 GiB budget holds for every step. */

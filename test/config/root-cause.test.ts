@@ -64,9 +64,62 @@ describe('root cause first, consequences suppressed', () => {
     expect(errors[0]!.related!.every((r) => r.message === 'also used here')).toBe(true);
   });
 
+  it('a service in an unknown namespace silences only the references it was meant for, not the same name elsewhere', () => {
+    // barr/httpbin was meant to be bar/httpbin; foo/httpbin is another, undefined service and is still reported.
+    const text = EXAMPLE.replace(HTTPBIN, HTTPBIN.replace('namespace: bar', 'namespace: barr')).replace('    to: { service: bar/httpbin, port: 8000 }\n', '    to: { service: foo/httpbin, port: 8000 }\n');
+    const errors = errorsOf(text);
+    expect(errors.map((e) => [e.line, e.message])).toEqual([
+      [lineOf(text, 'namespace: barr'), "unknown namespace 'barr': did you mean 'bar'?"],
+      [lineOf(text, 'service: foo/httpbin'), expect.stringMatching(/^unknown service 'foo\/httpbin'/)],
+    ]);
+  });
+
+  it('an ambient namespace placed only by a service defined twice: the duplicate, not the data plane that follows from it', () => {
+    const text = `mesh: { id: m }
+clusters:
+  - { name: a, network: n1, dataPlaneMode: ambient }
+  - { name: s, network: n1 }
+namespaces:
+  - { name: shop, dataPlaneMode: ambient }
+services:
+  - { name: cart, namespace: shop, cluster: a, ports: [{ number: 80, name: http, protocol: HTTP }] }
+  - { name: cart, namespace: shop, cluster: s, ports: [{ number: 80, name: http, protocol: HTTP }] }
+`;
+    expect(errorsOf(text).map((e) => [e.rule, e.line])).toEqual([['config-duplicate-name', 9]]);
+  });
+
   it('a route in an unknown namespace: the namespace, not its host and destinations', () => {
     const text = 'mesh: { id: m }\nclusters: [{ name: c1, network: n1 }]\nnamespaces: [{ name: app }]\nservices: [{ name: web, namespace: app, cluster: c1, ports: [{ number: 80, name: http, protocol: HTTP }] }]\nroutes:\n  - name: web\n    namespace: ap\n    host: web\n    http: [{ to: [{ service: web }] }]\n';
     const errors = errorsOf(text);
     expect(errors.map((e) => e.message)).toEqual(["unknown namespace 'ap': did you mean 'app'?"]);
+  });
+});
+
+describe('config paths in messages name entries by identity (issue 18)', () => {
+  it('an exporting cluster without a gateway address: the export and the key to set, by name', () => {
+    const text = `mesh: { id: m }
+clusters:
+  - { name: a, network: n1 }
+  - { name: b, network: n2 }
+namespaces: [{ name: app }]
+services:
+  - { name: web, namespace: app, cluster: a, ports: [{ number: 80, name: http, protocol: HTTP }], exportTo: [b] }
+`;
+    const missing = errorsOf(text).find((e) => e.message.includes('has no address'))!;
+    expect(missing.message).toBe("cluster 'a' exports services (see services[app/web].exportTo[b]) but its ingressGateway has no address");
+    expect(missing.hint).toMatch(/^Set clusters\[a\]\.ingressGateway\.address to /);
+  });
+
+  it('overlapping VIP ranges and a host served twice name the earlier entry by identity', () => {
+    const text = `mesh: { id: m, vipRanges: [240.1.0.0/16, 240.1.2.0/24] }
+clusters: [{ name: a, network: n1 }]
+externalServices: []
+ingress:
+  - { name: first, host: web.example.com, clusters: [a], to: { host: web.internal, port: 80 } }
+  - { name: second, host: web.example.com, clusters: [a], to: { host: web.internal, port: 80 } }
+`;
+    const messages = errorsOf(text).map((e) => e.message);
+    expect(messages).toContain('VIP range 240.1.2.0/24 overlaps 240.1.0.0/16 (mesh.vipRanges[240.1.0.0/16])');
+    expect(messages).toContain('host web.example.com on port 80 is already served by ingress[first]');
   });
 });

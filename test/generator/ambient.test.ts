@@ -9,6 +9,8 @@ import { helmReleases } from '../../generator/render/install.js';
 import { renderMesh } from '../../generator/render/render.js';
 import { resolveDiagnostics } from '../../generator/report/resolve.js';
 import { exampleText, find, ledgerOf, modelOf, parsedResources } from './helpers.js';
+import eastWestCoverage from '../../policies/east-west-coverage.js';
+import { reportsFor } from '../lint/rule-tester.js';
 
 const AMBIENT_EXAMPLE = packagePath('examples', 'ambient', 'mesh.config.yaml');
 const ambientText = () => readFileSync(AMBIENT_EXAMPLE, 'utf8');
@@ -97,6 +99,37 @@ namespaces:
       ['config-ambient-namespace', 6, "namespace 'shop' asks for ambient, but 's' is a sidecar cluster"],
       ['config-ambient-namespace', 7, "namespace 'pay' is ambient (istio.io/dataplane-mode=ambient) and also asks for sidecar injection"],
       ['config-ambient-namespace', 8, "namespace 'legacy' names waypoint 'wp', but it is ambient in none of its clusters"],
+    ]);
+  });
+
+  it('checks an ambient namespace against the clusters the model generates it in: none for an unused one, importing clusters too', () => {
+    const lonely = diagnose(`mesh: { id: m }
+clusters:
+  - { name: a, network: n1, dataPlaneMode: ambient }
+  - { name: s, network: n1 }
+namespaces:
+  - { name: lonely, dataPlaneMode: ambient }
+`);
+    expect(lonely.printed.map((d) => [d.rule, d.line])).toEqual([['config-unused-namespace', 6]]);
+
+    const exported = diagnose(`mesh: { id: m }
+clusters:
+  - name: a
+    network: n1
+    dataPlaneMode: ambient
+    ingressGateway: { address: 192.0.2.1, ports: [{ name: tls, port: 15443 }] }
+  - { name: s, network: n1 }
+namespaces:
+  - { name: shop, dataPlaneMode: ambient }
+services:
+  - name: cart
+    namespace: shop
+    cluster: a
+    ports: [{ number: 80, name: http, protocol: HTTP }]
+    exportTo: [s]
+`);
+    expect(exported.printed.filter((d) => d.rule === 'config-ambient-namespace').map((d) => [d.line, d.message.split(':')[0]])).toEqual([
+      [9, "namespace 'shop' asks for ambient, but 's' is a sidecar cluster"],
     ]);
   });
 });
@@ -218,6 +251,26 @@ clusters:
     // The sidecar cluster keeps its sidecar-era east-west pieces; the ambient one has the istio-east-west Gateway.
     expect(find(resources, 'b', 'Gateway', 'cross-network-gateway', 'istio-system').apiVersion).toBe('networking.istio.io/v1');
     expect(find(resources, 'a', 'Gateway', 'istio-eastwestgateway', 'istio-system').spec.gatewayClassName).toBe('istio-east-west');
+  });
+
+  it('lints a generated mixed tree without peer-listener findings: each cluster is judged by its install, not namespace labels', () => {
+    const text = `mesh: { id: m }
+clusters:
+  - { name: a, network: n1, dataPlaneMode: ambient, eastWestGateway: { address: 192.0.2.1 } }
+  - { name: b, network: n2, eastWestGateway: { address: 192.0.2.2 }, ingressGateway: { address: 192.0.2.3, ports: [{ name: tls, port: 15443 }] } }
+namespaces:
+  - { name: shop, clusters: [a] }
+  - { name: legacy, clusters: [a, b], dataPlaneMode: sidecar }
+services:
+  - { name: cart, namespace: legacy, cluster: b, ports: [{ number: 80, name: http, protocol: HTTP }], exportTo: [a] }
+`;
+    const { files } = render(text);
+    const clusters: Record<string, Record<string, string>> = {};
+    for (const f of files) (clusters[f.cluster] ??= {})[f.path.slice(f.cluster.length + 1)] = f.content;
+    const reports = reportsFor(eastWestCoverage, { name: 'generated mixed tree', clusters, config: text });
+    // Both peers exist, and each one's listener fits the other cluster's data plane.
+    expect(files.filter((f) => f.content.includes('gatewayClassName: istio-remote')).map((f) => f.cluster)).toEqual(['a', 'b']);
+    expect(reports.filter((r) => r.messageId === 'peerListenerMismatch')).toEqual([]);
   });
 
   it('types a DNS-name address as Hostname and uses the NodePort of 15443 on a NodePort east-west gateway', () => {

@@ -206,10 +206,30 @@ describe('config checks of api: gateway-api', () => {
     const text = exampleText().replace('    to: { service: sample/helloworld, port: 5000 }\n', '    to: { service: sample/helloworld, port: 5000 }\n    api: gateway-api\n');
     const errors = errorsOf(text);
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(/^mesh\.config\.yaml:\d+:\d+ config-invalid-value ingress 'helloworld-web' carries the split of routes\[0\] \(helloworld\), whose destination 1 selects cluster 'cluster1'/);
+    // The route by identity, not by position.
+    expect(errors[0]).toMatch(/^mesh\.config\.yaml:\d+:\d+ config-invalid-value ingress 'helloworld-web' carries the split of routes\[sample\/helloworld\], whose destination 1 selects cluster 'cluster1': /);
     expect(errors[0]).toContain('Write api: istio');
     const line = Number(/:(\d+):/.exec(errors[0]!)![1]);
     expect(text.split('\n')[line - 1]).toContain('service: sample/helloworld');
+  });
+
+  it('says a split it cannot carry once, naming every destination that selects a subset', () => {
+    const text = exampleText()
+      .replace('    to: { service: sample/helloworld, port: 5000 }\n', '    to: { service: sample/helloworld, port: 5000 }\n    api: gateway-api\n')
+      .replace('{ service: helloworld, cluster: cluster2, weight: 50 }', '{ service: helloworld, version: v2, weight: 50 }');
+    const errors = errorsOf(text);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain("carries the split of routes[sample/helloworld], whose destination 1 selects cluster 'cluster1' and destination 2 selects version 'v2': ");
+  });
+
+  it('judges nothing from a service whose placement is itself the mistake (defined twice)', () => {
+    // helloworld is defined a second time: the duplicate is the one error, not the split judged from either definition.
+    const duplicate = '  - { name: helloworld, namespace: sample, clusters: [cluster1, cluster3], ports: [{ number: 5000, name: http, protocol: HTTP }] }\n';
+    const text = exampleText()
+      .replace('    to: { service: sample/helloworld, port: 5000 }\n', '    to: { service: sample/helloworld, port: 5000 }\n    api: gateway-api\n')
+      .replace('  - { name: goapp, namespace: dev,', `${duplicate}  - { name: goapp, namespace: dev,`);
+    const errors = errorsOf(text);
+    expect(errors.map((e) => e.split(' ')[1])).toEqual(['config-duplicate-name']);
   });
 
   it('refuses a version, TLS termination on a TLS listener, and a host backend without a port', () => {
@@ -224,3 +244,21 @@ describe('config checks of api: gateway-api', () => {
     expect(errors.some((e) => /ingress 'httpbin-passthrough' uses protocol TLS with tls.mode SIMPLE, which api: gateway-api does not generate \| Write tls: \{mode: PASSTHROUGH\}/.test(e))).toBe(true);
   });
 });
+
+describe('Gateway API names have one definition (generator/core/gateway-api.ts)', () => {
+  it('what render writes, what the rules read and the embedded schemas cover are the same kinds, versions and classes', async () => {
+    const core = await import('../../generator/core/gateway-api.js');
+    const policyGatewayApi = await import('../../policies/utils/gateway-api.js');
+    const policyLabels = await import('../../policies/utils/labels.js');
+    const { GATEWAY_API_KINDS } = await import('../../generator/validate/derive-crd.js');
+    expect(GATEWAY_API_KINDS.map((k) => `${core.GATEWAY_API_GROUP}/${k.version}`)).toEqual(GATEWAY_API_KINDS.map((k) => core.GATEWAY_API_VERSIONS[k.kind as keyof typeof core.GATEWAY_API_VERSIONS]));
+    expect(GATEWAY_API_KINDS.map((k) => k.kind)).toEqual(['Gateway', 'HTTPRoute', 'TLSRoute', 'TCPRoute', 'ReferenceGrant']);
+    expect([policyGatewayApi.GATEWAY_API_GROUP, policyGatewayApi.EAST_WEST_CLASS, policyGatewayApi.REMOTE_CLASS, policyGatewayApi.WAYPOINT_CLASS]).toEqual([core.GATEWAY_API_GROUP, core.EAST_WEST_CLASS, core.REMOTE_CLASS, core.WAYPOINT_CLASS]);
+    expect([policyLabels.DATAPLANE_MODE_LABEL, policyLabels.GLOBAL_SERVICE_LABEL, policyLabels.NETWORK_LABEL, policyLabels.USE_WAYPOINT_LABEL]).toEqual([core.DATAPLANE_MODE_LABEL, core.GLOBAL_SERVICE_LABEL, core.NETWORK_LABEL, core.USE_WAYPOINT_LABEL]);
+    // Every Gateway API object rendered for the fixture uses one of those apiVersions.
+    const written = new Set(parsedResources(render(fixtureText())).map((r) => String(r.object.apiVersion)).filter((v) => GATEWAY_API.test(v)));
+    expect([...written].every((v) => (Object.values(core.GATEWAY_API_VERSIONS) as string[]).includes(v))).toBe(true);
+    expect(written.size).toBeGreaterThan(1);
+  });
+});
+
