@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments, parseDocument } from 'yaml';
-import { argocdContentAnnotations, fluxGitUrl, planGitops, renderGitops, SYNC_WAVE_ANNOTATION } from '../../generator/gitops/index.js';
+import { argocdContentAnnotations, fluxGitUrl, planGitops, renderedGatewayApiContent, renderGitops, SYNC_WAVE_ANNOTATION } from '../../generator/gitops/index.js';
 import type { RenderedFile } from '../../generator/manifest/types.js';
 import { renderMesh } from '../../generator/render/render.js';
 import { createValidator } from '../../generator/validate/index.js';
@@ -76,7 +76,7 @@ describe('GitOps wrappers for the example (engine: both)', () => {
   });
 
   it('every wrapper file parses back to exactly the object meshforge intended', () => {
-    const intended = new Map(planGitops(model).map((d) => [d.path, d.object]));
+    const intended = new Map(planGitops(model, renderedGatewayApiContent(mesh)).map((d) => [d.path, d.object]));
     for (const file of gitops) {
       const docs = parseAllDocuments(file.content);
       expect(docs).toHaveLength(1);
@@ -238,8 +238,8 @@ describe('engine selection and hostile values', () => {
       [['gitops', 'argocd', 'project'], '1e3'], // an AppProject is an object: its name is a DNS-1123 subdomain
       [['gitops', 'repoURL'], 'git@github.com:example/mesh.git'],
     ]);
-    const { gitops, model } = render(text);
-    const intended = new Map(planGitops(model).map((d) => [d.path, d.object]));
+    const { gitops, model, mesh } = render(text);
+    const intended = new Map(planGitops(model, renderedGatewayApiContent(mesh)).map((d) => [d.path, d.object]));
     for (const file of gitops) expect(parse(file.content)).toEqual(intended.get(file.path));
     const appSet = byKind(gitops, 'ApplicationSet')[0]!;
     expect(appSet.spec.template.spec.project).toBe('1e3');
