@@ -137,16 +137,19 @@ describe('GitOps wrappers for the example (engine: both)', () => {
     it('Helm clusters get multi-source Applications for base, istiod and the gateways, with values from Git', () => {
       const names = apps.map((a) => a.metadata.name).sort();
       expect(names).toEqual([
+        'cluster1-gateway-api-crds',
         'cluster1-istio-base',
         'cluster1-istio-eastwestgateway',
         'cluster1-istio-ingressgateway',
         'cluster1-istiod',
+        'cluster2-gateway-api-crds',
+        'cluster3-gateway-api-crds',
         'cluster3-istio-base',
         'cluster3-istio-ingressgateway',
         'cluster3-istiod',
         'mesh1-gitops',
       ]);
-      for (const app of apps.filter((a) => a.metadata.name !== 'mesh1-gitops')) {
+      for (const app of apps.filter((a) => a.metadata.name !== 'mesh1-gitops' && !a.metadata.name.endsWith('-gateway-api-crds'))) {
         const [chart, values] = app.spec.sources;
         expect(chart.repoURL).toBe('https://istio-release.storage.googleapis.com/charts');
         expect(chart.targetRevision).toBe('1.29.0');
@@ -186,15 +189,16 @@ describe('GitOps wrappers for the example (engine: both)', () => {
         expect(mesh.spec).toMatchObject({ path: `./clusters/${cluster.name}`, prune: true, wait: true, sourceRef: { kind: 'GitRepository', name: source!.metadata.name } });
         if (cluster.install.method === 'helm') {
           const install = kustomizations.find((k) => k.metadata.name === 'istio-install')!;
-          expect(mesh.spec.dependsOn).toEqual([{ name: 'istio-install' }]);
+          // The example's clusters all hold istio-remote peer Gateways: the Gateway API CRDs come first too.
+          expect(mesh.spec.dependsOn).toEqual([{ name: 'gateway-api-crds' }, { name: 'istio-install' }]);
           expect(install.spec).toMatchObject({ path: `./clusters/${cluster.name}/flux/istio`, wait: true, prune: true });
           // istio-install applies exactly the folder holding the HelmRepository and the HelmReleases.
           const helmFiles = gitops.filter((f) => f.cluster === cluster.name && f.resources.some((r) => r.kind.startsWith('Helm'))).map((f) => posix.dirname(f.path));
           expect(new Set(helmFiles)).toEqual(new Set([`${cluster.name}/flux/istio`]));
         } else {
           // istioctl: installed by hand with `istioctl install -f`, no Helm objects, nothing to wait for.
-          expect(kustomizations.map((k) => k.metadata.name)).toEqual(['mesh-config']);
-          expect(mesh.spec.dependsOn).toBeUndefined();
+          expect(kustomizations.map((k) => k.metadata.name)).toEqual(['gateway-api-crds', 'mesh-config']);
+          expect(mesh.spec.dependsOn).toEqual([{ name: 'gateway-api-crds' }]);
           expect(byKind(gitops, 'HelmRelease', cluster.name)).toEqual([]);
         }
       }
