@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse, parseDocument } from 'yaml';
 import { gatewayApiChannel, gatewayApiBundleFor } from '../../generator/core/gateway-api-version.js';
@@ -114,6 +115,26 @@ describe('bundle tag and channel', () => {
     expect(app.spec.source.path).toBe('config/crd/experimental');
     const crds = docs.find((d) => d.path === 'cluster1/flux/kustomization-gateway-api-crds.yaml')!.object as Json;
     expect(crds.spec.path).toBe('./config/crd/experimental');
+  });
+
+  it('the Gateway API ingress fixture: clusters with a TLSRoute or TCPRoute get the experimental channel, the others standard', () => {
+    const fixture = readFileSync(new URL('../fixtures/generator/gateway-api.mesh.config.yaml', import.meta.url), 'utf8');
+    const { model: m, mesh, gitops } = render(`${fixture}\ngitops: { engine: both, repoURL: https://github.com/example-org/mesh-gitops.git }\n`);
+    let experimental = 0;
+    for (const cluster of m.clusters) {
+      const kinds = new Set(mesh.filter((f) => f.cluster === cluster.name).flatMap((f) => f.resources).filter((r) => r.apiVersion.startsWith('gateway.networking.k8s.io/')).map((r) => r.kind));
+      const app = crdApps(gitops).find((a) => a.metadata.labels['meshforge.io/cluster'] === cluster.name);
+      if (kinds.size === 0) {
+        expect(app).toBeUndefined();
+        continue;
+      }
+      const channel = kinds.has('TLSRoute') || kinds.has('TCPRoute') ? 'experimental' : 'standard';
+      if (channel === 'experimental') experimental++;
+      expect(app!.spec.source.path).toBe(`config/crd/${channel}`);
+      const crds = objects(gitops, 'Kustomization', cluster.name).find((k) => k.metadata.name === 'gateway-api-crds')!;
+      expect(crds.spec.path).toBe(`./config/crd/${channel}`);
+    }
+    expect(experimental).toBeGreaterThan(0);
   });
 
   it('the tag Istio was built against', () => {
