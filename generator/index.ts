@@ -40,7 +40,7 @@ export { LOCK_FILE, readLedger, serializeLedger } from './ledger/lockfile.js';
 
 // Render and GitOps: model -> files.
 export { renderMesh, DEFAULT_OUT_DIR, type RenderOptions } from './render/render.js';
-export { renderGitops, planGitops, type GitopsRenderOptions } from './gitops/index.js';
+export { renderGitops, planGitops, gatewayApiContent, renderedGatewayApiContent, type GitopsRenderOptions, type GatewayApiContent } from './gitops/index.js';
 
 // Plan: config text -> every planned file, in memory.
 export { planGenerate, parseShard, shardClusters, defaultLockFile, type GenerateOptions, type GeneratePlan, type Shard } from './pipeline/generate.js';

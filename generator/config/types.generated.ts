@@ -651,6 +651,10 @@ export interface Gitops {
   branch: GitRef;
   path: RepoPath;
   /**
+   * Install the Gateway API CRD bundle (kubernetes-sigs/gateway-api at the tag the cluster's Istio release was built against, standard channel, or experimental when the cluster's tree holds an experimental kind) in every cluster whose generated tree holds a gateway.networking.k8s.io object: an Argo CD Application and a Flux GitRepository + Kustomization that apply before the mesh configuration. Set false when the platform installs the CRDs itself.
+   */
+  gatewayApiCrds: boolean;
+  /**
    * The GitHub repository that `meshforge pr --provider github` opens pull requests on.
    */
   github?: {

@@ -69,3 +69,51 @@ export function parseBundleVersion(text: string): BundleVersion | undefined {
 export function compareBundleVersions(a: BundleVersion, b: BundleVersion): number {
   return a.major - b.major || a.minor - b.minor || a.patch - b.patch;
 }
+
+/** The release tag of kubernetes-sigs/gateway-api that holds a bundle (`1.4.0` -> `v1.4.0`). */
+export function gatewayApiTag(bundle: string): string {
+  return bundle.startsWith('v') ? bundle : `v${bundle}`;
+}
+
+/** The CRD bundle meshforge installs for an Istio version: the one it was built against (the oldest known before 1.24). */
+export function gatewayApiBundleFor(istioVersion: string): string {
+  return (gatewayApiRequirement(istioVersion) ?? GATEWAY_API_REQUIREMENTS[0]!).builtAgainst;
+}
+
+export type GatewayApiChannel = 'standard' | 'experimental';
+
+/**
+ * The versions each kind serves in the standard channel (config/crd/standard/ of kubernetes-sigs/gateway-api, read at
+ * v1.2.0, v1.2.1, v1.3.0, v1.4.0 and v1.5.1): a kind or version missing here exists only in config/crd/experimental/.
+ */
+const STANDARD_CHANNEL: readonly { readonly since: string; readonly kind: string; readonly versions: readonly string[] }[] = [
+  { since: '1.0.0', kind: 'GatewayClass', versions: ['v1', 'v1beta1'] },
+  { since: '1.0.0', kind: 'Gateway', versions: ['v1', 'v1beta1'] },
+  { since: '1.0.0', kind: 'HTTPRoute', versions: ['v1', 'v1beta1'] },
+  { since: '1.0.0', kind: 'ReferenceGrant', versions: ['v1beta1'] },
+  { since: '1.5.0', kind: 'ReferenceGrant', versions: ['v1'] },
+  { since: '1.1.0', kind: 'GRPCRoute', versions: ['v1'] },
+  { since: '1.4.0', kind: 'BackendTLSPolicy', versions: ['v1'] },
+  { since: '1.5.0', kind: 'TLSRoute', versions: ['v1'] },
+  { since: '1.5.0', kind: 'ListenerSet', versions: ['v1'] },
+];
+
+/** Whether the standard channel of `bundle` serves `kind` at `version` (`v1`, `v1alpha2`). */
+export function inStandardChannel(bundle: string, kind: string, version: string): boolean {
+  const at = parseBundleVersion(bundle);
+  if (!at) return false;
+  return STANDARD_CHANNEL.some((e) => e.kind === kind && e.versions.includes(version) && compareBundleVersions(at, parseBundleVersion(e.since)!) >= 0);
+}
+
+/**
+ * The channel a set of Gateway API objects needs from `bundle`: experimental as soon as one of them is a kind or
+ * version the standard channel does not serve (TCPRoute, UDPRoute, TLSRoute before v1.5.0, any v1alpha2 version,
+ * gateway.networking.x-k8s.io kinds), else standard.
+ */
+export function gatewayApiChannel(bundle: string, objects: Iterable<{ readonly apiVersion: string; readonly kind: string }>): GatewayApiChannel {
+  for (const { apiVersion, kind } of objects) {
+    const [group, version] = apiVersion.split('/');
+    if (group !== 'gateway.networking.k8s.io' || version === undefined || !inStandardChannel(bundle, kind, version)) return 'experimental';
+  }
+  return 'standard';
+}

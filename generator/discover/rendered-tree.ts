@@ -2,6 +2,7 @@ import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { hasErrors } from '../diagnostics/result.js';
 import { SourceRegistry } from '../diagnostics/sources.js';
+import { gatewayApiContent } from '../gitops/gateway-api-crds.js';
 import { planGitops, renderGitopsDocument } from '../gitops/render.js';
 import { allocateVips } from '../ledger/ledger.js';
 import { LOCK_FILE, readLedger } from '../ledger/lockfile.js';
@@ -90,10 +91,11 @@ export function planRenderedTree(model: MeshModel, configFile: string): Rendered
   // First plan wins a path, as in withGitops (a wrapper never replaces a cluster file). Two plans on one path make
   // generate fail; either way each entry's text and objects belong together, which is all the fast path relies on.
   const files = new Map<string, IntendedFile>();
-  for (const planned of planMeshFiles(model, allocated.value)) {
-    if (!files.has(planned.path)) files.set(planned.path, { render: () => renderPlannedFile(planned, model), documents: [planned.document.object] });
+  const planned = planMeshFiles(model, allocated.value);
+  for (const file of planned) {
+    if (!files.has(file.path)) files.set(file.path, { render: () => renderPlannedFile(file, model), documents: [file.document.object] });
   }
-  for (const doc of planGitops(model)) {
+  for (const doc of planGitops(model, gatewayApiContent(planned.map((f) => ({ cluster: f.cluster, object: f.document.object }))))) {
     if (!files.has(doc.path)) files.set(doc.path, { render: () => renderGitopsDocument(doc, model), documents: [doc.object] });
   }
   return {

@@ -5,6 +5,7 @@ import {
   ARGOCD_FOLDER,
   ARGOCD_ROOT_FILE,
   CLUSTER_LABEL,
+  GATEWAY_API_REPO_URL,
   installRepoPath,
   ISTIO_CHARTS_URL,
   MANAGED_BY_LABEL,
@@ -14,6 +15,7 @@ import {
   SYNC_WAVE_ANNOTATION,
 } from './layout.js';
 import type { GitopsDocument, Obj } from './types.js';
+import { gatewayApiBundle, type GatewayApiBundle, type GatewayApiContent } from './gateway-api-crds.js';
 
 const API_VERSION = 'argoproj.io/v1alpha1';
 /** Where the Argo CD control plane runs: the root Application and the ApplicationSet are applied there. */
@@ -147,6 +149,35 @@ function installApplication(gitops: GitopsModel, cluster: ClusterModel, release:
   };
 }
 
+export function gatewayApiApplicationName(cluster: ClusterModel): string {
+  return `${cluster.name}-gateway-api-crds`;
+}
+
+/**
+ * The Gateway API CRDs of a cluster, straight from kubernetes-sigs/gateway-api at the bundle's tag (a plain folder of
+ * CRDs at the standard channel, a kustomization at the experimental one), in the first wave. ServerSideApply=true:
+ * the larger CRDs (httproutes, over 300 KiB) do not fit the last-applied annotation of a client-side apply, and the
+ * upstream install docs apply them with --server-side. Never pruned automatically: deleting a CRD deletes every
+ * object of its kind, so a channel switch or a dropped kind must not remove one.
+ */
+function gatewayApiApplication(gitops: GitopsModel, cluster: ClusterModel, bundle: GatewayApiBundle): Obj {
+  return {
+    apiVersion: API_VERSION,
+    kind: 'Application',
+    metadata: { name: gatewayApiApplicationName(cluster), namespace: gitops.argocd.namespace, labels: managed(cluster.name), annotations: wave(SYNC_WAVE.gatewayApiCrds) },
+    spec: {
+      project: gitops.argocd.project,
+      source: { repoURL: GATEWAY_API_REPO_URL, targetRevision: bundle.tag, path: bundle.path },
+      destination: argocdDestination(cluster),
+      syncPolicy: {
+        automated: { prune: false, selfHeal: true },
+        syncOptions: ['ServerSideApply=true'],
+        retry: retry(),
+      },
+    },
+  };
+}
+
 /** The app of apps: syncs `_argocd/` so the sync waves above order the Applications. Applied once by hand. */
 function rootApplication(model: MeshModel, gitops: GitopsModel): Obj {
   return {
@@ -162,13 +193,27 @@ function rootApplication(model: MeshModel, gitops: GitopsModel): Obj {
   };
 }
 
-/** Every Argo CD wrapper: the root Application, the mesh ApplicationSet, and the Istio chart Applications. Pure. */
-export function argocdDocuments(model: MeshModel, gitops: GitopsModel): GitopsDocument[] {
+/**
+ * Every Argo CD wrapper: the root Application, the mesh ApplicationSet, and per cluster the Gateway API CRD Application
+ * (when its tree holds Gateway API objects, see gateway-api-crds.ts) and the Istio chart Applications. Pure.
+ */
+export function argocdDocuments(model: MeshModel, gitops: GitopsModel, content: GatewayApiContent): GitopsDocument[] {
   const docs: GitopsDocument[] = [
     { path: `${ARGOCD_FOLDER}/${ARGOCD_ROOT_FILE}`, template: 'gitops-application', object: rootApplication(model, gitops), origin: gitops.origin, listed: false },
     { path: `${ARGOCD_FOLDER}/applicationset-${meshApplicationSetName(model)}.yaml`, template: 'gitops-applicationset', object: meshApplicationSet(model, gitops), origin: gitops.origin, listed: true },
   ];
   for (const cluster of model.clusters) {
+    const bundle = gatewayApiBundle(gitops, cluster, content);
+    if (bundle) {
+      docs.push({
+        path: `${ARGOCD_FOLDER}/application-${gatewayApiApplicationName(cluster)}.yaml`,
+        cluster: cluster.name,
+        template: 'gitops-application',
+        object: gatewayApiApplication(gitops, cluster, bundle),
+        origin: [...gitops.origin],
+        listed: true,
+      });
+    }
     for (const release of helmReleases(cluster)) {
       docs.push({
         path: `${ARGOCD_FOLDER}/application-${installApplicationName(cluster, release)}.yaml`,

@@ -4,15 +4,19 @@ import {
   CLUSTER_LABEL,
   clusterRepoPath,
   FLUX_FOLDER,
+  FLUX_GATEWAY_API_KUSTOMIZATION,
+  FLUX_GATEWAY_API_SOURCE_NAME,
   FLUX_HELM_REPOSITORY_NAME,
   FLUX_ISTIO_FOLDER,
   FLUX_ISTIO_KUSTOMIZATION,
   FLUX_MESH_KUSTOMIZATION,
   FLUX_SOURCE_NAME,
+  GATEWAY_API_REPO_URL,
   ISTIO_CHARTS_URL,
   MANAGED_BY_LABEL,
 } from './layout.js';
 import type { GitopsDocument, Obj } from './types.js';
+import { gatewayApiBundle, type GatewayApiBundle, type GatewayApiContent } from './gateway-api-crds.js';
 
 export const FLUX_API = {
   source: 'source.toolkit.fluxcd.io/v1',
@@ -52,7 +56,23 @@ function gitRepository(gitops: GitopsModel, cluster: ClusterModel): Obj {
   };
 }
 
-function kustomization(gitops: GitopsModel, cluster: ClusterModel, name: string, path: string, dependsOn: readonly string[]): Obj {
+/** kubernetes-sigs/gateway-api at the bundle's release tag: the Gateway API CRDs come from upstream, never from a copy. */
+function gatewayApiRepository(gitops: GitopsModel, cluster: ClusterModel, bundle: GatewayApiBundle): Obj {
+  return {
+    apiVersion: FLUX_API.source,
+    kind: 'GitRepository',
+    metadata: { name: FLUX_GATEWAY_API_SOURCE_NAME, namespace: gitops.flux.namespace, labels: labels(cluster) },
+    spec: { interval: gitops.flux.interval, url: GATEWAY_API_REPO_URL, ref: { tag: bundle.tag } },
+  };
+}
+
+interface KustomizationOptions {
+  readonly source?: string;
+  /** false for CRDs: pruning a CRD deletes every object of its kind. */
+  readonly prune?: boolean;
+}
+
+function kustomization(gitops: GitopsModel, cluster: ClusterModel, name: string, path: string, dependsOn: readonly string[], options: KustomizationOptions = {}): Obj {
   return {
     apiVersion: FLUX_API.kustomize,
     kind: 'Kustomization',
@@ -60,9 +80,9 @@ function kustomization(gitops: GitopsModel, cluster: ClusterModel, name: string,
     spec: {
       interval: gitops.flux.interval,
       ...(dependsOn.length > 0 ? { dependsOn: dependsOn.map((n) => ({ name: n })) } : {}),
-      sourceRef: { kind: 'GitRepository', name: FLUX_SOURCE_NAME },
+      sourceRef: { kind: 'GitRepository', name: options.source ?? FLUX_SOURCE_NAME },
       path: `./${path}`,
-      prune: true,
+      prune: options.prune ?? true,
       // Ready only when everything it applied is ready: what makes dependsOn wait for a working control plane.
       wait: true,
     },
@@ -120,23 +140,41 @@ function helmRelease(gitops: GitopsModel, cluster: ClusterModel, release: HelmRe
 
 /**
  * One cluster's Flux wrappers, in `<cluster>/flux/` (applied by `flux bootstrap --path=<path>/<cluster>/flux`):
- * a GitRepository, the `istio-install` Kustomization (Helm clusters) and the `mesh-config` Kustomization that
- * depends on it. The HelmRepository and HelmReleases sit in `<cluster>/flux/istio/`, applied by `istio-install`
- * only. istioctl clusters get no Helm objects: their control plane is installed with `istioctl install -f`.
+ * a GitRepository, the `istio-install` Kustomization (Helm clusters), when the cluster's tree holds Gateway API
+ * objects the `gateway-api` GitRepository and `gateway-api-crds` Kustomization (the CRD bundle, never pruned), and the
+ * `mesh-config` Kustomization that depends on those. kustomize-controller dry-runs a whole Kustomization server-side
+ * before applying any of it, so one kind the API server does not serve yet would fail all of `mesh-config`. The
+ * HelmRepository and HelmReleases sit in `<cluster>/flux/istio/`, applied by `istio-install` only. istioctl clusters
+ * get no Helm objects: their control plane is installed with `istioctl install -f`.
  */
-export function fluxDocuments(model: MeshModel, gitops: GitopsModel, cluster: ClusterModel): GitopsDocument[] {
+export function fluxDocuments(model: MeshModel, gitops: GitopsModel, cluster: ClusterModel, content: GatewayApiContent): GitopsDocument[] {
   const origin = [...cluster.origin];
   const releases = helmReleases(cluster);
+  const bundle = gatewayApiBundle(gitops, cluster, content);
   const doc = (path: string, template: GitopsDocument['template'], object: Obj, from = origin): GitopsDocument => ({ path: `${cluster.name}/${path}`, cluster: cluster.name, template, object, origin: from, listed: true });
   const docs: GitopsDocument[] = [doc(`${FLUX_FOLDER}/gitrepository-${FLUX_SOURCE_NAME}.yaml`, 'gitops-gitrepository', gitRepository(gitops, cluster), [...gitops.origin])];
+  const meshDependsOn: string[] = [];
+  if (bundle) {
+    docs.push(
+      doc(`${FLUX_FOLDER}/gitrepository-${FLUX_GATEWAY_API_SOURCE_NAME}.yaml`, 'gitops-gitrepository', gatewayApiRepository(gitops, cluster, bundle), [...gitops.origin]),
+      doc(
+        `${FLUX_FOLDER}/kustomization-${FLUX_GATEWAY_API_KUSTOMIZATION}.yaml`,
+        'gitops-flux-kustomization',
+        kustomization(gitops, cluster, FLUX_GATEWAY_API_KUSTOMIZATION, bundle.path, [], { source: FLUX_GATEWAY_API_SOURCE_NAME, prune: false }),
+        [...gitops.origin],
+      ),
+    );
+    meshDependsOn.push(FLUX_GATEWAY_API_KUSTOMIZATION);
+  }
   if (releases.length > 0) {
     docs.push(doc(`${FLUX_FOLDER}/kustomization-${FLUX_ISTIO_KUSTOMIZATION}.yaml`, 'gitops-flux-kustomization', kustomization(gitops, cluster, FLUX_ISTIO_KUSTOMIZATION, `${clusterRepoPath(gitops, cluster)}/${FLUX_ISTIO_FOLDER}`, [])));
+    meshDependsOn.push(FLUX_ISTIO_KUSTOMIZATION);
   }
   docs.push(
     doc(
       `${FLUX_FOLDER}/kustomization-${FLUX_MESH_KUSTOMIZATION}.yaml`,
       'gitops-flux-kustomization',
-      kustomization(gitops, cluster, FLUX_MESH_KUSTOMIZATION, clusterRepoPath(gitops, cluster), releases.length > 0 ? [FLUX_ISTIO_KUSTOMIZATION] : []),
+      kustomization(gitops, cluster, FLUX_MESH_KUSTOMIZATION, clusterRepoPath(gitops, cluster), meshDependsOn),
     ),
   );
   if (releases.length > 0) {

@@ -22,13 +22,20 @@ export const FLUX_SOURCE_NAME = 'meshforge';
 export const FLUX_HELM_REPOSITORY_NAME = 'istio';
 export const FLUX_ISTIO_KUSTOMIZATION = 'istio-install';
 export const FLUX_MESH_KUSTOMIZATION = 'mesh-config';
+/** The Flux source (kubernetes-sigs/gateway-api at the bundle's tag) and Kustomization of the Gateway API CRDs. */
+export const FLUX_GATEWAY_API_SOURCE_NAME = 'gateway-api';
+export const FLUX_GATEWAY_API_KUSTOMIZATION = 'gateway-api-crds';
+
+/** Where the Gateway API CRD bundles come from: the upstream repository, at a release tag, never a copy in this repo. */
+export const GATEWAY_API_REPO_URL = 'https://github.com/kubernetes-sigs/gateway-api.git';
 
 /**
  * Argo CD sync waves of the wrapper objects in `_argocd/`. They order the Applications when `_argocd/` is itself
  * synced by an Argo CD Application (the root app of apps): CRDs (istio base) first, then istiod, then for ambient
- * clusters istio-cni and ztunnel, then the gateways, then the mesh configuration.
+ * clusters istio-cni and ztunnel, then the gateways, then the mesh configuration. The Gateway API CRDs come before
+ * everything: istiod then starts with the kinds it watches already served.
  */
-export const SYNC_WAVE = { istioBase: -5, istiod: -4, cni: -3, ztunnel: -2, gateway: -1, mesh: 0 } as const;
+export const SYNC_WAVE = { gatewayApiCrds: -6, istioBase: -5, istiod: -4, cni: -3, ztunnel: -2, gateway: -1, mesh: 0 } as const;
 
 export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
 export const SYNC_OPTIONS_ANNOTATION = 'argocd.argoproj.io/sync-options';

@@ -8,6 +8,7 @@ import { argocdDocuments } from './argocd.js';
 import { fluxDocuments } from './flux.js';
 import { KUSTOMIZE_FILE, wantsArgocd, wantsFlux } from './layout.js';
 import { treeLines } from './tree.js';
+import { gatewayApiContent, type GatewayApiContent } from './gateway-api-crds.js';
 import type { GitopsDocument, Obj } from './types.js';
 
 export interface GitopsRenderOptions {
@@ -15,13 +16,17 @@ export interface GitopsRenderOptions {
   readonly outDir?: string;
 }
 
-/** Every wrapper document, each folder's kustomization.yaml included, in a stable order. Pure. */
-export function planGitops(model: MeshModel): GitopsDocument[] {
+/**
+ * Every wrapper document, each folder's kustomization.yaml included, in a stable order. Pure. `content` names the
+ * Gateway API kinds of each cluster's generated tree (`gatewayApiContent` of the planned or rendered objects): a
+ * cluster that has some also gets the Gateway API CRD bundle.
+ */
+export function planGitops(model: MeshModel, content: GatewayApiContent): GitopsDocument[] {
   const gitops = model.gitops;
   if (!gitops) return [];
   const docs: GitopsDocument[] = [];
-  if (wantsArgocd(gitops)) docs.push(...argocdDocuments(model, gitops));
-  if (wantsFlux(gitops)) for (const cluster of model.clusters) docs.push(...fluxDocuments(model, gitops, cluster));
+  if (wantsArgocd(gitops)) docs.push(...argocdDocuments(model, gitops, content));
+  if (wantsFlux(gitops)) for (const cluster of model.clusters) docs.push(...fluxDocuments(model, gitops, cluster, content));
 
   // One kustomization.yaml per wrapper folder, listing exactly that folder's files (never a subfolder), so that
   // whoever applies the folder gets those objects and nothing else.
@@ -72,6 +77,11 @@ function inferOutDir(rendered: readonly RenderedFile[]): string | undefined {
   return undefined;
 }
 
+/** The Gateway API kinds of rendered cluster files, by cluster: the intended objects, never re-parsed text. */
+export function renderedGatewayApiContent(rendered: readonly RenderedFile[]): GatewayApiContent {
+  return gatewayApiContent(rendered.flatMap((file) => file.resources.map((r) => ({ cluster: r.cluster ?? file.cluster, object: r.object }))));
+}
+
 /**
  * model + the generator's rendered files -> the Argo CD and Flux wrapper files (gitops.engine decides which). Pure
  * and deterministic. Helm values come from the generator's intended objects, never from re-parsed text; `rendered`
@@ -79,7 +89,7 @@ function inferOutDir(rendered: readonly RenderedFile[]): string | undefined {
  */
 export function renderGitops(model: MeshModel, rendered: readonly RenderedFile[], options: GitopsRenderOptions = {}): RenderedFile[] {
   const outDir = options.outDir ?? inferOutDir(rendered) ?? DEFAULT_OUT_DIR;
-  return planGitops(model).map((doc) => {
+  return planGitops(model, renderedGatewayApiContent(rendered)).map((doc) => {
     const resource = renderedResource(doc, model, outputLocation(outDir, doc.path));
     return {
       path: doc.path,

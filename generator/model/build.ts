@@ -227,6 +227,7 @@ export function buildModel(config: MeshConfigInput, configFile: string): MeshMod
           repoURL: config.gitops.repoURL,
           branch: config.gitops.branch,
           path: config.gitops.path,
+          gatewayApiCrds: config.gitops.gatewayApiCrds,
           ...(config.gitops.github ? { github: config.gitops.github } : {}),
           argocd: config.gitops.argocd,
           flux: config.gitops.flux,

@@ -243,6 +243,8 @@ export interface GitopsModel {
   readonly repoURL: string;
   readonly branch: string;
   readonly path: string;
+  /** Whether meshforge installs the Gateway API CRD bundle in clusters whose tree holds Gateway API objects. */
+  readonly gatewayApiCrds: boolean;
   readonly github?: { readonly repository?: string; readonly baseUrl: string };
   readonly argocd: { readonly namespace: string; readonly project: string };
   readonly flux: { readonly namespace: string; readonly interval: string };

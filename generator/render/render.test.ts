@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { parse } from 'yaml';
 import type { MeshModel } from '../model/types.js';
 import { ambientExampleText, exampleText, ledgerOf, modelOf } from '../../test/generator/helpers.js';
+import { gatewayApiContent } from '../gitops/gateway-api-crds.js';
 import { planGitops } from '../gitops/render.js';
 import { planMeshFiles, renderMesh, renderPlannedFile } from './render.js';
 import { templatesDir } from './templates.js';
@@ -47,7 +48,15 @@ describe('renderMesh', () => {
     const onDisk = readdirSync(templatesDir()).filter((f) => f.endsWith('.yaml.hbs') && !f.startsWith('_')).map((f) => f.replace('.yaml.hbs', '')).sort();
     // The Gateway API ingress templates are used by `api: gateway-api` entries, which the test fixture has.
     const gatewayApi = modelOf(readFileSync(new URL('../../test/fixtures/generator/gateway-api.mesh.config.yaml', import.meta.url), 'utf8'));
-    const used = [...new Set([model, ambient, gatewayApi].flatMap((m) => [...planMeshFiles(m, ledgerOf(m)).map((f) => f.document.template), ...planGitops(m).map((d) => d.template)]))].sort();
+    const used = [
+      ...new Set(
+        [model, ambient, gatewayApi].flatMap((m) => {
+          const planned = planMeshFiles(m, ledgerOf(m));
+          const content = gatewayApiContent(planned.map((f) => ({ cluster: f.cluster, object: f.document.object })));
+          return [...planned.map((f) => f.document.template), ...planGitops(m, content).map((d) => d.template)];
+        }),
+      ),
+    ].sort();
     expect(used).toEqual(onDisk);
   });
 

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { packagePath } from '../../generator/core/paths.js';
 import { SourceRegistry } from '../../generator/diagnostics/sources.js';
-import { planGitops } from '../../generator/gitops/render.js';
+import { planGitops, renderedGatewayApiContent } from '../../generator/gitops/render.js';
 import { loadConfigString } from '../../generator/model/load.js';
 import { helmReleases } from '../../generator/render/install.js';
 import { renderMesh } from '../../generator/render/render.js';
@@ -206,13 +206,13 @@ describe('ambient render (examples/ambient)', () => {
   });
 
   it('orders the GitOps wrappers base -> istiod -> cni -> ztunnel -> gateways (Flux dependsOn, Argo CD sync waves)', () => {
-    const docs = planGitops(model);
+    const docs = planGitops(model, renderedGatewayApiContent(renderMesh(model, ledgerOf(model))));
     const releases = docs.filter((d) => d.cluster === 'east' && (d.object as { kind: string }).kind === 'HelmRelease').map((d) => d.object as Record<string, any>);
     const dependsOn = Object.fromEntries(releases.map((r) => [r.metadata.name, (r.spec.dependsOn ?? []).map((x: { name: string }) => x.name)]));
     expect(dependsOn).toEqual({ 'istio-base': [], istiod: ['istio-base'], 'istio-cni': ['istiod'], ztunnel: ['istio-cni'], 'istio-ingressgateway': ['ztunnel'] });
     for (const r of releases) expect(r.spec.install.remediation.retries).toBeGreaterThan(0);
     const apps = docs.filter((d) => d.cluster === 'east' && (d.object as { kind: string }).kind === 'Application').map((d) => d.object as Record<string, any>);
-    const wave = (chart: string) => Number(apps.find((a) => a.spec.sources[0].chart === chart)!.metadata.annotations['argocd.argoproj.io/sync-wave']);
+    const wave = (chart: string) => Number(apps.find((a) => a.spec.sources?.[0].chart === chart)!.metadata.annotations['argocd.argoproj.io/sync-wave']);
     expect(['base', 'istiod', 'cni', 'ztunnel', 'gateway'].map(wave)).toEqual([-5, -4, -3, -2, -1]);
     for (const a of apps) expect(a.spec.syncPolicy.retry.limit).toBeGreaterThan(0);
     // Only the charts that ship validating webhooks ignore istiod's failurePolicy rewrite.

@@ -44,8 +44,8 @@ describe('meshforge generate', () => {
     const dir = project();
     const first = spawned(dir, 'generate');
     expect(first.code).toBe(0);
-    // The cluster's folder and the Argo CD Applications of its Helm charts (in _argocd/) that deploy to it.
-    expect(first.stdout).toMatch(/cluster1: resources \d+ added, 0 changed, 0 removed; files \d+ added, 0 changed, 0 removed/);
+    // The cluster's folder and the Argo CD Applications that deploy to it (in _argocd/: its Helm charts and its Gateway API CRDs).
+    expect(first.stdout).toMatch(/cluster1: resources 40 added, 0 changed, 0 removed; files 47 added, 0 changed, 0 removed/);
     expect(first.stdout).toMatch(/cluster2: resources \d+ added, 0 changed, 0 removed; files \d+ added/);
     expect(first.stdout).toMatch(/\(fleet-wide\): resources 2 added, 0 changed, 0 removed; files 3 added/);
     expect(first.stdout).toMatch(/mesh\.lock\.yaml: created/);

@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments, parseDocument } from 'yaml';
-import { argocdContentAnnotations, fluxGitUrl, planGitops, renderGitops, SYNC_WAVE_ANNOTATION } from '../../generator/gitops/index.js';
+import { argocdContentAnnotations, fluxGitUrl, planGitops, renderedGatewayApiContent, renderGitops, SYNC_WAVE_ANNOTATION } from '../../generator/gitops/index.js';
 import type { RenderedFile } from '../../generator/manifest/types.js';
 import { renderMesh } from '../../generator/render/render.js';
 import { createValidator } from '../../generator/validate/index.js';
@@ -76,7 +76,7 @@ describe('GitOps wrappers for the example (engine: both)', () => {
   });
 
   it('every wrapper file parses back to exactly the object meshforge intended', () => {
-    const intended = new Map(planGitops(model).map((d) => [d.path, d.object]));
+    const intended = new Map(planGitops(model, renderedGatewayApiContent(mesh)).map((d) => [d.path, d.object]));
     for (const file of gitops) {
       const docs = parseAllDocuments(file.content);
       expect(docs).toHaveLength(1);
@@ -137,16 +137,19 @@ describe('GitOps wrappers for the example (engine: both)', () => {
     it('Helm clusters get multi-source Applications for base, istiod and the gateways, with values from Git', () => {
       const names = apps.map((a) => a.metadata.name).sort();
       expect(names).toEqual([
+        'cluster1-gateway-api-crds',
         'cluster1-istio-base',
         'cluster1-istio-eastwestgateway',
         'cluster1-istio-ingressgateway',
         'cluster1-istiod',
+        'cluster2-gateway-api-crds',
+        'cluster3-gateway-api-crds',
         'cluster3-istio-base',
         'cluster3-istio-ingressgateway',
         'cluster3-istiod',
         'mesh1-gitops',
       ]);
-      for (const app of apps.filter((a) => a.metadata.name !== 'mesh1-gitops')) {
+      for (const app of apps.filter((a) => a.metadata.name !== 'mesh1-gitops' && !a.metadata.name.endsWith('-gateway-api-crds'))) {
         const [chart, values] = app.spec.sources;
         expect(chart.repoURL).toBe('https://istio-release.storage.googleapis.com/charts');
         expect(chart.targetRevision).toBe('1.29.0');
@@ -186,15 +189,16 @@ describe('GitOps wrappers for the example (engine: both)', () => {
         expect(mesh.spec).toMatchObject({ path: `./clusters/${cluster.name}`, prune: true, wait: true, sourceRef: { kind: 'GitRepository', name: source!.metadata.name } });
         if (cluster.install.method === 'helm') {
           const install = kustomizations.find((k) => k.metadata.name === 'istio-install')!;
-          expect(mesh.spec.dependsOn).toEqual([{ name: 'istio-install' }]);
+          // The example's clusters all hold istio-remote peer Gateways: the Gateway API CRDs come first too.
+          expect(mesh.spec.dependsOn).toEqual([{ name: 'gateway-api-crds' }, { name: 'istio-install' }]);
           expect(install.spec).toMatchObject({ path: `./clusters/${cluster.name}/flux/istio`, wait: true, prune: true });
           // istio-install applies exactly the folder holding the HelmRepository and the HelmReleases.
           const helmFiles = gitops.filter((f) => f.cluster === cluster.name && f.resources.some((r) => r.kind.startsWith('Helm'))).map((f) => posix.dirname(f.path));
           expect(new Set(helmFiles)).toEqual(new Set([`${cluster.name}/flux/istio`]));
         } else {
           // istioctl: installed by hand with `istioctl install -f`, no Helm objects, nothing to wait for.
-          expect(kustomizations.map((k) => k.metadata.name)).toEqual(['mesh-config']);
-          expect(mesh.spec.dependsOn).toBeUndefined();
+          expect(kustomizations.map((k) => k.metadata.name)).toEqual(['gateway-api-crds', 'mesh-config']);
+          expect(mesh.spec.dependsOn).toEqual([{ name: 'gateway-api-crds' }]);
           expect(byKind(gitops, 'HelmRelease', cluster.name)).toEqual([]);
         }
       }
@@ -238,8 +242,8 @@ describe('engine selection and hostile values', () => {
       [['gitops', 'argocd', 'project'], '1e3'], // an AppProject is an object: its name is a DNS-1123 subdomain
       [['gitops', 'repoURL'], 'git@github.com:example/mesh.git'],
     ]);
-    const { gitops, model } = render(text);
-    const intended = new Map(planGitops(model).map((d) => [d.path, d.object]));
+    const { gitops, model, mesh } = render(text);
+    const intended = new Map(planGitops(model, renderedGatewayApiContent(mesh)).map((d) => [d.path, d.object]));
     for (const file of gitops) expect(parse(file.content)).toEqual(intended.get(file.path));
     const appSet = byKind(gitops, 'ApplicationSet')[0]!;
     expect(appSet.spec.template.spec.project).toBe('1e3');
