@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
-import { REPO_ROOT } from './helpers.js';
+import { bareRemote, branchSha, checkout, REPO_ROOT, sandbox, type Sandbox } from './helpers.js';
 
 interface ParameterSpec {
   readonly name: string;
@@ -365,5 +365,31 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
         server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
       }),
+  };
+}
+
+/** A pull request's world: a bare remote, a checkout of it holding `files`, and the GitHub stand-in for example-org/mesh-gitops. */
+export interface PullRequestWorld {
+  readonly box: Sandbox;
+  readonly remote: string;
+  readonly work: string;
+  readonly github: FakeGitHub;
+  close(): Promise<void>;
+}
+
+export async function pullRequestWorld(prefix: string, token: string, files: Readonly<Record<string, string>>): Promise<PullRequestWorld> {
+  const box = sandbox(prefix);
+  const remote = await bareRemote(box);
+  const work = await checkout(box, remote, files);
+  const github = await startFakeGitHub({ token, owner: 'example-org', repo: 'mesh-gitops', branchExists: async (b) => (await branchSha(remote, box.env, b)) !== undefined });
+  return {
+    box,
+    remote,
+    work,
+    github,
+    close: async () => {
+      await github.close();
+      box.cleanup();
+    },
   };
 }

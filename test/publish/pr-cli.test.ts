@@ -5,7 +5,7 @@
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeGitHub, type FakeGitHub } from './fake-github.js';
+import { pullRequestWorld, type FakeGitHub, type PullRequestWorld } from './fake-github.js';
 import { startGitHttpServer, type GitHttpServer } from './git-http-server.js';
 import { bareRemote, branchSha, checkout, filesAt, git, meshforgeInProcess as meshforge, meshforgeProcess, REPO_ROOT, sandbox, type Sandbox } from './helpers.js';
 
@@ -181,16 +181,12 @@ describe('meshforge pr --provider github against the GitHub stand-in', () => {
   let remote: string;
   let work: string;
   let github: FakeGitHub;
+  let world: PullRequestWorld;
   beforeAll(async () => {
-    box = sandbox('meshforge-pr-github-');
-    remote = await bareRemote(box);
-    work = await checkout(box, remote, { 'mesh.config.yaml': EXAMPLE_CONFIG });
-    github = await startFakeGitHub({ token: TOKEN, owner: 'example-org', repo: 'mesh-gitops', branchExists: async (b) => (await branchSha(remote, box.env, b)) !== undefined });
+    world = await pullRequestWorld('meshforge-pr-github-', TOKEN, { 'mesh.config.yaml': EXAMPLE_CONFIG });
+    ({ box, remote, work, github } = world);
   });
-  afterAll(async () => {
-    await github.close();
-    box.cleanup();
-  });
+  afterAll(() => world.close());
 
   const pr = (token: string) => meshforge(work, { ...box.env, GITHUB_TOKEN: token }, ['pr', '--provider', 'github', '--github', 'example-org/mesh-gitops', '--github-url', github.url]);
 

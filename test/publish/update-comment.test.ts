@@ -5,8 +5,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeGitHub, type FakeGitHub } from './fake-github.js';
-import { bareRemote, branchSha, checkout, meshforgeInProcess as meshforge, REPO_ROOT, sandbox, type Sandbox } from './helpers.js';
+import { pullRequestWorld, type FakeGitHub, type PullRequestWorld } from './fake-github.js';
+import { branchSha, meshforgeInProcess as meshforge, REPO_ROOT, type Sandbox } from './helpers.js';
 
 const EXAMPLE_CONFIG = readFileSync(join(REPO_ROOT, 'mesh.config.yaml'), 'utf8');
 const TOKEN = 'comment-test-token-31c9e2f0a4b7';
@@ -24,16 +24,12 @@ describe('meshforge pr: the "since the previous push" comment', () => {
   let remote: string;
   let work: string;
   let github: FakeGitHub;
+  let world: PullRequestWorld;
   beforeAll(async () => {
-    box = sandbox('meshforge-pr-comment-');
-    remote = await bareRemote(box);
-    work = await checkout(box, remote, { 'mesh.config.yaml': EXAMPLE_CONFIG });
-    github = await startFakeGitHub({ token: TOKEN, owner: 'example-org', repo: 'mesh-gitops', branchExists: async (b) => (await branchSha(remote, box.env, b)) !== undefined });
+    world = await pullRequestWorld('meshforge-pr-comment-', TOKEN, { 'mesh.config.yaml': EXAMPLE_CONFIG });
+    ({ box, remote, work, github } = world);
   });
-  afterAll(async () => {
-    await github.close();
-    box.cleanup();
-  });
+  afterAll(() => world.close());
 
   const pr = () => meshforge(work, { ...box.env, GITHUB_TOKEN: TOKEN }, ['pr', '--provider', 'github', '--github', 'example-org/mesh-gitops', '--github-url', github.url]);
 
