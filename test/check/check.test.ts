@@ -1,9 +1,9 @@
-import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { firstDifferentLine, runCheck } from '../../generator/app/check.js';
-import { prepareProject, run, runIn } from './helpers.js';
+import { trackTemp } from '../setup/temp-registry.js';
+import { copyOfProject, prepareProject, run, runIn } from './helpers.js';
 
 // `meshforge check` in this process (one smoke test spawns the built CLI) on temp copies of the example project whose
 // tree is what the config generates. The embedded schemas stand in for kubeconform (not installable here); the
@@ -16,21 +16,11 @@ interface JsonReport {
 }
 
 describe('meshforge check', () => {
-  const temps: string[] = [];
   let clean: string;
-  /** A fresh copy of the generated project, removed after the tests. */
-  const generatedProject = (): string => {
-    const dir = mkdtempSync(join(tmpdir(), 'meshforge-check-'));
-    temps.push(dir);
-    cpSync(clean, dir, { recursive: true });
-    return dir;
-  };
+  /** A fresh copy of the generated project (tracked: removed after the run). */
+  const generatedProject = (): string => copyOfProject(clean, 'meshforge-check-');
   beforeAll(async () => {
-    clean = prepareProject();
-    temps.push(clean);
-  });
-  afterAll(() => {
-    for (const dir of temps) rmSync(dir, { recursive: true, force: true });
+    clean = trackTemp(prepareProject());
   });
 
   it('the built CLI exits 0 on a tree that is what the config generates, and names the stages that ran', () => {

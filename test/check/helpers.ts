@@ -1,11 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packagePath } from '../../generator/core/paths.js';
 import { planGenerate } from '../../generator/pipeline/generate.js';
 import { writeFileAtomic, writeTree } from '../../generator/write/tree.js';
 import { runInProcess } from '../cli/helpers.js';
+import { trackTemp } from '../setup/temp-registry.js';
 
 // `run` and `generatedProject` spawn the built CLI (run `npm run build` first): the smoke tests and diff.test.ts use
 // them. Everything else runs in this process with `runIn` and `prepareProject`.
@@ -79,4 +80,11 @@ export function prepareProject(prefix = 'meshforge-check-'): string {
     rmSync(dir, { recursive: true, force: true });
     throw error;
   }
+}
+
+/** A fresh temp copy of a prepared project, removed with the run's other tracked temp folders. */
+export function copyOfProject(source: string, prefix = 'meshforge-check-'): string {
+  const dir = trackTemp(mkdtempSync(join(tmpdir(), prefix)));
+  cpSync(source, dir, { recursive: true });
+  return dir;
 }

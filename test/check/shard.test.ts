@@ -1,8 +1,8 @@
-import { appendFileSync, cpSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { prepareProject, runIn as run, type Run } from './helpers.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { trackTemp } from '../setup/temp-registry.js';
+import { copyOfProject, prepareProject, runIn as run, type Run } from './helpers.js';
 
 // `meshforge check --shard i/n` in this process on temp copies of the example project. Every finding of an
 // unsharded run must appear in exactly one shard's run. The embedded schemas stand in for kubeconform.
@@ -22,19 +22,12 @@ function findings(result: Run): string[] {
 }
 
 describe('meshforge check --shard', async () => {
-  const temps: string[] = [];
   let clean: string;
   let drifted: string;
-  /** A fresh copy of the generated project, removed after the tests. */
-  const generatedProject = (): string => {
-    const dir = mkdtempSync(join(tmpdir(), 'meshforge-check-shard-'));
-    temps.push(dir);
-    cpSync(clean, dir, { recursive: true });
-    return dir;
-  };
+  /** A fresh copy of the generated project (tracked: removed after the run). */
+  const generatedProject = (): string => copyOfProject(clean, 'meshforge-check-shard-');
   beforeAll(async () => {
-    clean = prepareProject();
-    temps.push(clean);
+    clean = trackTemp(prepareProject());
     drifted = generatedProject();
     // Drift in each cluster's folder, a fleet-wide wrapper, a removed file and the ledger.
     appendFileSync(join(drifted, 'clusters', 'cluster1', 'bar', 'serviceentry-httpbin-cluster2.yaml'), '# edited\n');
@@ -42,9 +35,6 @@ describe('meshforge check --shard', async () => {
     unlinkSync(join(drifted, 'clusters', 'cluster2', 'kustomization.yaml'));
     appendFileSync(join(drifted, 'clusters', 'cluster3', 'kustomization.yaml'), '# edited\n');
     appendFileSync(join(drifted, 'mesh.lock.yaml'), '# edited\n');
-  });
-  afterAll(() => {
-    for (const dir of temps) rmSync(dir, { recursive: true, force: true });
   });
 
   for (const n of [2, 3]) {
