@@ -12,13 +12,21 @@ export interface SourceFile {
 class RegisteredSource implements SourceFile {
   private parsed: readonly Document.Parsed[] | undefined;
   private lines: LineCounter | undefined;
+  private content: string | (() => string);
 
   constructor(
     readonly file: string,
-    readonly text: string,
+    text: string | (() => string),
     documents?: readonly Document.Parsed[],
   ) {
+    this.content = text;
     this.parsed = documents;
+  }
+
+  /** Produced on first use when registered lazily (a file rendered only if a finding on it is printed). */
+  get text(): string {
+    if (typeof this.content === 'function') this.content = this.content();
+    return this.content;
   }
 
   /** Indexed on first use: a run registers every generated file, but prints positions in few of them. */
@@ -59,6 +67,16 @@ export class SourceRegistry {
     const existing = this.files.get(file);
     if (existing && existing.text === text) return existing;
     const source = new RegisteredSource(file, text);
+    this.files.set(file, source);
+    return source;
+  }
+
+  /**
+   * Registers a file whose text is produced only when a position in it is needed: a run that trusts a tree it did
+   * not read (the run state vouches for it) renders a file's text only to print a finding on it.
+   */
+  addLazyText(file: string, produce: () => string): SourceFile {
+    const source = new RegisteredSource(file, produce);
     this.files.set(file, source);
     return source;
   }
