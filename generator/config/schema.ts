@@ -1,19 +1,59 @@
 import { readFileSync } from 'node:fs';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import type { Diagnostic, DocPath } from '../diagnostics/types.js';
 import { fail, ok, type StageResult } from '../diagnostics/result.js';
 import { formatPath } from '../diagnostics/positions.js';
 import { displayConfigPath } from './identity.js';
 import { packagePath } from '../core/paths.js';
+import { functionModule, loadFunctionModule, standaloneCodeFileName } from '../core/standalone-code.js';
 import { nearest } from './suggest.js';
 import { urlCredentials } from './semantic.js';
 import type { MeshConfigInput } from './types.js';
 
-// ajv-formats is CommonJS; its default export arrives wrapped under NodeNext resolution.
-const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (ajv: Ajv2020) => void;
+// ajv and ajv-formats are loaded with require, and only when the schema has no up-to-date precompiled validator.
+const require = createRequire(import.meta.url);
 
 export const CONFIG_SCHEMA_PATH = packagePath('schemas', 'mesh.config.schema.json');
+
+/**
+ * Bump when the ajv options, the formats or the module shape below change: the precompiled validator is named after
+ * a hash of this and the schema text, so code written under other terms is never loaded.
+ */
+const CONFIG_STANDALONE_VERSION = 'meshforge-config-standalone-1';
+
+/** Where `npm run build` writes the config schema's precompiled validator (scripts/build-standalone-schemas.ts). */
+export function defaultConfigStandaloneDir(): string {
+  return packagePath('dist', 'generator', 'config', 'standalone');
+}
+
+/** The precompiled validator's file name for a schema text. */
+export function configStandaloneFileName(schemaText: string): string {
+  return standaloneCodeFileName(CONFIG_STANDALONE_VERSION, schemaText);
+}
+
+/** The one ajv set-up for the config schema; `standalone` keeps the generated source for ajv/dist/standalone. */
+function newConfigAjv(standalone: boolean): Ajv2020 {
+  const { Ajv2020: Ajv } = require('ajv/dist/2020') as typeof import('ajv/dist/2020.js');
+  // ajv-formats also tells standalone code where its formats are: require("ajv-formats/dist/formats").fullFormats.
+  const addFormats = require('ajv-formats') as (ajv: Ajv2020) => void;
+  const ajv = new Ajv({ allErrors: true, useDefaults: true, verbose: true, strict: true, strictRequired: false, ...(standalone ? { code: { source: true } } : {}) });
+  addFormats(ajv);
+  return ajv;
+}
+
+/** ajv's standalone code for the config schema, as a module loadConfigStandalone can run. */
+export function configStandaloneModule(schemaText: string): string {
+  const standaloneCode = require('ajv/dist/standalone') as typeof import('ajv/dist/standalone/index.js');
+  const ajv = newConfigAjv(true);
+  return functionModule(standaloneCode.default(ajv, ajv.compile(JSON.parse(schemaText) as object)), [], 'scripts/build-standalone-schemas.ts (ajv standalone)');
+}
+
+/** The precompiled validator of the schema text in dir, or undefined when none is there (or it is stale). */
+export function loadConfigStandalone(dir: string, schemaText: string): ValidateFunction | undefined {
+  return loadFunctionModule<ValidateFunction>(join(dir, configStandaloneFileName(schemaText)), [require]);
+}
 
 type JsonSchema = {
   description?: string;
@@ -31,14 +71,23 @@ type JsonSchema = {
 
 let compiled: ValidateFunction | undefined;
 let schemaDocument: { $defs: Record<string, JsonSchema> } | undefined;
+let standaloneDir: string | null = defaultConfigStandaloneDir();
 
-/** The config schema, compiled once per process. */
+/**
+ * Where validateConfigSchema looks for the precompiled validator from now on; null compiles the schema with ajv at
+ * run time (what tests compare the precompiled validator against). Drops the validator made so far.
+ */
+export function useConfigStandaloneDir(dir: string | null): void {
+  standaloneDir = dir;
+  compiled = undefined;
+}
+
+/** The config schema's validator, made once per process: precompiled by `npm run build`, else compiled by ajv. */
 function validator(): ValidateFunction {
   if (compiled) return compiled;
-  schemaDocument = JSON.parse(readFileSync(CONFIG_SCHEMA_PATH, 'utf8')) as { $defs: Record<string, JsonSchema> };
-  const ajv = new Ajv2020({ allErrors: true, useDefaults: true, verbose: true, strict: true, strictRequired: false });
-  addFormats(ajv);
-  compiled = ajv.compile(schemaDocument);
+  const text = readFileSync(CONFIG_SCHEMA_PATH, 'utf8');
+  schemaDocument = JSON.parse(text) as { $defs: Record<string, JsonSchema> };
+  compiled = (standaloneDir !== null ? loadConfigStandalone(standaloneDir, text) : undefined) ?? newConfigAjv(false).compile(schemaDocument);
   return compiled;
 }
 
