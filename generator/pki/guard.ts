@@ -1,6 +1,5 @@
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
-import { execa } from 'execa';
 
 /** Why a path must not hold private key material. */
 export interface KeyPathProblem {
@@ -36,7 +35,11 @@ function gitEnv(env: NodeJS.ProcessEnv | undefined): { env?: NodeJS.ProcessEnv; 
   return env ? { env, extendEnv: false } : {};
 }
 
+/** execa, loaded when git is first asked: commands that never write keys (validate, lint, check) never load it. */
+const loadExeca = async () => (await import('execa')).execa;
+
 async function gitTopLevel(dir: string, env: NodeJS.ProcessEnv | undefined): Promise<string | undefined> {
+  const execa = await loadExeca();
   // Outside a git work tree (or with no git binary) only the generated-tree check applies.
   const result = await execa('git', ['rev-parse', '--show-toplevel'], { cwd: dir, reject: false, ...gitEnv(env) });
   return result.exitCode === 0 && typeof result.stdout === 'string' && result.stdout !== '' ? realpathSync(result.stdout.trim()) : undefined;
@@ -44,6 +47,7 @@ async function gitTopLevel(dir: string, env: NodeJS.ProcessEnv | undefined): Pro
 
 /** The paths (relative to `top`) git lists in the output of a command given them, one a line. */
 async function gitListed(top: string, args: readonly string[], paths: readonly string[], env: NodeJS.ProcessEnv | undefined): Promise<Set<string>> {
+  const execa = await loadExeca();
   const result = await execa('git', [...args, '--', ...paths], { cwd: top, reject: false, ...gitEnv(env) });
   if (result.exitCode !== 0 && result.exitCode !== 1) {
     throw new Error(`git ${args.join(' ')} failed in ${top}: ${String(result.stderr).trim()}`);

@@ -1,7 +1,7 @@
 import { accessSync, constants, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
-import { execa, type Result } from 'execa';
+import type { Result } from 'execa';
 import { stringify } from 'yaml';
 import { environmentError } from '../core/errors.js';
 import type { Diagnostic } from '../diagnostics/types.js';
@@ -106,6 +106,8 @@ export class KubeconformValidator implements ManifestValidator {
 
   /** Asks the binary for its version (`kubeconform -v`); a binary that cannot answer is an environment failure. */
   static async probe(options: KubeconformOptions): Promise<KubeconformValidator> {
+    // execa is loaded only when kubeconform runs: its import costs a cold start more than most commands' work.
+    const { execa } = await import('execa');
     const result = await execa(options.binary, ['-v'], { env: options.env, extendEnv: false, reject: false, timeout: Math.min(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, 30_000), stdin: 'ignore' });
     if (result.timedOut) throw environmentError(`kubeconform (${options.binary}) did not answer -v within its timeout`, 'Check the binary, or use --validator embedded.');
     if (result.failed || result.exitCode !== 0) failure(`at ${options.binary} could not report its version`, result);
@@ -141,6 +143,7 @@ export class KubeconformValidator implements ManifestValidator {
         byFile.set(file, resource);
       });
       const timeout = this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+      const { execa } = await import('execa');
       const result = await execa(this.options.binary, this.args(folder), { env: this.options.env, extendEnv: false, reject: false, timeout, stdin: 'ignore', maxBuffer: 512 * 1024 * 1024 });
       if (result.timedOut) throw environmentError(`kubeconform did not finish within ${Math.round(timeout / 1000)}s and was stopped`, 'Raise the timeout, narrow the input, or use --validator embedded.');
       if (result.isTerminated) failure(`was terminated by ${result.signal ?? 'a signal'}`, result);
