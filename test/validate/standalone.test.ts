@@ -38,6 +38,22 @@ function brokenOf(apiVersion: string, kind: string): ManifestResource {
   return { apiVersion, kind, name: 'broken', object, cluster: 'c', location: { file: 'broken.yaml', docIndex: 0, path: [] } };
 }
 
+/**
+ * A resource broken all the way down: below the top level every string becomes a number and every mapping gets an
+ * unknown key, so errors come from deep inside the schema (their schemaPath, schema and parentSchema included).
+ */
+function deeplyBroken(resource: ManifestResource): ManifestResource {
+  const breakNode = (node: unknown, depth: number): unknown => {
+    if (Array.isArray(node)) return node.map((item) => breakNode(item, depth + 1));
+    if (node !== null && typeof node === 'object') {
+      const broken = Object.fromEntries(Object.entries(node).map(([key, value]) => [key, breakNode(value, depth + 1)]));
+      return depth >= 2 ? { ...broken, unknownDeepField: true } : broken;
+    }
+    return typeof node === 'string' && depth >= 3 ? node.length : node;
+  };
+  return { ...resource, object: breakNode(resource.object, 0) as ManifestResource['object'] };
+}
+
 /** Diagnostics as plain data: the comparison covers ids, messages, hints, paths and positions alike. */
 const plain = (diagnostics: readonly Diagnostic[]): unknown => JSON.parse(JSON.stringify(diagnostics));
 
@@ -75,7 +91,8 @@ describe('precompiled (ajv standalone) embedded schemas', () => {
     const key = `${entry.apiVersion}/${entry.kind}`;
     it(`${key}: the example tree, the invalid fixtures and a broken object report exactly as runtime-compiled ajv does`, async () => {
       const ofKind = (r: ManifestResource) => r.apiVersion === entry.apiVersion && r.kind === entry.kind;
-      const resources = [...exampleResources.filter(ofKind), ...fixtureResources.filter(ofKind), brokenOf(entry.apiVersion, entry.kind)];
+      const examples = exampleResources.filter(ofKind);
+      const resources = [...examples, ...examples.map(deeplyBroken), ...fixtureResources.filter(ofKind), brokenOf(entry.apiVersion, entry.kind)];
       const expected = await runtime.validate(resources);
       expect(expected.length).toBeGreaterThan(0);
       if (readFileSync(join(SCHEMAS, entry.file), 'utf8').includes('"date-time"')) expect(expected.some((d) => /valid date-time/.test(d.message))).toBe(true);
