@@ -1,11 +1,7 @@
 import { InvalidArgumentError, Option } from 'commander';
 import { parseShard, type Shard } from '../core/cli-vocabulary.js';
-import type { SourceRegistry } from '../diagnostics/sources.js';
-import type { Diagnostic } from '../diagnostics/types.js';
 import { shouldColor } from '../report/color.js';
 import { findFormatter, formatNames } from '../report/formats.js';
-import { buildReport } from '../report/resolve.js';
-import type { Report } from '../report/types.js';
 import type { AppContext } from '../app/context.js';
 import type { ServiceResult } from '../app/result.js';
 import { EXIT_FOR_STATUS, type ExitCode } from './exit.js';
@@ -31,16 +27,6 @@ export function shardOption(description: string): Option {
     if (!shard) throw new InvalidArgumentError('expected i/n with 1 <= i <= n, e.g. 2/8.');
     return shard;
   });
-}
-
-/** Resolves positions, formats and prints a report on stdout. Returns it for the exit-code decision. */
-export function printReport(io: CliIO, command: string, format: string, diagnostics: readonly Diagnostic[], sources: SourceRegistry, suppressed = 0): Report {
-  const formatter = findFormatter(format);
-  if (!formatter) throw usageError(`unknown format '${format}'`, `Use one of: ${formatNames().join(', ')}.`);
-  const report = buildReport(command, diagnostics, sources, suppressed);
-  const text = formatter.format(report, { color: shouldColor(io.stdout, io.env) });
-  if (text !== '') io.stdout.write(text);
-  return report;
 }
 
 /** Human status lines go to stderr when stdout carries a machine format, so stdout stays pure. */
