@@ -1,4 +1,9 @@
-import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+let diffLibrary: typeof import('diff') | undefined;
+/** The diff library, loaded on the first patch: `check` on an up-to-date tree makes none (cold start, issue 19). */
+const diff = (): typeof import('diff') => (diffLibrary ??= require('diff') as typeof import('diff'));
 
 /** Lines of context around each hunk, as in `git diff`. */
 export const DIFF_CONTEXT_LINES = 3;
@@ -16,6 +21,7 @@ export interface FilePatch {
 export function unifiedDiff(path: string, before: string | undefined, after: string | undefined): FilePatch {
   const oldName = before === undefined ? '/dev/null' : `a/${path}`;
   const newName = after === undefined ? '/dev/null' : `b/${path}`;
+  const { createTwoFilesPatch, FILE_HEADERS_ONLY } = diff();
   const patch = createTwoFilesPatch(oldName, newName, before ?? '', after ?? '', undefined, undefined, {
     context: DIFF_CONTEXT_LINES,
     headerOptions: FILE_HEADERS_ONLY,

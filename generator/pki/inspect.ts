@@ -1,8 +1,8 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
-import forge from 'node-forge';
+import type Forge from 'node-forge';
+import { nodeForge } from './forge.js';
 import type { KeyUsageName } from './issue.js';
 
-const { pki, asn1 } = forge;
 
 /** What `certs verify` needs to know about one certificate. */
 export interface CertificateFacts {
@@ -43,19 +43,19 @@ export function splitPemCertificates(text: string): string[] {
   return text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g)?.map((block) => `${block}\n`) ?? [];
 }
 
-function attributes(fields: readonly forge.pki.CertificateField[]): SubjectAttribute[] {
+function attributes(fields: readonly Forge.pki.CertificateField[]): SubjectAttribute[] {
   return fields.map((field) => ({
     shortName: field.shortName ?? field.name ?? field.type ?? '?',
-    value: forge.util.decodeUtf8(String(field.value)),
+    value: nodeForge().util.decodeUtf8(String(field.value)),
     stringType: STRING_TYPES[Number(field.valueTagClass)] ?? `tag ${String(field.valueTagClass)}`,
   }));
 }
 
 function authorityKeyId(ext: { value?: string } | null): string | undefined {
   if (!ext?.value) return undefined;
-  const seq = asn1.fromDer(ext.value);
-  const keyId = Array.isArray(seq.value) ? seq.value.find((child) => child.tagClass === asn1.Class.CONTEXT_SPECIFIC && child.type === 0) : undefined;
-  return keyId && typeof keyId.value === 'string' ? forge.util.bytesToHex(keyId.value) : undefined;
+  const seq = nodeForge().asn1.fromDer(ext.value);
+  const keyId = Array.isArray(seq.value) ? seq.value.find((child) => child.tagClass === nodeForge().asn1.Class.CONTEXT_SPECIFIC && child.type === 0) : undefined;
+  return keyId && typeof keyId.value === 'string' ? nodeForge().util.bytesToHex(keyId.value) : undefined;
 }
 
 /**
@@ -64,9 +64,9 @@ function authorityKeyId(ext: { value?: string } | null): string | undefined {
  */
 export function inspectCertificate(pem: string): CertificateFacts {
   const native = new X509Certificate(pem);
-  let cert: forge.pki.Certificate;
+  let cert: Forge.pki.Certificate;
   try {
-    cert = pki.certificateFromPem(pem);
+    cert = nodeForge().pki.certificateFromPem(pem);
   } catch (error) {
     throw new Error(`cannot read the certificate's fields (${(error as Error).message}); meshforge checks RSA certificates only`);
   }
@@ -88,8 +88,8 @@ export function inspectCertificate(pem: string): CertificateFacts {
     dnsNames: (san?.altNames ?? []).filter((name) => name.type === 2).map((name) => name.value),
     subjectKeyIdHex: skid?.subjectKeyIdentifier?.toLowerCase(),
     authorityKeyIdHex: authorityKeyId(cert.getExtension('authorityKeyIdentifier') as { value?: string } | null)?.toLowerCase(),
-    publicKeyBits: (cert.publicKey as forge.pki.rsa.PublicKey).n.bitLength(),
-    signatureAlgorithm: pki.oids[cert.signatureOid] ?? cert.signatureOid,
+    publicKeyBits: (cert.publicKey as Forge.pki.rsa.PublicKey).n.bitLength(),
+    signatureAlgorithm: nodeForge().pki.oids[cert.signatureOid] ?? cert.signatureOid,
     der: Buffer.from(native.raw),
     native,
   };
