@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONFIG_SCHEMA_PATH, configStandaloneFileName, loadConfigStandalone, useConfigStandaloneDir, validateConfigSchema } from '../../generator/config/schema.js';
+import { CONFIG_SCHEMA_PATH, configStandaloneFileName, defaultConfigStandaloneDir, loadConfigStandalone, useConfigStandaloneDir, validateConfigSchema } from '../../generator/config/schema.js';
 import { SourceRegistry } from '../../generator/diagnostics/sources.js';
 import { loadConfigFile } from '../../generator/model/load.js';
 import { resolveDiagnostics } from '../../generator/report/resolve.js';
@@ -48,7 +48,8 @@ describe('precompiled (ajv standalone) mesh config schema', () => {
     expect(buildConfigStandalone(CONFIG_SCHEMA_PATH, dir)).toEqual({ written: 1, kept: 0, removed: 0 });
   }, 60_000);
 
-  afterAll(() => useConfigStandaloneDir(null));
+  // The unit project shares modules between files: leave the default (precompiled) validator for the next file.
+  afterAll(() => useConfigStandaloneDir(defaultConfigStandaloneDir()));
 
   it('writes one file named after the schema text, and only a changed schema misses it', () => {
     expect(readdirSync(dir)).toEqual([configStandaloneFileName(schemaText)]);
