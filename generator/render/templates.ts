@@ -47,8 +47,13 @@ const INLINE_CONTEXT = 'meshforge-inline';
 // (a third of the render time at 200,000 files). A template naming an unregistered helper fails to compile.
 const KNOWN_HELPERS = { y: true, k: true, comment: true, has: true, eq: true, fields: true, [INLINE_CONTEXT]: true } as const;
 
-/** The options every template and partial is compiled with, at build time (precompiled) and at run time alike. */
-export const COMPILE_OPTIONS = { noEscape: true, strict: true, knownHelpers: KNOWN_HELPERS, knownHelpersOnly: true } as const;
+/**
+ * The options every template and partial is compiled with, at build time (precompiled) and at run time alike. A fresh
+ * object per call: handlebars writes its defaults into the options it is given.
+ */
+function compileOptions(): CompileOptions {
+  return { noEscape: true, strict: true, knownHelpers: { ...KNOWN_HELPERS }, knownHelpersOnly: true };
+}
 
 /**
  * Bump when the helpers' contract or the precompiled module's shape changes: precompiled specs are keyed by a hash of
@@ -90,7 +95,7 @@ export function readTemplateSources(dir: string = templatesDir()): TemplateSourc
 
 /** The key of a template's (or partial's) compiled form: a hash of everything the compiled code depends on. */
 export function templateKey(source: string, handlebarsVersion: string): string {
-  return createHash('sha256').update(PRECOMPILE_VERSION).update('\0').update(handlebarsVersion).update('\0').update(JSON.stringify(COMPILE_OPTIONS)).update('\0').update(source).digest('hex').slice(0, 32);
+  return createHash('sha256').update(PRECOMPILE_VERSION).update('\0').update(handlebarsVersion).update('\0').update(JSON.stringify(compileOptions())).update('\0').update(source).digest('hex').slice(0, 32);
 }
 
 /**
@@ -112,7 +117,7 @@ export function precompileTemplates(dir: string = templatesDir()): Map<string, s
   const full = fullHandlebars();
   const { templates, partials } = readTemplateSources(dir);
   const specs = new Map<string, string>();
-  for (const source of [...templates.values(), ...partials.values()]) specs.set(templateKey(source, full.VERSION), String(full.precompile(source, COMPILE_OPTIONS)));
+  for (const source of [...templates.values(), ...partials.values()]) specs.set(templateKey(source, full.VERSION), String(full.precompile(source, compileOptions())));
   return specs;
 }
 
@@ -197,7 +202,7 @@ export class TemplateSet {
       this.compiler = fullHandlebars().create();
       this.setUp(this.compiler);
     }
-    return { template: this.compiler.compile<TemplateContext>(source, COMPILE_OPTIONS), origin: 'compiled' };
+    return { template: this.compiler.compile<TemplateContext>(source, compileOptions()), origin: 'compiled' };
   }
 
   private runtimeEnvironment(): Environment {
