@@ -140,8 +140,12 @@ function registerHelpers(hb: Environment): void {
   hb.registerHelper('y', (value: unknown) => yamlScalar(value));
   hb.registerHelper('k', (value: unknown) => yamlKey(value));
   hb.registerHelper('comment', (value: unknown) => commentText(String(value)));
-  // `has` instead of plain #if: an empty string or 0 is a value to write, not an absent field.
-  hb.registerHelper('has', (object: unknown, key: unknown) => isRecord(object) && typeof key === 'string' && Object.hasOwn(object, key) && object[key] !== undefined);
+  // `{{#has object "field"}}` instead of plain #if: an empty string or 0 is a value to write, not an absent field. A
+  // block of its own: `{{#if (has ...)}}` cost two helper calls (each with its options object) per optional field.
+  hb.registerHelper('has', function (this: unknown, object: unknown, key: unknown, options: Handlebars.HelperOptions) {
+    const present = isRecord(object) && typeof key === 'string' && Object.hasOwn(object, key) && object[key] !== undefined;
+    return present ? options.fn(this) : options.inverse(this);
+  });
   hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   // The names among the given fields that an object has, in the given order (for list items whose first key varies).
   hb.registerHelper('fields', (object: unknown, ...rest: unknown[]) => rest.slice(0, -1).filter((key): key is string => typeof key === 'string' && isRecord(object) && object[key] !== undefined));
