@@ -75,6 +75,19 @@ describe('isPlainSafe fast path', () => {
     );
   });
 
+  it('agrees with parsing on path-like strings (kustomization entries, API versions)', () => {
+    const pathChars = fc.constantFrom(...'aeynotru_01.-/:'.split(''));
+    fc.assert(
+      fc.property(fc.string({ unit: pathChars, minLength: 1, maxLength: 14 }), (text) => {
+        expect(isPlainSafe(text)).toBe(isPlainSafeByParsing(text));
+      }),
+      { numRuns: 5000 },
+    );
+    for (const text of ['_cluster/namespace-bar.yaml', 'istio-system/serviceentry-export-svc-1.yaml', 'networking.istio.io/v1', 'a/', '/a', 'a//b', 'y/n', 'e/1', '_/_', 'a/.inf', 'a/-']) {
+      expect(isPlainSafe(text), text).toBe(isPlainSafeByParsing(text));
+    }
+  });
+
   it.each(['y', 'n', 'yes', 'no', 'on', 'off', 'true', 'false', 'null', 'e1', 'e-1', 'e', 'ex1', 'a.b-c', 'x-1.y', 'inf', 'nan', 'a..b', 'a.', 'a-'])('agrees on %j', (text) => {
     expect(isPlainSafe(text)).toBe(isPlainSafeByParsing(text));
   });

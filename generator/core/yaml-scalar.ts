@@ -32,11 +32,16 @@ const FAST_EXCLUDED = new Set(['y', 'n', 'yes', 'no', 'on', 'off', 'true', 'fals
 const FAST_EXPONENT = /^e-?[0-9]/;
 // IPv4 addresses (every VIP and gateway address): four dot-separated numbers are no number or date in either version.
 const DOTTED_QUAD = /^[0-9]{1,3}(?:\.[0-9]{1,3}){3}$/;
+// Relative paths and API versions (`istio-system/serviceentry-httpbin-bar.yaml`, `networking.istio.io/v1`): a slash
+// makes a string no number, date, boolean or null in either version, and none of these characters is an indicator.
+// Every kustomization lists thousands of distinct paths: parsing each twice was the largest cost of the render.
+const FAST_PATH = /^[a-z_][a-z0-9_.-]*(?:\/[a-z0-9_.-]+)+$/;
 
 /** True when `text` can be written as a plain (unquoted) scalar and every YAML reader gets the same string back. */
 export function isPlainSafe(text: string): boolean {
   if (text.length <= 256 && FAST_PLAIN.test(text) && !FAST_EXCLUDED.has(text) && !FAST_EXPONENT.test(text)) return true;
   if (DOTTED_QUAD.test(text)) return true;
+  if (text.length <= 256 && FAST_PATH.test(text)) return true;
   return isPlainSafeByParsing(text);
 }
 
