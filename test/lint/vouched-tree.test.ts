@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { runCheck, type CheckResult } from '../../generator/app/check.js';
 import { runLint, type LintResult } from '../../generator/app/lint.js';
 import { formatNames } from '../../generator/report/formats.js';
+import { treeVouch, vouchesFor, type RunState } from '../../generator/write/run-state.js';
 import { runInProcess, tempWorkspace } from '../cli/helpers.js';
 
 // lint and check on a tree the run state of `meshforge generate` vouches for (app/tree-vouch.ts): its generated files
@@ -163,5 +164,20 @@ describe('lint and check on a tree the run state vouches for', { timeout: 180_00
     expect(lint.stats.vouched).toBe(0);
     expect(lint.stats.rendered).toBeGreaterThan(0);
     expect((await checkOf(dir)).vouched).toBe(false);
+  });
+
+  it('vouch only for a fleet state whose config, ledger and build all match', () => {
+    const state = (vouch?: RunState['vouch']): RunState => ({ format: 1, fingerprint: 'f', snapshot: { takenAtNs: '0', entries: 0, digest: 'd', racy: {} }, outputs: {}, ...(vouch ? { vouch } : {}) });
+    const config = Buffer.from('config');
+    const ledger = Buffer.from('ledger');
+    const fleet = treeVouch({ config, ledger, tool: 't', scope: 'fleet' });
+    const asked = { config: fleet.config, ledger: fleet.ledger, tool: 't' };
+    expect(vouchesFor(state(fleet), asked)).toBe(true);
+    expect(vouchesFor(state(), asked)).toBe(false);
+    expect(vouchesFor(state({ ...fleet, scope: 'partial' }), asked)).toBe(false);
+    expect(vouchesFor(state(fleet), { ...asked, tool: 'other build' })).toBe(false);
+    expect(vouchesFor(state(fleet), { ...asked, ledger: null })).toBe(false);
+    expect(vouchesFor(state(treeVouch({ config, ledger: Buffer.from('ledger2'), tool: 't', scope: 'fleet' })), asked)).toBe(false);
+    expect(treeVouch({ config, ledger: undefined, tool: 't', scope: 'fleet' }).ledger).toBeNull();
   });
 });
