@@ -330,7 +330,6 @@ async function check(options: ResolvedCheck, context: AppContext): Promise<Check
   };
 }
 
-
 /**
  * What compareTree reports for a tree the run state vouches for, from the folder's entries alone: every planned
  * file and the index unchanged, the other entries foreign.
