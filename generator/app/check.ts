@@ -21,6 +21,9 @@ import { SCHEMA_RULE, UNKNOWN_KIND_RULE, type ManifestValidator, type ValidatorF
 import { compareTree, type TreeChanges } from '../write/tree.js';
 import { planFromTree, summaryLines, type ChangePlan } from '../diff/index.js';
 import { resolveFrom, type AppContext } from './context.js';
+import { runStateVouches } from './tree-vouch.js';
+import { walkTree } from '../write/run-state.js';
+import { PROVENANCE_FILE } from '../manifest/vocabulary.js';
 import type { ServiceResult } from './result.js';
 import { validatorFromFlags } from './validator.js';
 
@@ -59,6 +62,10 @@ export interface CheckOptions extends ValidatorFlags {
    * PKI) belongs to shard 1. Policies still run on the whole fleet: cross-cluster rules need every resource.
    */
   readonly shard?: Shard;
+  /**
+   * False (--no-cache): compare every generated file even when the run state vouches for the tree. Default true.
+   */
+  readonly cache?: boolean;
 }
 
 export interface CheckResult extends ServiceResult {
@@ -80,6 +87,8 @@ export interface CheckResult extends ServiceResult {
   readonly timingsText?: string;
   /** Lines for standard error whatever the format (the --max-warnings verdict). */
   readonly notices: readonly string[];
+  /** True when the run state vouched for the tree (app/tree-vouch.ts): the drift stage read no generated file. */
+  readonly vouched: boolean;
 }
 
 /** Every rule check can report, for formats that list them (SARIF). */
@@ -229,6 +238,7 @@ async function check(options: ResolvedCheck, context: AppContext): Promise<Check
       resources: 0,
       ...(timings !== undefined ? { timingsText: timings } : {}),
       notices: [],
+      vouched: false,
     };
   }
   const plan: GeneratePlan = planned.value;
@@ -247,8 +257,15 @@ async function check(options: ResolvedCheck, context: AppContext): Promise<Check
   };
   const files = shard ? allFiles.filter((f) => ownsPath(f.path)) : allFiles;
 
+  // A whole-fleet run on a tree the run state vouches for: no generated file can differ, so none is read.
+  const vouched = !shard && options.cache !== false && runStateVouches({ configFile: model.configFile, outDir: options.outDir, sources });
   let changePlan: ChangePlan | undefined;
   const drift = await time('drift', () => {
+    if (vouched) {
+      const changes = vouchedChanges(options.outDir, allFiles);
+      changePlan = planFromTree({ outAbs: options.outDir, changes, files: allFiles, outDir: shown(options.outDir), clusterNames: fleet, ledger: { path: shown(plan.lock.path), before: plan.lock.content, after: plan.lock.content } });
+      return { ...changes, lockChanged: false };
+    }
     // Shards other than 1 compare only their clusters' folders (what `generate --check --shard` compares); shard 1
     // also owns the fleet-wide files (wrappers, the index), so it compares the whole tree and keeps its part.
     const scoped = shard && shard.index !== 1 ? compareTree(options.outDir, allFiles, { clusters: shardClusters(fleet, shard) }) : compareTree(options.outDir, allFiles);
@@ -309,5 +326,19 @@ async function check(options: ResolvedCheck, context: AppContext): Promise<Check
     resources: resources.length,
     ...(timings !== undefined ? { timingsText: timings } : {}),
     notices: tooManyWarnings ? [`meshforge: ${warnings} warnings, more than --max-warnings ${options.maxWarnings}\n`] : [],
+    vouched,
   };
+}
+
+/**
+ * What compareTree reports for a tree the run state vouches for, from the folder's entries alone: every planned
+ * file and the index unchanged, the other entries foreign.
+ */
+function vouchedChanges(outDir: string, files: readonly RenderedFile[]): TreeChanges {
+  const planned = new Set(files.map((f) => f.path));
+  const foreign = walkTree(outDir)
+    .filter((e) => e.type !== 'dir' && e.path !== PROVENANCE_FILE && !planned.has(e.path))
+    .map((e) => e.path)
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return { added: [], changed: [], removed: [], removedResources: {}, unchanged: files.length + 1, foreign, conflicts: [] };
 }

@@ -7,7 +7,7 @@ import { findKubeconform, KUBECONFORM_ENV } from '../validate/kubeconform.js';
 import { outputLockPath } from '../write/lock.js';
 import { sha256 } from '../write/provenance.js';
 import { PROVENANCE_FILE } from '../manifest/vocabulary.js';
-import { checkSnapshot, inputFingerprint, readRunState, RUN_STATE_FORMAT, runStateFile, takeSnapshot, toolFingerprint, writeRunState, type RecordedOutput, type RunState } from '../write/run-state.js';
+import { checkSnapshot, inputFingerprint, readRunState, RUN_STATE_FORMAT, runStateFile, takeSnapshot, toolFingerprint, treeVouch, writeRunState, type RecordedOutput, type RunState, type TreeVouch } from '../write/run-state.js';
 import { sidePaths } from '../write/tree.js';
 
 /**
@@ -46,6 +46,8 @@ export interface RunCache {
   readonly fingerprint: string;
   /** The config as the fingerprint saw it, decoded as the loader decodes it. */
   readonly configText: string;
+  /** What the recorded tree is the output of, for lint and check (app/tree-vouch.ts). */
+  readonly vouch?: TreeVouch;
 }
 
 /**
@@ -73,6 +75,7 @@ export function openRunCache(flags: CachedRunFlags, paths: RunPaths, ledger: Buf
     const validator = cacheableValidator(validatorOptionsFromFlags(flags, env));
     if (validator === undefined) return undefined;
     const config = readFileSync(configFile);
+    const tool = toolFingerprint(packageRoot());
     const fingerprint = inputFingerprint({
       config,
       ledger,
@@ -80,7 +83,7 @@ export function openRunCache(flags: CachedRunFlags, paths: RunPaths, ledger: Buf
       // The recorded output shows paths relative to the caller's folder (and as typed): it depends on that folder.
       cwd,
       version: packageVersion(),
-      tool: toolFingerprint(packageRoot()),
+      tool,
       // Not --format: the recorded report is formatted at replay time, so one state serves every format.
       flags: {
         config: flags.config,
@@ -101,7 +104,8 @@ export function openRunCache(flags: CachedRunFlags, paths: RunPaths, ledger: Buf
     // A state folder inside the output folder would be part of the tree it describes (and a file meshforge did not
     // generate there): no cache for such a layout (e.g. --out .).
     if (file.startsWith(`${outDir}${sep}`)) return undefined;
-    return { file, configFile, fingerprint, configText: new TextDecoder('utf-8', { ignoreBOM: false }).decode(config) };
+    const vouch = treeVouch({ config, ledger, tool, scope: flags.shard || flags.cluster.length > 0 || flags.reclaim ? 'partial' : 'fleet' });
+    return { file, configFile, fingerprint, configText: new TextDecoder('utf-8', { ignoreBOM: false }).decode(config), vouch };
   } catch {
     return undefined;
   }
@@ -151,7 +155,7 @@ export function recordRunState(cache: RunCache, outDir: string, files: GenerateP
     // Every planned file and the index must be there: the recorded output says the tree is complete.
     const snapshot = takeSnapshot(outDir, intended, [...byPath.keys(), PROVENANCE_FILE]);
     // A writer that took the lock while the snapshot was being taken may have changed what it saw: record nothing.
-    if (snapshot && !disturbed()) writeRunState(cache.file, { format: RUN_STATE_FORMAT, fingerprint: cache.fingerprint, snapshot, outputs });
+    if (snapshot && !disturbed()) writeRunState(cache.file, { format: RUN_STATE_FORMAT, fingerprint: cache.fingerprint, snapshot, outputs, ...(cache.vouch ? { vouch: cache.vouch } : {}) });
   } catch {
     // A state that cannot be recorded only costs the next run its shortcut.
   }

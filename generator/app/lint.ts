@@ -19,6 +19,7 @@ import { buildReport, resolveDiagnostics } from '../report/resolve.js';
 import type { PrintedSuppression, Report, ReportRule } from '../report/types.js';
 import type { ValidatorFlags } from '../validate/index.js';
 import { resolveFrom, type AppContext } from './context.js';
+import { runStateVouches } from './tree-vouch.js';
 import type { ServiceResult } from './result.js';
 import { validatorFromFlags } from './validator.js';
 
@@ -42,6 +43,11 @@ export interface LintOptions extends ValidatorFlags {
   readonly shard?: Shard;
   /** No fast path for generated files: parse every file. */
   readonly parseAll?: boolean;
+  /**
+   * False (--no-cache): never take a generated tree's files on the run state's word; read and compare them.
+   * Default true.
+   */
+  readonly cache?: boolean;
 }
 
 export interface LintResult extends ServiceResult {
@@ -49,7 +55,7 @@ export interface LintResult extends ServiceResult {
   readonly resources: number;
   /** Files read, as shown in reports. */
   readonly files: readonly string[];
-  /** How the files were read: taken from the in-memory render or parsed. */
+  /** How the files were read: taken from the plan on the run state's word (vouched), from the in-memory render, or parsed. */
   readonly stats: LoadStats;
   /** Lines for standard error whatever the format (a failed shard's pointer, the --max-warnings verdict). */
   readonly notices: readonly string[];
@@ -88,7 +94,7 @@ export async function runLint(options: LintOptions, context: AppContext): Promis
   if (options.paths.includes('-') && !context.readStdin) throw usageError('- reads standard input, which this caller does not provide', 'Pass files or folders instead.');
 
   const sources = new SourceRegistry();
-  const stats: LoadStats = { rendered: 0, parsed: 0, trees: 0 };
+  const stats: LoadStats = { rendered: 0, parsed: 0, trees: 0, vouched: 0 };
   const notices: string[] = [];
   const report = (diagnostics: readonly Diagnostic[], suppressed = 0): Report => buildReport('lint', diagnostics, sources, suppressed, context.cwd);
   const otherShard = options.shard !== undefined && options.shard.index !== 1;
@@ -114,6 +120,7 @@ export async function runLint(options: LintOptions, context: AppContext): Promis
     ...(loadedConfigFile !== undefined ? { configFile: loadedConfigFile } : {}),
     ...(model ? { locateOrigin: locateIn(model.config) } : {}),
     ...(model && !options.parseAll ? { renderFrom: model } : {}),
+    ...(model && !options.parseAll && options.cache !== false ? { vouched: (root: string) => runStateVouches({ configFile: model!.configFile, outDir: root, sources }) } : {}),
     io: { cwd: context.cwd, readStdin: context.readStdin ?? (async () => Buffer.alloc(0)) },
     sources,
     stats,
@@ -168,6 +175,7 @@ export async function runLint(options: LintOptions, context: AppContext): Promis
     notices,
   };
 }
+
 
 /** How much of an index its `config` field is looked for in: the writer puts it before the file list. */
 const INDEX_HEAD_BYTES = 4096;

@@ -76,6 +76,8 @@ export interface LoadStats {
   parsed: number;
   /** Generated trees the fast path engaged for. */
   trees: number;
+  /** Files taken from the plan without being read: the run state vouched for their tree (none when absent). */
+  vouched?: number;
 }
 
 /** Where relative inputs are resolved and `-` is read from: the caller's working folder and standard input. */
@@ -97,6 +99,13 @@ export interface LoadManifestsOptions {
    * objects they were rendered from. Leave out to parse every file (`--parse-all`).
    */
   readonly renderFrom?: MeshModel;
+  /**
+   * Asked once for each generated tree the fast path engages for (absolute root): true when the run state vouches that
+   * the tree is exactly what `renderFrom` generates (app/tree-vouch.ts). Its planned files are then not read: their
+   * resources come from the plan and their text is rendered only if a finding on them is printed. Files the plan
+   * does not hold (foreign files) are read and parsed as always.
+   */
+  readonly vouched?: (root: string) => boolean;
   readonly stats?: LoadStats;
   /** Receives the path (as displayed) of every file read: `--shard` takes cluster names from it without a config. */
   readonly fileList?: string[];
@@ -184,11 +193,14 @@ export async function loadManifests(inputs: readonly string[], options: LoadMani
   // The fast path: generated trees of the loaded config, rendered in memory (never written).
   const trees = options.renderFrom ? engagedTrees(folderInputs, walkedRoots, options.renderFrom) : [];
   const rendered = trees.length > 0 ? planRenderedTree(options.renderFrom!, options.renderFrom!.configFile) : undefined;
-  const intendedFor = (absolute: string): IntendedFile | undefined => {
+  // Asked after planning: the plan read the ledger the vouch then compares with what generate recorded.
+  const vouchedRoots = new Set(rendered && options.vouched ? trees.filter((root) => options.vouched!(root)) : []);
+  const intendedFor = (absolute: string): { intended: IntendedFile; vouched: boolean } | undefined => {
     if (!rendered) return undefined;
     const full = resolve(absolute);
     const root = trees.find((r) => full.startsWith(r + sep));
-    return root === undefined ? undefined : rendered.get(toPosix(relative(root, full)));
+    const intended = root === undefined ? undefined : rendered.get(toPosix(relative(root, full)));
+    return intended === undefined ? undefined : { intended, vouched: vouchedRoots.has(root!) };
   };
   if (options.stats && rendered) options.stats.trees += trees.length;
 
@@ -239,12 +251,27 @@ export async function loadManifests(inputs: readonly string[], options: LoadMani
     if (same) settled(manifestsFromDocuments(file, text, intended.documents.map((value, index) => ({ index, value })), ownOptions));
     else outcomes.push(pool.parse(file, text).then((parsed) => manifestsFromParsed(file, text, parsed, ownOptions)));
   };
+  // A file the run state vouches for holds exactly the rendered text: nothing is read, the text is rendered only if
+  // a position in it is printed. Its origin is read from the header line alone, as from the whole text (a header
+  // too long for that reading, which looks at the first 2 KiB, is rendered).
+  const takeVouched = (file: string, intended: IntendedFile, absolute: string): void => {
+    const source = intended.source();
+    const head = source.length < 1024 ? `# Source: ${source}\n` : intended.render();
+    sources.addLazyText(file, intended.render);
+    if (options.stats) options.stats.vouched = (options.stats.vouched ?? 0) + 1;
+    settled(manifestsFromDocuments(file, head, intended.documents.map((value, index) => ({ index, value })), fileOptions(absolute)));
+  };
   try {
     for (const file of files) {
       if (seen.has(file.absolute)) continue;
       seen.add(file.absolute);
       options.fileList?.push(file.display);
-      const intended = intendedFor(file.absolute);
+      const planned = intendedFor(file.absolute);
+      if (planned?.vouched) {
+        takeVouched(file.display, planned.intended, file.absolute);
+        continue;
+      }
+      const intended = planned?.intended;
       if (intended === undefined) {
         // Nothing to compare with: the file is read, decoded and parsed by a worker (or here, for small runs).
         const display = file.display;

@@ -7,7 +7,8 @@ import { planGitops, renderGitopsDocument } from '../gitops/render.js';
 import { allocateVips } from '../ledger/ledger.js';
 import { LOCK_FILE, readLedger } from '../ledger/lockfile.js';
 import type { MeshModel } from '../model/types.js';
-import { planMeshFiles, renderPlannedFile } from '../render/render.js';
+import { planMeshFiles, renderPlannedFile, sourceLine } from '../render/render.js';
+import { commentText } from '../core/yaml-scalar.js';
 import { PROVENANCE_FILE } from '../manifest/vocabulary.js';
 
 /**
@@ -22,6 +23,11 @@ export interface IntendedFile {
   render(): string;
   /** Its YAML documents as plain values, in document order: what parsing the rendered text gives. */
   readonly documents: readonly unknown[];
+  /**
+   * The config node its header names (the text after `# Source: `), without rendering: where the run state vouches
+   * for the file, its resources' origin is read from this line instead of from the rendered text.
+   */
+  readonly source: () => string;
 }
 
 export interface RenderedTree {
@@ -93,10 +99,10 @@ export function planRenderedTree(model: MeshModel, configFile: string): Rendered
   const files = new Map<string, IntendedFile>();
   const planned = planMeshFiles(model, allocated.value);
   for (const file of planned) {
-    if (!files.has(file.path)) files.set(file.path, { render: () => renderPlannedFile(file, model), documents: [file.document.object] });
+    if (!files.has(file.path)) files.set(file.path, { render: () => renderPlannedFile(file, model), documents: [file.document.object], source: () => commentText(sourceLine(model, file.document.origin)) });
   }
   for (const doc of planGitops(model, gatewayApiContent(planned.map((f) => ({ cluster: f.cluster, object: f.document.object }))))) {
-    if (!files.has(doc.path)) files.set(doc.path, { render: () => renderGitopsDocument(doc, model), documents: [doc.object] });
+    if (!files.has(doc.path)) files.set(doc.path, { render: () => renderGitopsDocument(doc, model), documents: [doc.object], source: () => commentText(sourceLine(model, doc.origin)) });
   }
   return {
     get: (path) => files.get(path),

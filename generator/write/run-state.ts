@@ -64,6 +64,37 @@ export interface RunState {
   readonly fingerprint: string;
   readonly snapshot: TreeSnapshot;
   readonly outputs: { readonly write?: RecordedOutput; readonly check?: RecordedOutput };
+  /** What the recorded tree is the output of, for `lint` and `check` (no generate flags needed); absent in older states. */
+  readonly vouch?: TreeVouch;
+}
+
+/**
+ * A run covered the whole fleet (`fleet`) or only some of it (`partial`: --shard, --cluster, --reclaim): only a fleet
+ * run vouches that every generated file of the folder is what the config renders.
+ */
+export type VouchScope = 'fleet' | 'partial';
+
+/**
+ * What a recorded tree is exactly the output of: sha256 of the config's and the ledger's bytes and the meshforge build
+ * (toolFingerprint). `lint` and `check` compare it with their own inputs instead of reading every generated file.
+ */
+export interface TreeVouch {
+  readonly config: string;
+  /** Null when there was no ledger. */
+  readonly ledger: string | null;
+  readonly tool: string;
+  readonly scope: VouchScope;
+}
+
+/** The vouch of a run with these inputs. */
+export function treeVouch(inputs: { readonly config: Buffer; readonly ledger: Buffer | undefined; readonly tool: string; readonly scope: VouchScope }): TreeVouch {
+  return { config: sha256(inputs.config), ledger: inputs.ledger === undefined ? null : sha256(inputs.ledger), tool: inputs.tool, scope: inputs.scope };
+}
+
+/** Whether a recorded state vouches for the whole tree as the output of `expected`'s config, ledger and build. */
+export function vouchesFor(state: RunState, expected: Omit<TreeVouch, 'scope'>): boolean {
+  const v = state.vouch as Partial<TreeVouch> | undefined;
+  return v?.scope === 'fleet' && v.config === expected.config && v.ledger === expected.ledger && v.tool === expected.tool;
 }
 
 /** Written into the state folder: git ignores everything in it, this file included. */

@@ -17,6 +17,7 @@ import { fitExponent, median, round } from './stats.js';
 import { measureStep, type StepName, type StepOptions, type StepResult } from './step.js';
 import { coldStartVerdict, measureColdStart, type ColdStartFigures } from './cold.js';
 import { issue19Targets, targetLines } from './targets.js';
+import { SourceRegistry } from '../../generator/diagnostics/sources.js';
 
 const STEP_SCRIPT = fileURLToPath(new URL('./step.js', import.meta.url));
 const CONFIG = 'mesh.config.yaml';
@@ -34,7 +35,7 @@ interface BenchFlags {
   only?: StepKey[];
 }
 
-export const STEP_KEYS = ['model', 'render', 'policies', 'schemas', 'generate', 'noop', 'noop-uncached', 'one-change', 'lint', 'lint-parse-all', 'check', 'floor', 'cdk8s', 'cdk8s-memory', 'cold'] as const;
+export const STEP_KEYS = ['model', 'render', 'policies', 'schemas', 'generate', 'noop', 'noop-uncached', 'one-change', 'lint', 'lint-uncached', 'lint-parse-all', 'check', 'floor', 'cdk8s', 'cdk8s-memory', 'cold'] as const;
 export type StepKey = (typeof STEP_KEYS)[number];
 
 function stepList(value: string): StepKey[] {
@@ -62,6 +63,10 @@ export interface SizeFigures {
   readonly one_change_ms?: number;
   readonly lint_ms: number;
   readonly lint_resources_per_s: number;
+  /** Whether the run state vouched for the linted tree (lint and check then read none of its generated files). */
+  readonly lint_vouched?: boolean;
+  /** lint --no-cache: every generated file read and compared with the in-memory render. */
+  readonly lint_uncached_resources_per_s?: number | null;
   /** lint --parse-all: every file parsed, as for hand-written manifests. */
   readonly lint_parse_all_resources_per_s?: number | null;
   readonly check_ms?: number | null;
@@ -161,6 +166,18 @@ async function repeat(bench: Runner, runs: number, label: string, fn: (run: numb
 const med = (list: readonly Measured[], wall: boolean) => round(median(list.map((m) => (wall ? m.wallMs : m.result.ms))));
 const rss = (list: readonly Measured[]) => Math.max(0, ...list.map((m) => m.result.peakRssMb));
 
+/** Whether the run state vouches for the tree, asked as `lint` and `check` ask it (false for a build that cannot say). */
+async function treeVouched(configPath: string, tree: string): Promise<boolean> {
+  try {
+    const { runStateVouches } = await import('../../generator/app/tree-vouch.js');
+    const sources = new SourceRegistry();
+    sources.addText(configPath, new TextDecoder('utf-8', { ignoreBOM: false }).decode(readFileSync(configPath)));
+    return runStateVouches({ configFile: configPath, outDir: tree, sources });
+  } catch {
+    return false;
+  }
+}
+
 async function commandExists(run: Runner, work: string, name: string): Promise<boolean> {
   const measured = await run.step(work, 'cli', { config: CONFIG, args: [name, '--help'], cwd: work });
   return measured.result.exitCode === 0;
@@ -233,7 +250,17 @@ async function benchSize(bench: Runner, work: string, size: MeshSize, runs: numb
     if (runs % 2 === 1) await cli(bench, work, ['generate', '--config', configPath, '--out', tree]);
   }
 
+  // The tree as a user's last `generate` leaves it: up to date, with the run state recorded for it (the steps above
+  // may have left another config's tree, or a tree whose ledger that run created, which records no state). lint and
+  // check then take it on the state's word; `lint_vouched` says whether the state vouches, asked as lint asks.
+  let vouched: boolean | undefined;
+  if (want('lint') || want('lint-uncached') || want('check')) {
+    await cli(bench, work, ['generate', '--config', configPath, '--out', tree]);
+    vouched = await treeVouched(configPath, tree);
+    say(`the run state ${vouched ? 'vouches' : 'does not vouch'} for ${tree}`);
+  }
   const lint = await maybe('lint', () => repeat(bench, runs, 'lint of the written tree', () => cli(bench, work, ['lint', tree, '--config', configPath, '--format', 'json'], [0, 1]), true));
+  const lintUncached = full && want('lint-uncached') ? await repeat(bench, runs, 'lint --no-cache', () => cli(bench, work, ['lint', tree, '--config', configPath, '--format', 'json', '--no-cache'], [0, 1]), true) : [];
   const lintParseAll = full && want('lint-parse-all') ? await repeat(bench, runs, 'lint --parse-all', () => cli(bench, work, ['lint', tree, '--config', configPath, '--format', 'json', '--parse-all'], [0, 1]), true) : [];
 
   let check: Measured[] | null = null;
@@ -278,7 +305,7 @@ async function benchSize(bench: Runner, work: string, size: MeshSize, runs: numb
   const cdk8sMemory = full && withCdk8s && want('cdk8s-memory') ? await repeat(bench, runs, 'cdk8s in memory (ApiObjects + YAML text per resource)', () => runStep(work, 'cdk8s-memory', { config: CONFIG, out: 'tree' }), false) : null;
 
   const lintMs = lint.length > 0 ? med(lint, true) : Number.NaN;
-  const byStep: [string, Measured[]][] = [['model', model], ['render', render], ['policies', policies], ['schemas', schemas], ['generate', generate], ['noop', noop], ['noop-uncached', noopUncached], ['one-change', oneChange], ['lint', lint], ['lint-parse-all', lintParseAll], ['check', check ?? []]];
+  const byStep: [string, Measured[]][] = [['model', model], ['render', render], ['policies', policies], ['schemas', schemas], ['generate', generate], ['noop', noop], ['noop-uncached', noopUncached], ['one-change', oneChange], ['lint', lint], ['lint-uncached', lintUncached], ['lint-parse-all', lintParseAll], ['check', check ?? []]];
   const meshforgeSteps = byStep.flatMap(([, measured]) => measured);
   return {
     clusters: size.clusters,
@@ -294,6 +321,8 @@ async function benchSize(bench: Runner, work: string, size: MeshSize, runs: numb
     ...(full ? { noop_uncached_ms: noopUncached.length > 0 ? med(noopUncached, true) : null, one_change_ms: med(oneChange, true) } : {}),
     lint_ms: lintMs,
     lint_resources_per_s: lint.length > 0 ? round(resources / (lintMs / 1000)) : Number.NaN,
+    ...(vouched !== undefined ? { lint_vouched: vouched } : {}),
+    ...(full ? { lint_uncached_resources_per_s: lintUncached.length > 0 ? round(resources / (med(lintUncached, true) / 1000)) : null } : {}),
     ...(full ? { lint_parse_all_resources_per_s: lintParseAll.length > 0 ? round(resources / (med(lintParseAll, true) / 1000)) : null } : {}),
     ...(full ? { check_ms: check ? med(check, true) : null, floor_ms: med(floor, false), cdk8s_ms: cdk8s ? med(cdk8s, false) : null, cdk8s_memory_ms: cdk8sMemory ? med(cdk8sMemory, false) : null } : {}),
     ...(!full && oneChange.length > 0 ? { one_change_ms: med(oneChange, true) } : {}),

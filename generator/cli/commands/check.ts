@@ -15,6 +15,8 @@ interface CheckFlags extends ValidatorFlags {
   readonly maxWarnings?: number;
   readonly timings?: boolean;
   readonly shard?: Shard;
+  /** false with --no-cache. */
+  readonly cache: boolean;
 }
 
 export function registerCheck(program: Command, ctx: CommandContext): void {
@@ -27,7 +29,8 @@ export function registerCheck(program: Command, ctx: CommandContext): void {
     .option('--pki <dir>', 'the PKI folder to verify (default: mesh.ca.pkiDir next to the config; skipped when it does not exist)')
     .addOption(maxWarningsOption())
     .option('--timings', 'print how long each stage took to stderr')
-    .addOption(shardOption('check only shard i of n: the clusters sorted by name and dealt round-robin, as `generate --shard`'));
+    .addOption(shardOption('check only shard i of n: the clusters sorted by name and dealt round-robin, as `generate --shard`'))
+    .option('--no-cache', "compare every generated file even when the run state of `meshforge generate` vouches for the tree");
   addValidatorOptions(command);
   command
     .addHelpText(
@@ -37,6 +40,11 @@ Stages: config (validation and rendering in memory), drift (rule "drift": every 
 must equal what the config generates), schema (the generated resources, GitOps wrappers included, against their
 schemas), policies (the rules of \`meshforge lint\` with policies.severity and policies.exceptions), pki (\`certs
 verify\`, only when the PKI folder exists). Nothing is written. Status lines go to stderr for machine formats.
+
+When \`meshforge generate\` recorded its run state for the tree (.meshforge/state/ beside the config) from the same
+config, ledger and meshforge build, for the whole fleet, and the tree still matches the state's snapshot, the drift
+stage reads no file: the state vouches that there is none. Any doubt (an edited file, another ledger, a shard's
+state) means every file is compared. --no-cache turns this off.
 
 --shard i/n checks the drift and schemas of shard i's cluster folders and reports the policy findings on them;
 shard 1 also checks everything outside the cluster folders (GitOps wrappers, the index, mesh.lock.yaml, the PKI).

@@ -16,6 +16,8 @@ interface LintFlags extends ValidatorFlags {
   readonly shard?: Shard;
   /** --parse-all: no fast path for generated files. */
   readonly parseAll?: boolean;
+  /** false with --no-cache. */
+  readonly cache: boolean;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -35,7 +37,8 @@ export function registerLint(program: Command, ctx: CommandContext): void {
       .option('--list-suppressed', 'also list the findings silenced by annotations or policies.exceptions')
       .option('--rule <id>', 'run only this rule (repeatable)', collect, [])
       .addOption(shardOption("report only shard i of n: the clusters sorted by name and dealt round-robin, as `generate --shard` (every shard still reads and checks the whole fleet)"))
-      .option('--parse-all', 'parse every file, even files of a generated tree whose bytes equal what the config renders (the fast path is off)'),
+      .option('--parse-all', 'parse every file, even files of a generated tree whose bytes equal what the config renders (the fast path is off)')
+      .option('--no-cache', "read every file of a generated tree even when the run state of `meshforge generate` vouches for it"),
   )
     .addHelpText(
       'after',
@@ -49,6 +52,11 @@ With a mesh config, files of a tree generated from it (a folder holding meshforg
 equal what the config renders are not parsed: lint takes the objects they were rendered from. Edited, foreign and
 other files are parsed. This applies when the paths cover the whole tree or at least an eighth of its cluster
 folders; --parse-all turns it off. The report is the same either way.
+
+When \`meshforge generate\` recorded its run state for that tree (.meshforge/state/ beside the config) from the same
+config, ledger and meshforge build, for the whole fleet, and the tree still matches the state's snapshot, its
+generated files are not even read: lint takes them from the plan. Foreign files are read and parsed as always; any
+doubt (an edited file, another ledger, a shard's state) means the files are read. --no-cache turns this off.
 
 --shard i/n reports the findings on shard i's clusters (from the config, else the clusters/<name>/ folders read);
 shard 1 also reports findings outside any cluster. Every shard reads the whole fleet, because cross-cluster rules
