@@ -64,7 +64,7 @@ export function planFromTree(input: TreePlanInput): ChangePlan {
   // Files that are added, changed or removed; every other rendered file is unchanged, so it is only counted (its
   // text is never needed, and may not even be rendered: the run state vouched for it).
   const touched = new Set([...changes.added, ...changes.changed, ...changes.removed].map(normalize));
-  const files = input.files.filter((f) => touched.has(normalize(f.path)));
+  const files = [...rendered].filter(([path]) => touched.has(path)).map(([, file]) => file);
   const bookkeeping: BookkeepingFileChange[] = [];
   for (const [list, change] of [
     [changes.changed, 'changed'],
@@ -83,7 +83,7 @@ export function planFromTree(input: TreePlanInput): ChangePlan {
     if (previous === undefined) previous = parseProvenance(readIfFile(join(outAbs, PROVENANCE_FILE)) ?? '') ?? null;
     return previous ? configEntriesOf(previous, path)[0] : undefined;
   };
-  return planChanges({ ...rest, files, unchangedFiles: input.files.length - files.length, before, bookkeeping, previousOrigin });
+  return planChanges({ ...rest, files, unchangedFiles: rendered.size - files.length, before, bookkeeping, previousOrigin });
 }
 
 /**
