@@ -152,12 +152,21 @@ export function cachedOutput(cache: RunCache, outDir: string, kind: 'write' | 'c
 export class PlannedDigests {
   private readonly vouched = new Map<string, string>();
   private readonly hashed = new WeakMap<RenderedFile, string>();
+  private readonly fingerprints = new WeakMap<RenderedFile, string | undefined>();
 
   constructor(
     private readonly table: FileTable | undefined,
     private readonly outDir: string,
-    private readonly fingerprintOf: GeneratePlan['fingerprintOf'],
+    private readonly plannedFingerprintOf: GeneratePlan['fingerprintOf'],
   ) {}
+
+  /** A file's input fingerprint, computed once (the writer asks, then the next table records it). */
+  readonly fingerprintOf = (file: RenderedFile): string | undefined => {
+    if (this.fingerprints.has(file)) return this.fingerprints.get(file);
+    const fingerprint = this.plannedFingerprintOf(file);
+    this.fingerprints.set(file, fingerprint);
+    return fingerprint;
+  };
 
   /** The recorded sha256 of a file the table vouches for (see TreeOptions.trusted), else undefined. */
   readonly trusted = (file: RenderedFile): string | undefined => {
@@ -192,7 +201,7 @@ export function plannedDigests(cache: RunCache | undefined, outDir: string, plan
  * Records the state after an up-to-date result or a successful write (`outputs`: what a no-op prints, when the next
  * no-op may replay it), and the file table of the tree as the plan left it. Never fails the run.
  */
-export function recordRunState(cache: RunCache, outDir: string, plan: Pick<GeneratePlan, 'files' | 'fingerprintOf'>, digests: PlannedDigests, outputs: RunState['outputs'] | undefined, disturbed: () => boolean = () => false): void {
+export function recordRunState(cache: RunCache, outDir: string, plan: Pick<GeneratePlan, 'files'>, digests: PlannedDigests, outputs: RunState['outputs'] | undefined, disturbed: () => boolean = () => false): void {
   try {
     const byPath = new Map(plan.files.map((f) => [f.path, f]));
     const intended = (path: string) => {
@@ -211,7 +220,7 @@ export function recordRunState(cache: RunCache, outDir: string, plan: Pick<Gener
       fileTableFile(cache.file),
       fileTable(cache.tool, taken.snapshot, taken.entries, (path) => {
         const file = byPath.get(path);
-        const fingerprint = file ? plan.fingerprintOf(file) : undefined;
+        const fingerprint = file ? digests.fingerprintOf(file) : undefined;
         return file && fingerprint !== undefined ? [fingerprint, digests.contentSha256(file)] : undefined;
       }),
     );
