@@ -1,5 +1,5 @@
-import { lstatSync, readFileSync } from 'node:fs';
-import { sep } from 'node:path';
+import { existsSync, lstatSync, readFileSync } from 'node:fs';
+import { dirname, sep } from 'node:path';
 import type { GeneratePlan, Shard } from '../pipeline/generate.js';
 import { packageRoot, packageVersion } from '../core/paths.js';
 import { validatorOptionsFromFlags, type ValidatorFlags, type ValidatorOptions } from '../validate/index.js';
@@ -7,7 +7,8 @@ import { findKubeconform, KUBECONFORM_ENV } from '../validate/kubeconform.js';
 import { outputLockPath } from '../write/lock.js';
 import { sha256 } from '../write/provenance.js';
 import { PROVENANCE_FILE } from '../manifest/vocabulary.js';
-import { checkSnapshot, inputFingerprint, readRunState, RUN_STATE_FORMAT, runStateFile, takeSnapshot, toolFingerprint, treeVouch, writeRunState, type RecordedOutput, type RunState, type TreeVouch } from '../write/run-state.js';
+import type { RenderedFile } from '../manifest/types.js';
+import { checkSnapshot, fileTable, fileTableFile, inputFingerprint, readFileTable, readRunState, RUN_STATE_FORMAT, runStateFile, snapshotWithEntries, toolFingerprint, treeVouch, vouchedSha256, writeFileTable, writeRunState, type FileTable, type RecordedOutput, type RunState, type TreeVouch } from '../write/run-state.js';
 import { sidePaths } from '../write/tree.js';
 
 /**
@@ -44,6 +45,8 @@ export interface RunCache {
   /** The config file, absolute: the key its text has in a plan's sources. */
   readonly configFile: string;
   readonly fingerprint: string;
+  /** toolFingerprint() of this meshforge: the file table of another build is not used. */
+  readonly tool: string;
   /** The config as the fingerprint saw it, decoded as the loader decodes it. */
   readonly configText: string;
   /** What the recorded tree is the output of, for lint and check (app/tree-vouch.ts). */
@@ -105,7 +108,7 @@ export function openRunCache(flags: CachedRunFlags, paths: RunPaths, ledger: Buf
     // generate there): no cache for such a layout (e.g. --out .).
     if (file.startsWith(`${outDir}${sep}`)) return undefined;
     const vouch = treeVouch({ config, ledger, tool, scope: flags.shard || flags.cluster.length > 0 || flags.reclaim ? 'partial' : 'fleet' });
-    return { file, configFile, fingerprint, configText: new TextDecoder('utf-8', { ignoreBOM: false }).decode(config), vouch };
+    return { file, configFile, fingerprint, tool, configText: new TextDecoder('utf-8', { ignoreBOM: false }).decode(config), vouch };
   } catch {
     return undefined;
   }
@@ -144,20 +147,87 @@ export function cachedOutput(cache: RunCache, outDir: string, kind: 'write' | 'c
   }
 }
 
-/** Records the state after an up-to-date result or a successful write. Never fails the run. */
-export function recordRunState(cache: RunCache, outDir: string, files: GeneratePlan['files'], outputs: RunState['outputs'], disturbed: () => boolean = () => false): void {
+/**
+ * The planned files' hashes for one plan: which files the file table of the last write vouches for (recorded with
+ * the same input fingerprint, untouched on disk since: neither rendered nor read), and every other file's sha256,
+ * hashed once from its rendered text. What the writer and the next file table use.
+ */
+export class PlannedDigests {
+  private readonly vouched = new Map<string, string>();
+  private readonly hashed = new WeakMap<RenderedFile, string>();
+  private readonly fingerprints = new WeakMap<RenderedFile, string | undefined>();
+
+  constructor(
+    private readonly table: FileTable | undefined,
+    private readonly outDir: string,
+    private readonly plannedFingerprintOf: GeneratePlan['fingerprintOf'],
+  ) {}
+
+  /** A file's input fingerprint, computed once (the writer asks, then the next table records it). */
+  readonly fingerprintOf = (file: RenderedFile): string | undefined => {
+    if (this.fingerprints.has(file)) return this.fingerprints.get(file);
+    const fingerprint = this.plannedFingerprintOf(file);
+    this.fingerprints.set(file, fingerprint);
+    return fingerprint;
+  };
+
+  /** The recorded sha256 of a file the table vouches for (see TreeOptions.trusted), else undefined. */
+  readonly trusted = (file: RenderedFile): string | undefined => {
+    if (!this.table) return undefined;
+    const fingerprint = this.fingerprintOf(file);
+    const sha = fingerprint === undefined ? undefined : vouchedSha256(this.table, this.outDir, file.path, fingerprint);
+    if (sha !== undefined) this.vouched.set(file.path, sha);
+    return sha;
+  };
+
+  /** The sha256 of a file's bytes: the vouched one, or its rendered text's. */
+  readonly contentSha256 = (file: RenderedFile): string => {
+    const known = this.vouched.get(file.path) ?? this.hashed.get(file);
+    if (known !== undefined) return known;
+    const sha = sha256(file.content);
+    this.hashed.set(file, sha);
+    return sha;
+  };
+
+  /** How many files the table vouched for. */
+  get trustedCount(): number {
+    return this.vouched.size;
+  }
+}
+
+/** The digests of a plan, with the file table the last write of this build left (none: every file is compared). */
+export function plannedDigests(cache: RunCache | undefined, outDir: string, plan: GeneratePlan): PlannedDigests {
+  return new PlannedDigests(cache ? readFileTable(fileTableFile(cache.file), cache.tool) : undefined, outDir, plan.fingerprintOf);
+}
+
+/**
+ * Records the state after an up-to-date result or a successful write (`outputs`: what a no-op prints, when the next
+ * no-op may replay it), and the file table of the tree as the plan left it. Never fails the run.
+ */
+export function recordRunState(cache: RunCache, outDir: string, plan: Pick<GeneratePlan, 'files'>, digests: PlannedDigests, outputs: RunState['outputs'] | undefined, disturbed: () => boolean = () => false): void {
   try {
-    const byPath = new Map(files.map((f) => [f.path, f]));
+    const byPath = new Map(plan.files.map((f) => [f.path, f]));
     const intended = (path: string) => {
       const file = byPath.get(path);
-      return file ? sha256(file.content) : undefined;
+      return file ? digests.contentSha256(file) : undefined;
     };
     // Every planned file and the index must be there: the recorded output says the tree is complete.
-    const snapshot = takeSnapshot(outDir, intended, [...byPath.keys(), PROVENANCE_FILE]);
+    const taken = snapshotWithEntries(outDir, intended, [...byPath.keys(), PROVENANCE_FILE]);
     // A writer that took the lock while the snapshot was being taken may have changed what it saw: record nothing.
-    if (snapshot && !disturbed()) writeRunState(cache.file, { format: RUN_STATE_FORMAT, fingerprint: cache.fingerprint, snapshot, outputs, ...(cache.vouch ? { vouch: cache.vouch } : {}) });
+    if (!taken || disturbed()) return;
+    if (outputs) writeRunState(cache.file, { format: RUN_STATE_FORMAT, fingerprint: cache.fingerprint, snapshot: taken.snapshot, outputs, ...(cache.vouch ? { vouch: cache.vouch } : {}) });
+    // A run that records no state does not make the state folder for its table: a first run (it creates the ledger)
+    // leaves only the tree and the ledger behind.
+    else if (!existsSync(dirname(cache.file))) return;
+    writeFileTable(
+      fileTableFile(cache.file),
+      fileTable(cache.tool, taken.snapshot, taken.entries, (path) => {
+        const file = byPath.get(path);
+        const fingerprint = file ? digests.fingerprintOf(file) : undefined;
+        return file && fingerprint !== undefined ? [fingerprint, digests.contentSha256(file)] : undefined;
+      }),
+    );
   } catch {
     // A state that cannot be recorded only costs the next run its shortcut.
   }
 }
-

@@ -13,7 +13,7 @@ import { acquireOutputLock, describeHolder, type OutputLock } from '../write/loc
 import { compareTree, hasChanges, interruptedSwap, recoverInterruptedWrite, refuseSymlinkedPath, writeFileAtomic, writeTree, type TreeChanges } from '../write/tree.js';
 import { environmentError, MeshforgeError, usageError } from '../core/errors.js';
 import { resolveFrom, type AppContext } from './context.js';
-import { busy, cachedOutput, openRunCache, plannedFromFingerprint, recordRunState } from './generate-cache.js';
+import { busy, cachedOutput, openRunCache, plannedDigests, plannedFromFingerprint, recordRunState } from './generate-cache.js';
 import { withPkiCoverage } from './pki-coverage.js';
 import type { ServiceResult } from './result.js';
 
@@ -50,6 +50,11 @@ export interface GenerateResult extends ServiceResult {
   readonly ledger?: 'created' | 'updated' | 'unchanged';
   /** The files the config generates in this run's scope. */
   readonly files?: number;
+  /**
+   * How many of them this run rendered: fewer than `files` when the run state vouched for the others' bytes on disk
+   * (docs/generator.md, "Run state cache"). Absent when the run stopped before comparing, or was cached.
+   */
+  readonly rendered?: number;
 }
 
 function plural(n: number, word: string): string {
@@ -193,16 +198,17 @@ export async function runGenerate(options: GenerateOptions, context: AppContext)
 
   if (options.check) {
     let changes: TreeChanges;
+    const digests = plannedDigests(cache, outDir, plan);
     try {
-      changes = compareTree(outDir, plan.files, { ...scopeOf(plan), display: outText });
+      changes = compareTree(outDir, plan.files, { ...scopeOf(plan), display: outText, trusted: digests.trusted, contentSha256: digests.contentSha256 });
     } catch (error) {
       throw writeFailure(error, `read ${outText}`);
     }
     const drift = hasChanges(changes) || lockChanged;
     if (!drift) {
       // Recorded only when no writer holds the folder: what was compared is then what the snapshot sees.
-      if (cache && lockBefore === ledgerRead && plannedFromFingerprint(cache, plan) && !busy(outDir)) recordRunState(cache, outDir, plan.files, { check: { report: printed, status: upToDateText(plan) } }, () => busy(outDir));
-      return { status: 'ok', outcome: 'up-to-date', cached: false, report: printed, statusText: upToDateText(plan), changes, ledger: 'unchanged', files: plan.files.length };
+      if (cache && lockBefore === ledgerRead && plannedFromFingerprint(cache, plan) && !busy(outDir)) recordRunState(cache, outDir, plan, digests, { check: { report: printed, status: upToDateText(plan) } }, () => busy(outDir));
+      return { status: 'ok', outcome: 'up-to-date', cached: false, report: printed, statusText: upToDateText(plan), changes, ledger: 'unchanged', files: plan.files.length, rendered: plan.rendered() };
     }
     let status = `${outText}/ is out of date with ${options.config}:\n`;
     for (const p of changes.changed) status += `  changed   ${shown(p)}\n`;
@@ -212,7 +218,7 @@ export async function runGenerate(options: GenerateOptions, context: AppContext)
     if (lockChanged) status += `  ${lockBefore === undefined ? 'missing' : 'changed'}   ${ledgerText}\n`;
     status += summary(plan, changeSummary(plan, outDir, outText, ledgerText, lockBefore, changes));
     status += 'Run `meshforge generate` and commit the result.\n';
-    return { status: 'findings', outcome: 'drift', cached: false, report: printed, statusText: status, changes, ledger: ledgerState(), files: plan.files.length };
+    return { status: 'findings', outcome: 'drift', cached: false, report: printed, statusText: status, changes, ledger: ledgerState(), files: plan.files.length, rendered: plan.rendered() };
   }
 
   // One writer per output folder (and its ledger): wait for a live run, clear a dead one's lock.
@@ -252,9 +258,12 @@ export async function runGenerate(options: GenerateOptions, context: AppContext)
     }
     // Counted before the write (the old bytes go with it), under the lock so it is what the write changes.
     const finalPlan = plan;
+    const digests = plannedDigests(cache, outDir, plan);
     changes = writeTree(outDir, plan.files, {
       ...scopeOf(plan),
       display: outText,
+      trusted: digests.trusted,
+      contentSha256: digests.contentSha256,
       ledger: { path: plan.lock.path, content: plan.lock.content },
       onPlanned: (compared) => {
         changeSummaryPlan = changeSummary(finalPlan, outDir, outText, ledgerText, lockBefore, compared);
@@ -270,12 +279,18 @@ export async function runGenerate(options: GenerateOptions, context: AppContext)
     const orphans = (plan.scope ?? []).some((c) => !names.has(c));
     // Not while a PKI warning stands: the cache does not fingerprint the CA folders, and `certs init` must end it.
     const pkiWarned = plan.diagnostics.some((d) => d.rule === 'pki-cluster-uninitialized');
-    if (cache && !replanned && !lockChanged && !pkiWarned && lockBefore === ledgerRead && plannedFromFingerprint(cache, plan) && (!hasChanges(changes) || !orphans)) {
+    const replayable = !replanned && !lockChanged && !pkiWarned && lockBefore === ledgerRead && (!hasChanges(changes) || !orphans);
+    if (cache) {
       const noop: TreeChanges = { added: [], changed: [], removed: [], unchanged: 0, foreign: changes.foreign, conflicts: [] };
-      recordRunState(cache, outDir, plan.files, {
-        write: { report: printed, status: writeStatus(plan, noop, undefined, header(), `  ${ledgerText}: unchanged\n`, outText) },
-        check: { report: report(plan.diagnostics, plan.sources), status: upToDateText(plan) },
-      });
+      // The file table is recorded after every write: it vouches for files by their own inputs and stat, whatever
+      // the config and ledger were. The outputs only when a no-op could print them (and the config is the hashed one).
+      const outputs = replayable && plannedFromFingerprint(cache, plan)
+        ? {
+            write: { report: printed, status: writeStatus(plan, noop, undefined, header(), `  ${ledgerText}: unchanged\n`, outText) },
+            check: { report: report(plan.diagnostics, plan.sources), status: upToDateText(plan) },
+          }
+        : undefined;
+      recordRunState(cache, outDir, plan, digests, outputs);
     }
   } catch (error) {
     throw writeFailure(error, `write ${outText}`, interruptedSwap(outDir));
@@ -292,5 +307,6 @@ export async function runGenerate(options: GenerateOptions, context: AppContext)
     changes,
     ledger,
     files: plan.files.length,
+    rendered: plan.rendered(),
   };
 }

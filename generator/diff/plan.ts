@@ -28,6 +28,8 @@ export interface PlanInput {
   readonly before: ReadonlyMap<string, string>;
   /** The newly rendered tree. */
   readonly files: readonly RenderedFile[];
+  /** Files of the new tree already known to be unchanged, left out of `files` and `before` (counted only). */
+  readonly unchangedFiles?: number;
   /** Output folder relative to the repository root (e.g. `clusters`): prefixes every displayed path. */
   readonly outDir?: string;
   /** The VIP ledger before and after; omit when it is not part of the change. */
@@ -82,7 +84,7 @@ export function planChanges(input: PlanInput): ChangePlan {
     return at !== undefined ? { entry, at } : { entry };
   };
 
-  let unchangedFiles = 0;
+  let unchangedFiles = input.unchangedFiles ?? 0;
   const newPaths = new Set<string>();
   for (const file of input.files) {
     newPaths.add(file.path);

@@ -61,9 +61,10 @@ export function planFromTree(input: TreePlanInput): ChangePlan {
   const normalize = (path: string) => path.split(sep).join('/').replace(/^\.\//, '');
   const rendered = new Map(input.files.map((f) => [normalize(f.path), f]));
   const before = new Map<string, string>();
-  // Files that are added, changed or removed; every other rendered file's previous bytes are its new bytes.
+  // Files that are added, changed or removed; every other rendered file is unchanged, so it is only counted (its
+  // text is never needed, and may not even be rendered: the run state vouched for it).
   const touched = new Set([...changes.added, ...changes.changed, ...changes.removed].map(normalize));
-  for (const [path, file] of rendered) if (!touched.has(path)) before.set(path, file.content);
+  const files = [...rendered].filter(([path]) => touched.has(path)).map(([, file]) => file);
   const bookkeeping: BookkeepingFileChange[] = [];
   for (const [list, change] of [
     [changes.changed, 'changed'],
@@ -82,7 +83,7 @@ export function planFromTree(input: TreePlanInput): ChangePlan {
     if (previous === undefined) previous = parseProvenance(readIfFile(join(outAbs, PROVENANCE_FILE)) ?? '') ?? null;
     return previous ? configEntriesOf(previous, path)[0] : undefined;
   };
-  return planChanges({ ...rest, before, bookkeeping, previousOrigin });
+  return planChanges({ ...rest, files, unchangedFiles: rendered.size - files.length, before, bookkeeping, previousOrigin });
 }
 
 /**

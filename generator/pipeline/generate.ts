@@ -10,7 +10,7 @@ import { LOCK_FILE, readLedger, serializeLedger } from '../ledger/lockfile.js';
 import type { RenderedFile } from '../manifest/types.js';
 import type { MeshModel } from '../model/types.js';
 import { withGitops } from '../gitops/render.js';
-import { outputLocation, renderMesh } from '../render/render.js';
+import { outputLocation, renderMeshLazily } from '../render/render.js';
 
 export interface GenerateOptions {
   readonly configFile: string;
@@ -47,6 +47,14 @@ export interface GeneratePlan {
   readonly diagnostics: readonly Diagnostic[];
   /** The clusters this run writes (from `clusters` or `shard`); undefined for the whole fleet. */
   readonly scope?: readonly string[];
+  /**
+   * The fingerprint of everything a file's bytes depend on besides meshforge itself (render/render.ts,
+   * plannedFingerprint), for the files that have one. A file's `content` is rendered when first read: a caller that
+   * knows a file with this fingerprint is on disk need not read it.
+   */
+  readonly fingerprintOf: (file: RenderedFile) => string | undefined;
+  /** How many of `files` have had their text rendered so far (the wrappers of gitops: are rendered when planned). */
+  readonly rendered: () => number;
 }
 
 export function defaultLockFile(configFile: string): string {
@@ -94,7 +102,8 @@ function collisions(files: readonly RenderedFile[], configFile: string): Diagnos
 
 /**
  * config -> model -> VIP ledger -> rendered files, in memory. Reads the config and the previous lock file; writes
- * nothing. Every rendered file's text is registered in `sources`, so findings on it resolve to a line when printed.
+ * nothing. Every rendered file's text is registered in `sources` (rendered on first use), so findings on it resolve to
+ * a line when printed.
  */
 export function planGenerate(options: GenerateOptions, sources: SourceRegistry = new SourceRegistry()): StageResult<GeneratePlan> {
   const loaded = loadConfigFile(options.configFile, sources);
@@ -131,14 +140,17 @@ export function planGenerate(options: GenerateOptions, sources: SourceRegistry =
 
   // Cluster content first, then the Argo CD / Flux wrappers that deliver it (gitops: in the config). A scoped run
   // renders only its clusters: every generated path lies in its cluster's folder, so collisions stay within one.
-  const rendered = withGitops(model, renderMesh(model, allocated.value, { outDir: options.outDir, ...(scope ? { clusters: scope } : {}) }), { outDir: options.outDir });
+  // Cluster files are rendered when their text is first needed (compared, written, hashed or printed).
+  const mesh = renderMeshLazily(model, allocated.value, { outDir: options.outDir, ...(scope ? { clusters: scope } : {}) });
+  const rendered = withGitops(model, mesh.files, { outDir: options.outDir });
   diagnostics.push(...collisions(rendered, model.configFile));
   if (hasErrors(diagnostics)) return fail(diagnostics);
 
   const files = scope ? rendered.filter((f) => f.cluster !== undefined && scope.has(f.cluster)) : rendered;
   for (const file of files) {
     const location = file.resources[0]?.location.file ?? outputLocation(options.outDir, file.path);
-    sources.addText(location, file.content);
+    sources.addLazyText(location, () => file.content);
   }
-  return ok({ model, files, lock: { path: lockPath, content: serializeLedger(allocated.value) }, ledger: allocated.value, sources, diagnostics, ...(scopeList ? { scope: scopeList } : {}) }, diagnostics);
+  const wrappers = rendered.length - mesh.files.length;
+  return ok({ model, files, lock: { path: lockPath, content: serializeLedger(allocated.value) }, ledger: allocated.value, sources, diagnostics, ...(scopeList ? { scope: scopeList } : {}), fingerprintOf: mesh.fingerprintOf, rendered: () => mesh.rendered() + wrappers }, diagnostics);
 }

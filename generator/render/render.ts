@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { displayConfigPath } from '../config/identity.js';
 import type { DocPath } from '../diagnostics/types.js';
@@ -127,24 +128,119 @@ export function renderPlannedFile(file: PlannedFile, model: MeshModel): string {
 }
 
 /**
- * model + ledger -> every cluster's files. Pure and deterministic: the same inputs give the same bytes on every run
- * and machine. Each file lists its resources with the intended object (never re-parsed from the text) and the config
- * node it came from.
+ * A plain-data value as text, key order kept (a template that walks a map writes its keys in that order), undefined
+ * and -0 told apart from absent and 0: two values with the same text render the same bytes with the same template.
+ * Undefined for anything that is not plain data (a class instance, a function, a Date): such a file has no
+ * fingerprint and is always rendered.
  */
-export function renderMesh(model: MeshModel, ledger: VipLedger, options: RenderOptions = {}): RenderedFile[] {
+function plainText(value: unknown): string | undefined {
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'number':
+      return Object.is(value, -0) ? '-0' : String(value);
+    case 'boolean':
+      return value ? 't' : 'f';
+    case 'undefined':
+      return 'u';
+    case 'object': {
+      if (value === null) return 'n';
+      if (Array.isArray(value)) {
+        let out = '[';
+        for (let i = 0; i < value.length; i++) {
+          if (!(i in value)) return undefined;
+          const item = plainText(value[i]);
+          if (item === undefined) return undefined;
+          out += `${item},`;
+        }
+        return `${out}]`;
+      }
+      const proto = Object.getPrototypeOf(value) as unknown;
+      if (proto !== Object.prototype && proto !== null) return undefined;
+      let out = '{';
+      for (const key of Object.keys(value)) {
+        const item = plainText((value as Record<string, unknown>)[key]);
+        if (item === undefined) return undefined;
+        out += `${JSON.stringify(key)}:${item},`;
+      }
+      return `${out}}`;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The fingerprint of everything a planned file's bytes depend on besides meshforge itself (templates and helpers:
+ * a caller keeps it with the tool's fingerprint): the template, the header's source line and the object. Equal
+ * fingerprints (same meshforge build) mean byte-identical files, so a file whose fingerprint and on-disk bytes are
+ * known need not be rendered. Undefined when the object is not plain data.
+ */
+export function plannedFingerprint(file: PlannedFile, model: Pick<MeshModel, 'configFile' | 'config'>): string | undefined {
+  const object = plainText(file.document.object);
+  if (object === undefined) return undefined;
+  return createHash('sha256').update(`${file.document.template}\0${sourceLine(model, file.document.origin)}\0${object}`).digest('hex');
+}
+
+/** Rendered files whose text is made on first use (then kept), and what the run needed of them. */
+export interface LazyRenderedMesh {
+  /** Every cluster's files, as renderMesh gives them; `content` is rendered when first read. */
+  readonly files: readonly RenderedFile[];
+  /** The fingerprint of one of `files` (plannedFingerprint); undefined for another file or an object that has none. */
+  readonly fingerprintOf: (file: RenderedFile) => string | undefined;
+  /** How many of `files` have been rendered so far. */
+  readonly rendered: () => number;
+}
+
+/**
+ * model + ledger -> every cluster's files, each rendered only when its `content` is first read: a run that can vouch
+ * for a file's bytes on disk (its fingerprint as recorded, the file untouched since) never renders it. `content` is an
+ * own, enumerable getter, so a spread copy renders it and keeps the text.
+ */
+export function renderMeshLazily(model: MeshModel, ledger: VipLedger, options: RenderOptions = {}): LazyRenderedMesh {
   const outDir = options.outDir ?? DEFAULT_OUT_DIR;
-  return planMeshFiles(model, ledger, options.clusters).map((file) => {
+  const planned = new WeakMap<RenderedFile, PlannedFile>();
+  let rendered = 0;
+  const files = planMeshFiles(model, ledger, options.clusters).map((file): RenderedFile => {
     const location = outputLocation(outDir, file.path);
     const resource = renderedResource({ path: file.path, object: file.document.object, cluster: file.cluster, origin: file.document.origin }, model, location);
-    return {
+    let text: string | undefined;
+    const lazy: RenderedFile = {
       path: file.path,
-      content: flat(renderPlannedFile(file, model)),
+      get content(): string {
+        if (text === undefined) {
+          text = flat(renderPlannedFile(file, model));
+          rendered++;
+        }
+        return text;
+      },
       cluster: file.cluster,
       resources: resource ? [resource] : [],
       origin: { file: model.configFile, path: file.document.origin },
       source: displayConfigPath(model.config, file.document.origin),
     };
+    planned.set(lazy, file);
+    return lazy;
   });
+  return {
+    files,
+    fingerprintOf: (file) => {
+      const plannedFile = planned.get(file);
+      return plannedFile ? plannedFingerprint(plannedFile, model) : undefined;
+    },
+    rendered: () => rendered,
+  };
+}
+
+/**
+ * model + ledger -> every cluster's files. Pure and deterministic: the same inputs give the same bytes on every run
+ * and machine. Each file lists its resources with the intended object (never re-parsed from the text) and the config
+ * node it came from.
+ */
+export function renderMesh(model: MeshModel, ledger: VipLedger, options: RenderOptions = {}): RenderedFile[] {
+  const { files } = renderMeshLazily(model, ledger, options);
+  for (const file of files) void file.content;
+  return [...files];
 }
 
 export { CLUSTER_SCOPED_FOLDER };

@@ -44,10 +44,11 @@ export function sha256(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-export function provenanceEntry(file: RenderedFile): ProvenanceEntry {
+/** The index entry of a file; `contentSha256` when the caller already knows it (the file is then not rendered). */
+export function provenanceEntry(file: RenderedFile, contentSha256?: string): ProvenanceEntry {
   return {
     ...(file.cluster !== undefined ? { cluster: file.cluster } : {}),
-    sha256: sha256(file.content),
+    sha256: contentSha256 ?? sha256(file.content),
     ...(file.source !== undefined ? { source: file.source } : {}),
     resources: file.resources.map((r, i) => ({
       apiVersion: r.apiVersion,

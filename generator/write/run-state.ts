@@ -251,6 +251,11 @@ function nowNs(): bigint {
  * there (the tree is not what the recorded output describes, so nothing is recorded).
  */
 export function takeSnapshot(outDir: string, intended: (path: string) => string | undefined, required: Iterable<string> = []): TreeSnapshot | undefined {
+  return snapshotWithEntries(outDir, intended, required)?.snapshot;
+}
+
+/** takeSnapshot, with the entries its walk saw (the file table records their stat). */
+export function snapshotWithEntries(outDir: string, intended: (path: string) => string | undefined, required: Iterable<string> = []): { readonly snapshot: TreeSnapshot; readonly entries: readonly TreeEntry[] } | undefined {
   const abs = resolve(outDir);
   if (rootType(abs) !== 'dir') return undefined;
   const takenAt = nowNs();
@@ -262,7 +267,7 @@ export function takeSnapshot(outDir: string, intended: (path: string) => string 
     if (!isRacy(entry, takenAt)) continue;
     racy[entry.path] = intended(entry.path) ?? sha256(readFileSync(join(abs, entry.path)));
   }
-  return { takenAtNs: takenAt.toString(), entries: entries.length, digest: treeDigest(entries), racy };
+  return { snapshot: { takenAtNs: takenAt.toString(), entries: entries.length, digest: treeDigest(entries), racy }, entries };
 }
 
 export type SnapshotCheck = { readonly match: false } | { readonly match: true; /** A fresher snapshot with fewer racy files, to record. */ readonly refreshed?: TreeSnapshot };
@@ -323,17 +328,23 @@ export function readRunState(file: string): RunState | undefined {
 }
 
 /**
+ * Makes the state folder. It ignores itself, so git status stays clean (and `meshforge pr` sees no stray change) even
+ * in a repository whose .gitignore does not list .meshforge/.
+ */
+function makeStateFolder(folder: string): void {
+  mkdirSync(folder, { recursive: true });
+  const ignore = join(folder, '.gitignore');
+  if (!existsSync(ignore)) writeFileSync(ignore, STATE_GITIGNORE);
+}
+
+/**
  * Records the state atomically (a temporary file renamed over the old one), so a reader sees the old state or the new
  * one. Returns false instead of throwing: a folder that cannot be written only means the next run is not cached.
  */
 export function writeRunState(file: string, state: RunState): boolean {
   const temp = `${file}.${process.pid}.tmp`;
   try {
-    mkdirSync(dirname(file), { recursive: true });
-    // The folder ignores itself, so git status stays clean (and `meshforge pr` sees no stray change) even in a
-    // repository whose .gitignore does not list .meshforge/.
-    const ignore = join(dirname(file), '.gitignore');
-    if (!existsSync(ignore)) writeFileSync(ignore, STATE_GITIGNORE);
+    makeStateFolder(dirname(file));
     writeFileSync(temp, `${JSON.stringify(state)}\n`);
     renameSync(temp, file);
     return true;
@@ -344,5 +355,103 @@ export function writeRunState(file: string, state: RunState): boolean {
       // Nothing more to undo.
     }
     return false;
+  }
+}
+
+/** Bumped whenever the file table's shape or meaning changes: an older table is then ignored. */
+export const FILE_TABLE_FORMAT = 1;
+
+/**
+ * What the last write knew of each generated file (docs/generator.md, "Run state cache"): the fingerprint of the
+ * inputs its bytes come from (render/render.ts, plannedFingerprint), the sha256 of those bytes, and the file's stat
+ * when they were on disk. A later run that plans a file with the same fingerprint, under the same meshforge build,
+ * while stat shows the file untouched since (and not racily clean), knows its bytes without rendering or reading it.
+ * Kept beside the state file, not in it: a no-op run that replays the state never reads it.
+ */
+export interface FileTable {
+  readonly format: typeof FILE_TABLE_FORMAT;
+  /** toolFingerprint() of the build that recorded it: another build may render the same inputs differently. */
+  readonly tool: string;
+  /** When the stats were taken (ns since the epoch, decimal): files changed at or after it, less the margin, are racy. */
+  readonly takenAtNs: string;
+  /** Path (POSIX, relative to the output folder) -> [input fingerprint, sha256 of the bytes, statKey of the file]. */
+  readonly files: Readonly<Record<string, readonly [string, string, string]>>;
+}
+
+/** The file table of the state file `stateFile` (runStateFile). */
+export function fileTableFile(stateFile: string): string {
+  return stateFile.replace(/\.json$/, '.files.json');
+}
+
+/** What stat says about a file's bytes: any write, rename over it or copy onto it changes one of these. */
+export function statKey(entry: Pick<TreeEntry, 'dev' | 'ino' | 'size' | 'mtimeNs' | 'ctimeNs'>): string {
+  return `${entry.dev}:${entry.ino}:${entry.size}:${entry.mtimeNs}:${entry.ctimeNs}`;
+}
+
+/** The file table recorded by the build `tool`, or undefined (none, another build's, another format, unreadable). */
+export function readFileTable(file: string, tool: string): FileTable | undefined {
+  try {
+    const value = JSON.parse(readFileSync(file, 'utf8')) as Partial<FileTable>;
+    if (value?.format !== FILE_TABLE_FORMAT || value.tool !== tool || typeof value.takenAtNs !== 'string' || typeof value.files !== 'object' || value.files === null) return undefined;
+    BigInt(value.takenAtNs);
+    return value as FileTable;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The table of one walk of the output folder: every regular file the walk saw that `known` gives a fingerprint and a
+ * sha256 for. The caller vouches that each such file held those bytes when the walk started.
+ */
+export function fileTable(tool: string, snapshot: TreeSnapshot, entries: readonly TreeEntry[], known: (path: string) => readonly [fingerprint: string, sha256: string] | undefined): FileTable {
+  const files: [string, readonly [string, string, string]][] = [];
+  for (const entry of entries) {
+    if (entry.type !== 'file') continue;
+    const file = known(entry.path);
+    if (file) files.push([entry.path, [file[0], file[1], statKey(entry)]]);
+  }
+  return { format: FILE_TABLE_FORMAT, tool, takenAtNs: snapshot.takenAtNs, files: Object.fromEntries(files) };
+}
+
+/** Records the table atomically (as writeRunState); false when it cannot be written. */
+export function writeFileTable(file: string, table: FileTable): boolean {
+  const temp = `${file}.${process.pid}.tmp`;
+  try {
+    makeStateFolder(dirname(file));
+    writeFileSync(temp, `${JSON.stringify(table)}\n`);
+    renameSync(temp, file);
+    return true;
+  } catch {
+    try {
+      rmSync(temp, { force: true });
+    } catch {
+      // Nothing more to undo.
+    }
+    return false;
+  }
+}
+
+/**
+ * The sha256 of the bytes at `path` under `outDir` when the table vouches for them: recorded with `fingerprint`, a
+ * regular file with the recorded stat, and either changed well before the table was taken or, racily clean (see
+ * RACY_MARGIN_NS), holding bytes that hash as recorded. Undefined otherwise (the caller renders and compares it).
+ */
+export function vouchedSha256(table: FileTable, outDir: string, path: string, fingerprint: string): string | undefined {
+  if (!Object.hasOwn(table.files, path)) return undefined;
+  const [recorded, sha, stat] = table.files[path]!;
+  if (recorded !== fingerprint) return undefined;
+  let entry: BigIntStats;
+  try {
+    entry = lstatSync(join(outDir, path), { bigint: true });
+  } catch {
+    return undefined;
+  }
+  if (!entry.isFile() || statKey(entry) !== stat) return undefined;
+  if (!isRacy({ type: 'file', mtimeNs: entry.mtimeNs, ctimeNs: entry.ctimeNs }, BigInt(table.takenAtNs))) return sha;
+  try {
+    return sha256(readFileSync(join(outDir, path))) === sha ? sha : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { RenderedFile } from '../manifest/types.js';
 import { withOutputLock } from './lock.js';
-import { configFromOutDir, parseProvenance, provenanceEntry, readProvenance, provenancePieces, type ProvenanceEntry, type ProvenanceIndex, type ProvenanceSource } from './provenance.js';
+import { configFromOutDir, parseProvenance, provenanceEntry, readProvenance, provenancePieces, sha256, type ProvenanceEntry, type ProvenanceIndex, type ProvenanceSource } from './provenance.js';
 import { PROVENANCE_FILE } from '../manifest/vocabulary.js';
 import { MeshforgeError } from '../core/errors.js';
 import { secretIn } from '../core/secrets.js';
@@ -27,6 +27,14 @@ export interface TreeOptions {
   readonly clusters?: readonly string[];
   /** The output folder as the user typed it, for messages (default: outDir as given). */
   readonly display?: string;
+  /**
+   * The sha256 of the bytes at a file's path when the caller vouches that they are exactly what `file.content` would
+   * give (the run state recorded them for the same inputs and the file is untouched since): such a file counts as
+   * unchanged and is neither rendered, read nor compared. Undefined: the file is compared byte by byte.
+   */
+  readonly trusted?: (file: RenderedFile) => string | undefined;
+  /** The sha256 of a file's content, when the caller keeps it (default: hashed here, once per file). */
+  readonly contentSha256?: (file: RenderedFile) => string;
 }
 
 /** Steps of the atomic swap, for crash tests: a hook may kill the process at any of them. */
@@ -114,6 +122,8 @@ interface TreePlan {
    */
   readonly index: (() => Iterable<Buffer>) | undefined;
   readonly root: 'missing' | 'dir';
+  /** The paths `trusted` vouched for: unchanged, never rendered. */
+  readonly trusted: ReadonlySet<string>;
 }
 
 function readIndex(outDir: string, display: string, entries: ReadonlyMap<string, Entry>): ProvenanceIndex | undefined {
@@ -219,7 +229,24 @@ function planTree(outDir: string, files: readonly RenderedFile[], options: TreeO
   const indexPath = join(abs, PROVENANCE_FILE);
   const comparer = new ByteComparer();
   const ownConfig = configFromOutDir(outDir, files);
-  const entryOf = (path: string) => provenanceEntry(wanted.get(path)!);
+  // Files the caller vouches for keep their recorded hash; the others are hashed once (the index is made up to three
+  // times: compared whole, compared again when scoped, written).
+  const hashes = new Map<string, string>();
+  for (const [path, file] of wanted) {
+    const sha = entries.get(path)?.type === 'file' ? options.trusted?.(file) : undefined;
+    if (sha !== undefined) hashes.set(path, sha);
+  }
+  const trusted = new Set(hashes.keys());
+  const hashOf = (path: string): string => {
+    let sha = hashes.get(path);
+    if (sha === undefined) {
+      const file = wanted.get(path)!;
+      sha = options.contentSha256 ? options.contentSha256(file) : sha256(file.content);
+      hashes.set(path, sha);
+    }
+    return sha;
+  };
+  const entryOf = (path: string) => provenanceEntry(wanted.get(path)!, hashOf(path));
   const fleetIndex = !scope && ownConfig !== undefined ? () => indexChunks({ generator: 'meshforge', config: ownConfig, paths: [...wanted.keys()], entry: entryOf }) : undefined;
   const indexUnchanged = fleetIndex !== undefined && indexEntry?.type === 'file' && comparer.sameBytes(indexPath, fleetIndex());
   const previous = indexUnchanged ? undefined : readIndex(outDir, display, entries);
@@ -246,6 +273,8 @@ function planTree(outDir: string, files: readonly RenderedFile[], options: TreeO
       writes.push(file);
     } else if (entry.type !== 'file') {
       conflicts.add(path);
+    } else if (trusted.has(path)) {
+      unchanged++;
     } else {
       // Bytes, not the index's hashes: a hand edit of a generated file must show up as a change.
       if (comparer.sameText(join(abs, path), file.content)) unchanged++;
@@ -305,6 +334,7 @@ function planTree(outDir: string, files: readonly RenderedFile[], options: TreeO
     writes,
     index: writeIndex ? index : undefined,
     entries,
+    trusted,
     changes: { added: sorted(added), changed: sorted(changed), removed: sorted(removed), removedResources, unchanged, foreign: sorted(foreign), conflicts: sorted(conflicts) },
   };
 }
@@ -678,7 +708,6 @@ function carryOver(from: string, to: string): void {
  */
 export function writeTree(outDir: string, files: readonly RenderedFile[], options: WriteOptions = {}): TreeChanges {
   const paths = sidePaths(outDir);
-  for (const file of files) refuseKeyMaterial(file.path, file.content);
   mkdirSync(paths.parent, { recursive: true });
   return withOutputLock(outDir, () => swapTree(outDir, paths, files, options));
 }
@@ -812,6 +841,8 @@ function swapTree(outDir: string, paths: ReturnType<typeof sidePaths>, files: re
   try {
     recoverInterruptedWrite(outDir, options.ledger?.path);
     const plan = planTree(outDir, files, options);
+    // Files the caller vouched for are on disk as an earlier write (which checked them) left them.
+    for (const file of files) if (!plan.trusted.has(file.path)) refuseKeyMaterial(file.path, file.content);
     const { changes } = plan;
     if (changes.conflicts.length > 0) {
       throw new TreeError(

@@ -53,9 +53,10 @@ function gen(dir: string, ...args: string[]): Promise<RunResult> {
   return runInProcess(['generate', ...(args.includes('--validator') ? [] : V), ...args], { cwd: dir });
 }
 
+/** The recorded states (not the file tables beside them, recorded after every write: test/generator/incremental.test.ts). */
 function stateFiles(dir: string): string[] {
   const folder = join(dir, '.meshforge', 'state');
-  return existsSync(folder) ? readdirSync(folder).filter((name) => name !== '.gitignore').map((name) => join(folder, name)) : [];
+  return existsSync(folder) ? readdirSync(folder).filter((name) => name !== '.gitignore' && !name.endsWith('.files.json')).map((name) => join(folder, name)) : [];
 }
 
 function onlyState(dir: string): string {

@@ -1,7 +1,10 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { runGenerate } from '../../generator/app/generate.js';
+import { appContext, printResult } from '../../generator/cli/output.js';
+import type { CliIO } from '../../generator/cli/io.js';
 import { runInProcess } from '../cli/helpers.js';
 import { readTree, tempDir } from './helpers.js';
 
@@ -109,7 +112,60 @@ function apply(mesh: Mesh, e: Edit): Mesh {
   }
 }
 
-/** Every file under a folder with its bytes (as text), side folders beside it excluded. */
+interface IncrementalRun {
+  readonly status: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly cached: boolean;
+  /** Files planned, and how many of them the run rendered (the others the run state vouched for). */
+  readonly files?: number;
+  readonly rendered?: number;
+}
+
+/**
+ * `meshforge generate --format json` with the CLI's defaults, through the service itself so the test sees how many
+ * files it rendered; printed exactly as the CLI prints it.
+ */
+async function generateIncrementally(cwd: string): Promise<IncrementalRun> {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIO = {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    cwd,
+    env: { ...process.env, NO_COLOR: '1' },
+    readStdin: async () => Buffer.alloc(0),
+  };
+  const result = await runGenerate({ config: 'mesh.config.yaml', out: 'clusters/', cluster: [], validator: 'auto', schema: true, lockTimeoutSeconds: 30, cache: true }, appContext(io));
+  const status = printResult(io, 'json', result);
+  return { status, stdout, stderr, cached: result.cached, ...(result.files !== undefined ? { files: result.files } : {}), ...(result.rendered !== undefined ? { rendered: result.rendered } : {}) };
+}
+
+/** The full run of a config: the same config and previous ledger in an empty folder, without the run-state cache. */
+async function fullRun(root: string, name: string, config: string, ledger: string | undefined) {
+  const full = join(root, name);
+  mkdirSync(full);
+  writeFileSync(join(full, 'mesh.config.yaml'), config);
+  if (ledger !== undefined) writeFileSync(join(full, 'mesh.lock.yaml'), ledger);
+  const run = await runInProcess(['generate', '--format', 'json', '--no-cache'], { cwd: full });
+  return { ...run, dir: full };
+}
+
+/** The incremental run in `ws` after its config became `config`, checked against a full run of the same inputs. */
+async function sameAsFullRun(root: string, ws: string, name: string, config: string): Promise<IncrementalRun> {
+  const ledgerBefore = readFileSync(join(ws, 'mesh.lock.yaml'), 'utf8');
+  writeFileSync(join(ws, 'mesh.config.yaml'), config);
+  const inc = await generateIncrementally(ws);
+  const all = await fullRun(root, name, config, ledgerBefore);
+  expect(inc.status, inc.stderr).toBe(all.status);
+  expect(inc.stdout).toBe(all.stdout);
+  if (all.status === 0) {
+    expect(readTree(join(ws, 'clusters'))).toEqual(readTree(join(all.dir, 'clusters')));
+    expect(readFileSync(join(ws, 'mesh.lock.yaml'), 'utf8')).toBe(readFileSync(join(all.dir, 'mesh.lock.yaml'), 'utf8'));
+  }
+  return inc;
+}
+
 
 const START: Mesh = {
   clusters: ['c0', 'c1', 'c2'],
@@ -130,25 +186,26 @@ describe('incremental generate', () => {
         mkdirSync(incremental);
         let mesh = START;
         writeFileSync(join(incremental, 'mesh.config.yaml'), configText(mesh));
-        const first = await runInProcess(['generate'], { cwd: incremental });
-        expect(first.status, first.stderr).toBe(0);
+        // Twice: the first run creates the ledger, the second records the run state (and the file table).
+        for (let i = 0; i < 2; i++) {
+          const first = await runInProcess(['generate'], { cwd: incremental });
+          expect(first.status, first.stderr).toBe(0);
+        }
         for (const [step, e] of edits.entries()) {
           mesh = apply(mesh, e);
           const config = configText(mesh);
           const ledgerBefore = readFileSync(join(incremental, 'mesh.lock.yaml'), 'utf8');
           // The full run: the same config and the same previous ledger, an empty output folder, no cache.
-          const full = join(root, `full-${step}`);
-          mkdirSync(full);
-          writeFileSync(join(full, 'mesh.config.yaml'), config);
-          writeFileSync(join(full, 'mesh.lock.yaml'), ledgerBefore);
           writeFileSync(join(incremental, 'mesh.config.yaml'), config);
-          const inc = await runInProcess(['generate', '--format', 'json'], { cwd: incremental });
-          const all = await runInProcess(['generate', '--format', 'json', '--no-cache'], { cwd: full });
+          const inc = await generateIncrementally(incremental);
+          const all = await fullRun(root, `full-${step}`, config, ledgerBefore);
           expect(inc.status, inc.stderr).toBe(all.status);
           expect(inc.stdout).toBe(all.stdout);
           if (all.status !== 0) return;
-          expect(readTree(join(incremental, 'clusters'))).toEqual(readTree(join(full, 'clusters')));
-          expect(readFileSync(join(incremental, 'mesh.lock.yaml'), 'utf8')).toBe(readFileSync(join(full, 'mesh.lock.yaml'), 'utf8'));
+          // The incremental path really ran: a run that was not replayed rendered only part of its files.
+          if (!inc.cached) expect(inc.rendered!).toBeLessThan(inc.files!);
+          expect(readTree(join(incremental, 'clusters'))).toEqual(readTree(join(all.dir, 'clusters')));
+          expect(readFileSync(join(incremental, 'mesh.lock.yaml'), 'utf8')).toBe(readFileSync(join(all.dir, 'mesh.lock.yaml'), 'utf8'));
           // Nothing is left beside the output folder (the run-state cache, when recorded, is in .meshforge/).
           expect(readdirSync(incremental).filter((name) => name !== '.meshforge').sort()).toEqual(['clusters', 'mesh.config.yaml', 'mesh.lock.yaml']);
           // And the tree checks as up to date.
@@ -159,6 +216,76 @@ describe('incremental generate', () => {
       { numRuns: 8, seed: 19 },
     );
   }, 600_000);
+
+  describe('trusts a file only as its own inputs and stat allow', () => {
+    // One port changes: c0's files for `web` (and their copies where it is exported) change, the rest are vouched for.
+    const changed: Mesh = { ...START, services: START.services.map((s) => (s.name === 'web' ? { ...s, port: 8080 } : s)) };
+    // A file of a service the edit does not reach: the run state would vouch for it if it were untouched.
+    const untouched = 'c1/istio-system/destinationrule-export-api-ns-a.yaml';
+
+    async function prepared(): Promise<{ root: string; ws: string }> {
+      const root = tempDir();
+      const ws = join(root, 'ws');
+      mkdirSync(ws);
+      writeFileSync(join(ws, 'mesh.config.yaml'), configText(START));
+      // Twice: the first run creates the ledger, the second records the file table against it, late enough that its
+      // stats vouch for the files without reading them (a file changed within 2 s of the table is read and hashed).
+      expect((await generateIncrementally(ws)).status).toBe(0);
+      await new Promise((done) => setTimeout(done, 2_100));
+      expect((await generateIncrementally(ws)).status).toBe(0);
+      expect(readTree(join(ws, 'clusters'))[untouched]).toBeDefined();
+      return { root, ws };
+    }
+
+    it('vouches for unchanged files: most are not rendered', async () => {
+      const { root, ws } = await prepared();
+      const inc = await sameAsFullRun(root, ws, 'full', configText(changed));
+      expect(inc.cached).toBe(false);
+      expect(inc.rendered!).toBeLessThan(inc.files! / 2);
+    }, 120_000);
+
+    it('restores a hand-edited file, even with its old mtime', async () => {
+      const { root, ws } = await prepared();
+      const file = join(ws, 'clusters', untouched);
+      const before = statSync(file);
+      writeFileSync(file, readFileSync(file, 'utf8').replace('api', 'apx'));
+      utimesSync(file, before.atime, before.mtime);
+      const inc = await sameAsFullRun(root, ws, 'full', configText(changed));
+      expect(inc.rendered!).toBeLessThan(inc.files!);
+    }, 120_000);
+
+    it('compares a touched file whose bytes are equal, and keeps it', async () => {
+      const { root, ws } = await prepared();
+      const file = join(ws, 'clusters', untouched);
+      const before = readFileSync(file, 'utf8');
+      utimesSync(file, new Date(), new Date());
+      const inc = await sameAsFullRun(root, ws, 'full', configText(changed));
+      expect(inc.rendered!).toBeLessThan(inc.files!);
+      expect(readFileSync(file, 'utf8')).toBe(before);
+    }, 120_000);
+
+    it('writes a deleted file again, and one a copy was moved over', async () => {
+      const { root, ws } = await prepared();
+      rmSync(join(ws, 'clusters', untouched));
+      // Another generated file's bytes moved over a third one: same content as that file, a new inode.
+      const other = join(ws, 'clusters', 'c0/ns-a/destinationrule-api-c1.yaml');
+      writeFileSync(`${other}.tmp`, readFileSync(join(ws, 'clusters', 'c2/ns-a/destinationrule-web-c0.yaml')));
+      renameSync(`${other}.tmp`, other);
+      const inc = await sameAsFullRun(root, ws, 'full', configText(changed));
+      expect(inc.rendered!).toBeLessThan(inc.files!);
+    }, 120_000);
+
+    it('renders every file when the table was recorded by another meshforge build', async () => {
+      const { root, ws } = await prepared();
+      const state = join(ws, '.meshforge', 'state');
+      const tables = readdirSync(state).filter((name) => name.endsWith('.files.json'));
+      expect(tables).toHaveLength(1);
+      const table = JSON.parse(readFileSync(join(state, tables[0]!), 'utf8')) as { tool: string };
+      writeFileSync(join(state, tables[0]!), JSON.stringify({ ...table, tool: `${table.tool.slice(1)}0` }));
+      const inc = await sameAsFullRun(root, ws, 'full', configText(changed));
+      expect(inc.rendered).toBe(inc.files);
+    }, 120_000);
+  });
 
   it('refuses to check a half-swapped folder, and the next generate finishes the swap', async () => {
     const ws = tempDir();
