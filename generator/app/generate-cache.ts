@@ -158,7 +158,7 @@ export class PlannedDigests {
   private readonly fingerprints = new WeakMap<RenderedFile, string | undefined>();
 
   constructor(
-    private readonly table: FileTable | undefined,
+    private table: FileTable | undefined,
     private readonly outDir: string,
     private readonly plannedFingerprintOf: GeneratePlan['fingerprintOf'],
   ) {}
@@ -188,6 +188,14 @@ export class PlannedDigests {
     this.hashed.set(file, sha);
     return sha;
   };
+
+  /**
+   * The writer has asked about every file: the table (a few hundred MB at 200,000 files) is let go before the next one
+   * is made. Later questions get no vouch, so a file asked about again is rendered.
+   */
+  dropTable(): void {
+    this.table = undefined;
+  }
 
   /** How many files the table vouched for. */
   get trustedCount(): number {

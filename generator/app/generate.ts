@@ -269,6 +269,7 @@ export async function runGenerate(options: GenerateOptions, context: AppContext)
         changeSummaryPlan = changeSummary(finalPlan, outDir, outText, ledgerText, lockBefore, compared);
       },
     });
+    digests.dropTable();
     // When the tree did not change the writer wrote no ledger: it is written here (nothing is written when equal).
     writeFileAtomic(plan.lock.path, plan.lock.content, ledgerText);
     // Snapshot after the writer is done (its hard links and the parked tree's deletion move ctimes) and before the

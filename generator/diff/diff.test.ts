@@ -127,6 +127,13 @@ describe('diffLedger', () => {
     expect(ledger.patch).toContain('-  - { cluster: cluster1, host: b.bar.global, vip: 240.1.0.3 }');
   });
 
+  it('reports no change, no patch, for the same text (and for two missing ledgers)', () => {
+    const text = 'allocations:\n  - { cluster: cluster1, host: a.bar.global, vip: 240.1.0.2 }\n';
+    expect(diffLedger('mesh.lock.yaml', text, text)).toEqual({ path: 'mesh.lock.yaml', changes: [], fileChanged: false, patch: '' });
+    expect(diffLedger('mesh.lock.yaml', undefined, undefined)).toEqual({ path: 'mesh.lock.yaml', changes: [], fileChanged: false, patch: '' });
+    expect(diffLedger('mesh.lock.yaml', '', undefined).fileChanged).toBe(true);
+  });
+
   it('treats a missing old ledger as everything added', () => {
     const ledger = diffLedger('mesh.lock.yaml', undefined, 'vips:\n  c1:\n    a.global: 240.0.0.1\n');
     expect(ledger.changes).toEqual([{ change: 'added', key: 'vips / c1 / a.global', after: '240.0.0.1' }]);

@@ -13,6 +13,8 @@ const IDENTITY_FIELDS = ['cluster', 'namespace', 'service', 'host', 'hostname', 
  */
 export function diffLedger(path: string, before: string | undefined, after: string | undefined): LedgerDiff {
   const fileChanged = (before ?? '') !== (after ?? '') || (before === undefined) !== (after === undefined);
+  // The same text has the same entries: a large ledger is not parsed twice to find no change.
+  if (!fileChanged) return { path, changes: [], fileChanged, patch: '' };
   const patch = fileChanged ? unifiedDiff(path, before, after).patch : '';
   const oldEntries = flatten(parseSafely(before));
   const newEntries = flatten(parseSafely(after));

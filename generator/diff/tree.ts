@@ -72,9 +72,13 @@ export function planFromTree(input: TreePlanInput): ChangePlan {
   ] as const) {
     for (const raw of list) {
       const path = normalize(raw);
+      // The writer's own files (the index: 120 MB at 200,000 files) are listed, never read.
+      if (change === 'changed' && !rendered.has(path)) {
+        bookkeeping.push({ path, change });
+        continue;
+      }
       const text = readIfFile(join(outAbs, path));
-      if (change === 'changed' && !rendered.has(path)) bookkeeping.push({ path, change });
-      else if (text !== undefined) before.set(path, text);
+      if (text !== undefined) before.set(path, text);
     }
   }
   for (const raw of changes.added) if (!rendered.has(normalize(raw))) bookkeeping.push({ path: normalize(raw), change: 'added' });

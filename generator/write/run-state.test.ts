@@ -116,6 +116,23 @@ describe('toolFingerprint', () => {
     put(root, 'dist/generator/new.js', '\n');
     expect(toolFingerprint(root)).not.toBe(edited);
   });
+
+  it('takes a hash-named precompiled validator by name, size and mtime: unread, yet a rewrite or a new one counts', () => {
+    const root = tempDir();
+    put(root, 'package.json', '{"name":"meshforge"}\n');
+    const code = 'dist/generator/validate/standalone/0123abcd.js';
+    put(root, code, 'module.exports = 1;\n');
+    utimesSync(join(root, code), new Date(1000), new Date(1000));
+    const before = toolFingerprint(root);
+    put(root, code, 'module.exports = 2;\n'); // same size, same mtime: not read
+    utimesSync(join(root, code), new Date(1000), new Date(1000));
+    expect(toolFingerprint(root)).toBe(before);
+    utimesSync(join(root, code), new Date(2000), new Date(2000)); // the build wrote it again
+    const rewritten = toolFingerprint(root);
+    expect(rewritten).not.toBe(before);
+    put(root, 'dist/generator/validate/standalone/4567ef.js', 'module.exports = 3;\n');
+    expect(toolFingerprint(root)).not.toBe(rewritten);
+  });
 });
 
 describe('walkTree and treeDigest', () => {
