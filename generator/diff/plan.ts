@@ -89,7 +89,8 @@ export function planChanges(input: PlanInput): ChangePlan {
   for (const file of input.files) {
     newPaths.add(file.path);
     const old = input.before.get(file.path);
-    if (old === file.content) {
+    // An added file's text is not needed (nor rendered) here unless a patch shows it.
+    if (old !== undefined && old === file.content) {
       unchangedFiles += 1;
       continue;
     }
@@ -99,7 +100,7 @@ export function planChanges(input: PlanInput): ChangePlan {
     const newResources = file.resources.length > 0 ? resourcesOfObjects(file.resources.map((r) => r.object)) : resourcesInYaml(file.content);
     const cluster = file.cluster ?? folderCluster(file.path) ?? labelledCluster(newResources, known);
     const entry = group(cluster);
-    entry.files.push(fileChange(path, old === undefined ? 'added' : 'changed', old, file.content, sourceOf(file.source, file.origin), input.patches));
+    entry.files.push(fileChange(path, old === undefined ? 'added' : 'changed', old, input.patches === false ? undefined : file.content, sourceOf(file.source, file.origin), input.patches));
     entry.before.push(...atPath(oldResources, path));
     entry.after.push(...atPath(newResources, path));
   }
