@@ -344,10 +344,15 @@ function makeStateFolder(folder: string): void {
  * one. Returns false instead of throwing: a folder that cannot be written only means the next run is not cached.
  */
 export function writeRunState(file: string, state: RunState): boolean {
+  return writeStateJson(file, state);
+}
+
+/** One JSON file of the state folder, written to a temporary file and renamed over the old one; false on failure. */
+function writeStateJson(file: string, value: RunState | FileTable): boolean {
   const temp = `${file}.${process.pid}.tmp`;
   try {
     makeStateFolder(dirname(file));
-    writeFileSync(temp, `${JSON.stringify(state)}\n`);
+    writeFileSync(temp, `${JSON.stringify(value)}\n`);
     renameSync(temp, file);
     return true;
   } catch {
@@ -418,20 +423,7 @@ export function fileTable(tool: string, snapshot: TreeSnapshot, entries: readonl
 
 /** Records the table atomically (as writeRunState); false when it cannot be written. */
 export function writeFileTable(file: string, table: FileTable): boolean {
-  const temp = `${file}.${process.pid}.tmp`;
-  try {
-    makeStateFolder(dirname(file));
-    writeFileSync(temp, `${JSON.stringify(table)}\n`);
-    renameSync(temp, file);
-    return true;
-  } catch {
-    try {
-      rmSync(temp, { force: true });
-    } catch {
-      // Nothing more to undo.
-    }
-    return false;
-  }
+  return writeStateJson(file, table);
 }
 
 /**
