@@ -15,7 +15,7 @@ export function diffLedger(path: string, before: string | undefined, after: stri
   const fileChanged = (before ?? '') !== (after ?? '') || (before === undefined) !== (after === undefined);
   // The same text has the same entries: a large ledger is not parsed twice to find no change.
   if (!fileChanged) return { path, changes: [], fileChanged, patch: '' };
-  const patch = fileChanged ? unifiedDiff(path, before, after).patch : '';
+  const { patch } = unifiedDiff(path, before, after);
   const oldEntries = flatten(parseSafely(before));
   const newEntries = flatten(parseSafely(after));
   const changes: LedgerChange[] = [];
