@@ -59,7 +59,9 @@ output lock held past --lock-timeout).
 A run that leaves the tree up to date (a write or a no-op) records its inputs' fingerprint and a stat snapshot of the output folder in
 .meshforge/state/ beside the config (git-ignored). The next run with the same config, ledger, flags and meshforge
 build, on an output folder that still matches the snapshot, prints the same output without planning anything.
---no-cache turns this off; any doubt (an edited or too-recent file, a held lock) makes a run do the full work.`,
+After a config edit, a file table beside it (each file's input fingerprint, sha256 and stat) lets the run skip
+rendering, reading and comparing the files whose inputs did not change and that nobody touched.
+--no-cache turns both off; any doubt (an edited or too-recent file, a held lock) makes a run do the full work.`,
     )
     .action(async (flags: GenerateFlags) => {
       const { format, lockTimeout, ...options } = flags;
