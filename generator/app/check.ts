@@ -22,7 +22,7 @@ import { compareTree, type TreeChanges } from '../write/tree.js';
 import { planFromTree, summaryLines, type ChangePlan } from '../diff/index.js';
 import { resolveFrom, type AppContext } from './context.js';
 import { runStateVouches } from './tree-vouch.js';
-import { walkTree } from '../write/run-state.js';
+import type { TreeEntry } from '../write/run-state.js';
 import { PROVENANCE_FILE } from '../manifest/vocabulary.js';
 import type { ServiceResult } from './result.js';
 import { validatorFromFlags } from './validator.js';
@@ -258,11 +258,12 @@ async function check(options: ResolvedCheck, context: AppContext): Promise<Check
   const files = shard ? allFiles.filter((f) => ownsPath(f.path)) : allFiles;
 
   // A whole-fleet run on a tree the run state vouches for: no generated file can differ, so none is read.
-  const vouched = !shard && options.cache !== false && runStateVouches({ configFile: model.configFile, outDir: options.outDir, sources });
+  const vouchedEntries = !shard && options.cache !== false ? runStateVouches({ configFile: model.configFile, outDir: options.outDir, sources }) : undefined;
+  const vouched = vouchedEntries !== undefined;
   let changePlan: ChangePlan | undefined;
   const drift = await time('drift', () => {
-    if (vouched) {
-      const changes = vouchedChanges(options.outDir, allFiles);
+    if (vouchedEntries) {
+      const changes = vouchedChanges(vouchedEntries, allFiles);
       changePlan = planFromTree({ outAbs: options.outDir, changes, files: allFiles, outDir: shown(options.outDir), clusterNames: fleet, ledger: { path: shown(plan.lock.path), before: plan.lock.content, after: plan.lock.content } });
       return { ...changes, lockChanged: false };
     }
@@ -331,12 +332,12 @@ async function check(options: ResolvedCheck, context: AppContext): Promise<Check
 }
 
 /**
- * What compareTree reports for a tree the run state vouches for, from the folder's entries alone: every planned
- * file and the index unchanged, the other entries foreign.
+ * What compareTree reports for a tree the run state vouches for, from the folder's entries alone (the walk the vouch
+ * matched): every planned file and the index unchanged, the other entries foreign.
  */
-function vouchedChanges(outDir: string, files: readonly RenderedFile[]): TreeChanges {
+function vouchedChanges(entries: readonly TreeEntry[], files: readonly RenderedFile[]): TreeChanges {
   const planned = new Set(files.map((f) => f.path));
-  const foreign = walkTree(outDir)
+  const foreign = entries
     .filter((e) => e.type !== 'dir' && e.path !== PROVENANCE_FILE && !planned.has(e.path))
     .map((e) => e.path)
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));

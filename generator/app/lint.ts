@@ -120,7 +120,7 @@ export async function runLint(options: LintOptions, context: AppContext): Promis
     ...(loadedConfigFile !== undefined ? { configFile: loadedConfigFile } : {}),
     ...(model ? { locateOrigin: locateIn(model.config) } : {}),
     ...(model && !options.parseAll ? { renderFrom: model } : {}),
-    ...(model && !options.parseAll && options.cache !== false ? { vouched: (root: string) => runStateVouches({ configFile: model!.configFile, outDir: root, sources }) } : {}),
+    ...(model && !options.parseAll && options.cache !== false ? { vouched: (root: string) => runStateVouches({ configFile: model!.configFile, outDir: root, sources }) !== undefined } : {}),
     io: { cwd: context.cwd, readStdin: context.readStdin ?? (async () => Buffer.alloc(0)) },
     sources,
     stats,
@@ -175,7 +175,6 @@ export async function runLint(options: LintOptions, context: AppContext): Promis
     notices,
   };
 }
-
 
 /** How much of an index its `config` field is looked for in: the writer puts it before the file list. */
 const INDEX_HEAD_BYTES = 4096;

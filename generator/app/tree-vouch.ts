@@ -4,7 +4,7 @@ import { packageRoot } from '../core/paths.js';
 import type { SourceRegistry } from '../diagnostics/sources.js';
 import { defaultLockFile } from '../pipeline/generate.js';
 import { sha256 } from '../write/provenance.js';
-import { checkSnapshot, readRunState, runStateFile, toolFingerprint, vouchesFor } from '../write/run-state.js';
+import { checkSnapshot, readRunState, runStateFile, toolFingerprint, vouchesFor, type TreeEntry } from '../write/run-state.js';
 import { busy } from './generate-cache.js';
 
 /**
@@ -13,6 +13,7 @@ import { busy } from './generate-cache.js';
  * recorded state for (C, F), the config's and the ledger's bytes and the build are the ones it recorded, no other
  * run is at work on F, and F still matches the recorded stat snapshot. Then every generated file in F is what C
  * renders, and `lint` and `check` need not read them. Any doubt is a no: the caller takes the path that reads.
+ * A yes comes with the folder's entries as the snapshot check walked them (check lists foreign files from them).
  */
 export interface VouchQuery {
   /** The config, absolute, as the caller loaded it into `sources`. */
@@ -31,24 +32,25 @@ function readOrUndefined(file: string): Buffer | undefined {
   }
 }
 
-export function runStateVouches(query: VouchQuery): boolean {
+export function runStateVouches(query: VouchQuery): readonly TreeEntry[] | undefined {
   try {
     const configFile = resolve(query.configFile);
     const outDir = resolve(query.outDir);
     const file = runStateFile(configFile, outDir);
     // generate never records a state kept inside the folder it describes (generate-cache.ts): none to trust either.
-    if (file.startsWith(`${outDir}${sep}`)) return false;
+    if (file.startsWith(`${outDir}${sep}`)) return undefined;
     const state = readRunState(file);
-    if (!state?.vouch) return false;
+    if (!state?.vouch) return undefined;
     const loaded = query.sources.get(query.configFile)?.text;
     const config = readFileSync(configFile);
-    if (loaded === undefined || new TextDecoder('utf-8', { ignoreBOM: false }).decode(config) !== loaded) return false;
+    if (loaded === undefined || new TextDecoder('utf-8', { ignoreBOM: false }).decode(config) !== loaded) return undefined;
     const ledger = readOrUndefined(defaultLockFile(configFile));
     const inputs = { config: sha256(config), ledger: ledger === undefined ? null : sha256(ledger) };
     // The build's fingerprint hashes a few MB: asked only when the config and the ledger already match.
-    if (!vouchesFor(state, { ...inputs, tool: state.vouch.tool }) || !vouchesFor(state, { ...inputs, tool: toolFingerprint(packageRoot()) }) || busy(outDir)) return false;
-    return checkSnapshot(outDir, state.snapshot).match;
+    if (!vouchesFor(state, { ...inputs, tool: state.vouch.tool }) || !vouchesFor(state, { ...inputs, tool: toolFingerprint(packageRoot()) }) || busy(outDir)) return undefined;
+    const checked = checkSnapshot(outDir, state.snapshot);
+    return checked.match ? checked.entries : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }

@@ -272,7 +272,15 @@ export function snapshotWithEntries(outDir: string, intended: (path: string) => 
   return { snapshot: { takenAtNs: takenAt.toString(), entries: entries.length, digest: treeDigest(entries), racy }, entries };
 }
 
-export type SnapshotCheck = { readonly match: false } | { readonly match: true; /** A fresher snapshot with fewer racy files, to record. */ readonly refreshed?: TreeSnapshot };
+export type SnapshotCheck =
+  | { readonly match: false }
+  | {
+      readonly match: true;
+      /** The walk that matched: the folder's entries now. */
+      readonly entries: readonly TreeEntry[];
+      /** A fresher snapshot with fewer racy files, to record. */
+      readonly refreshed?: TreeSnapshot;
+    };
 
 /**
  * Does the output folder still match the snapshot? Every entry's stat must be as recorded, and every racy file's
@@ -300,8 +308,8 @@ export function checkSnapshot(outDir: string, snapshot: TreeSnapshot): SnapshotC
     verified++;
     if (isRacy(entry, now)) stillRacy[entry.path] = expected;
   }
-  if (verified === 0) return { match: true };
-  return { match: true, refreshed: { ...snapshot, takenAtNs: now.toString(), racy: stillRacy } };
+  if (verified === 0) return { match: true, entries };
+  return { match: true, entries, refreshed: { ...snapshot, takenAtNs: now.toString(), racy: stillRacy } };
 }
 
 /** Where the state of one output folder lives: `.meshforge/state/` beside the config (git-ignored). */

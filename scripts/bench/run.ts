@@ -172,7 +172,7 @@ async function treeVouched(configPath: string, tree: string): Promise<boolean> {
     const { runStateVouches } = await import('../../generator/app/tree-vouch.js');
     const sources = new SourceRegistry();
     sources.addText(configPath, new TextDecoder('utf-8', { ignoreBOM: false }).decode(readFileSync(configPath)));
-    return runStateVouches({ configFile: configPath, outDir: tree, sources });
+    return runStateVouches({ configFile: configPath, outDir: tree, sources }) !== undefined;
   } catch {
     return false;
   }
