@@ -3,7 +3,6 @@ import type Forge from 'node-forge';
 import { nodeForge } from './forge.js';
 import type { KeyUsageName } from './issue.js';
 
-
 /** What `certs verify` needs to know about one certificate. */
 export interface CertificateFacts {
   readonly subject: readonly SubjectAttribute[];
@@ -53,9 +52,10 @@ function attributes(fields: readonly Forge.pki.CertificateField[]): SubjectAttri
 
 function authorityKeyId(ext: { value?: string } | null): string | undefined {
   if (!ext?.value) return undefined;
-  const seq = nodeForge().asn1.fromDer(ext.value);
-  const keyId = Array.isArray(seq.value) ? seq.value.find((child) => child.tagClass === nodeForge().asn1.Class.CONTEXT_SPECIFIC && child.type === 0) : undefined;
-  return keyId && typeof keyId.value === 'string' ? nodeForge().util.bytesToHex(keyId.value) : undefined;
+  const { asn1, util } = nodeForge();
+  const seq = asn1.fromDer(ext.value);
+  const keyId = Array.isArray(seq.value) ? seq.value.find((child) => child.tagClass === asn1.Class.CONTEXT_SPECIFIC && child.type === 0) : undefined;
+  return keyId && typeof keyId.value === 'string' ? util.bytesToHex(keyId.value) : undefined;
 }
 
 /**
@@ -64,9 +64,10 @@ function authorityKeyId(ext: { value?: string } | null): string | undefined {
  */
 export function inspectCertificate(pem: string): CertificateFacts {
   const native = new X509Certificate(pem);
+  const { pki } = nodeForge();
   let cert: Forge.pki.Certificate;
   try {
-    cert = nodeForge().pki.certificateFromPem(pem);
+    cert = pki.certificateFromPem(pem);
   } catch (error) {
     throw new Error(`cannot read the certificate's fields (${(error as Error).message}); meshforge checks RSA certificates only`);
   }
@@ -89,7 +90,7 @@ export function inspectCertificate(pem: string): CertificateFacts {
     subjectKeyIdHex: skid?.subjectKeyIdentifier?.toLowerCase(),
     authorityKeyIdHex: authorityKeyId(cert.getExtension('authorityKeyIdentifier') as { value?: string } | null)?.toLowerCase(),
     publicKeyBits: (cert.publicKey as Forge.pki.rsa.PublicKey).n.bitLength(),
-    signatureAlgorithm: nodeForge().pki.oids[cert.signatureOid] ?? cert.signatureOid,
+    signatureAlgorithm: pki.oids[cert.signatureOid] ?? cert.signatureOid,
     der: Buffer.from(native.raw),
     native,
   };

@@ -8,7 +8,6 @@ import { nodeForge } from './forge.js';
  * which is much faster than forge's pure-JS signing with 4096-bit keys.
  */
 
-
 export interface SubjectName {
   readonly org: string;
   readonly cn: string;
@@ -62,7 +61,8 @@ export function serialHex(bytes: Uint8Array = randomBytes(SERIAL_BYTES)): string
 
 /** Subject attributes in Istio's order (O, CN, then L) as UTF8String: forge would default to PrintableString. */
 export function subjectAttributes(subject: SubjectName): Forge.pki.CertificateField[] {
-  const utf8 = (shortName: string, value: string): Forge.pki.CertificateField => ({ shortName, value: nodeForge().util.encodeUtf8(value), valueTagClass: nodeForge().asn1.Type.UTF8 as unknown as Forge.asn1.Class });
+  const { util, asn1 } = nodeForge();
+  const utf8 = (shortName: string, value: string): Forge.pki.CertificateField => ({ shortName, value: util.encodeUtf8(value), valueTagClass: asn1.Type.UTF8 as unknown as Forge.asn1.Class });
   return [utf8('O', subject.org), utf8('CN', subject.cn), ...(subject.locality !== undefined ? [utf8('L', subject.locality)] : [])];
 }
 
@@ -100,25 +100,26 @@ export function buildCertificate(request: CertificateRequest): string {
   const signingKeyPem = request.issuer?.privateKeyPem ?? request.selfSigningKeyPem;
   if (!signingKeyPem) throw new Error('a certificate needs an issuer or a self-signing key');
 
-  const cert = nodeForge().pki.createCertificate();
-  cert.publicKey = nodeForge().pki.publicKeyFromPem(request.publicKeyPem);
+  const { pki, asn1, util } = nodeForge();
+  const cert = pki.createCertificate();
+  cert.publicKey = pki.publicKeyFromPem(request.publicKeyPem);
   cert.serialNumber = serialHex(request.serialBytes);
   cert.validity.notBefore = new Date(request.now.getTime());
   cert.validity.notAfter = new Date(request.now.getTime() + request.days * 86_400_000);
   cert.setSubject(subjectAttributes(request.subject));
   cert.setIssuer(subjectAttributes(request.issuer?.subject ?? request.subject));
-  const akid = request.issuer ? nodeForge().util.hexToBytes(request.issuer.subjectKeyIdHex) : undefined;
+  const akid = request.issuer ? util.hexToBytes(request.issuer.subjectKeyIdHex) : undefined;
   cert.setExtensions(extensionsFor(request, akid));
 
   // What forge's cert.sign() does, with the digest and RSA operation done natively.
   const signable = cert as Forge.pki.Certificate & { signatureOid: string; tbsCertificate: Forge.asn1.Asn1 };
-  signable.signatureOid = signable.siginfo.algorithmOid = nodeForge().pki.oids['sha256WithRSAEncryption']!;
+  signable.signatureOid = signable.siginfo.algorithmOid = pki.oids['sha256WithRSAEncryption']!;
   // getTBSCertificate is public in forge but missing from its type definitions.
-  signable.tbsCertificate = (nodeForge().pki as unknown as { getTBSCertificate(c: Forge.pki.Certificate): Forge.asn1.Asn1 }).getTBSCertificate(cert);
-  const tbsDer = Buffer.from(nodeForge().asn1.toDer(signable.tbsCertificate).getBytes(), 'binary');
+  signable.tbsCertificate = (pki as unknown as { getTBSCertificate(c: Forge.pki.Certificate): Forge.asn1.Asn1 }).getTBSCertificate(cert);
+  const tbsDer = Buffer.from(asn1.toDer(signable.tbsCertificate).getBytes(), 'binary');
   const signature = sign('sha256', tbsDer, createPrivateKey(signingKeyPem));
   signable.signature = signature.toString('binary');
-  return nodeForge().pki.certificateToPem(cert).replace(/\r\n/g, '\n');
+  return pki.certificateToPem(cert).replace(/\r\n/g, '\n');
 }
 
 /** The Subject Key Identifier (hex) of a certificate we issued, to pass as the AKID of what it signs. */
