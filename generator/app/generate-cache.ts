@@ -6,6 +6,7 @@ import { validatorOptionsFromFlags, type ValidatorFlags, type ValidatorOptions }
 import { findKubeconform, KUBECONFORM_ENV } from '../validate/kubeconform.js';
 import { outputLockPath } from '../write/lock.js';
 import { sha256 } from '../write/provenance.js';
+import { decodedText } from '../load/source.js';
 import { PROVENANCE_FILE } from '../manifest/vocabulary.js';
 import type { RenderedFile } from '../manifest/types.js';
 import { checkSnapshot, fileTable, fileTableFile, inputFingerprint, readFileTable, readRunState, RUN_STATE_FORMAT, runStateFile, snapshotWithEntries, toolFingerprint, treeVouch, vouchedSha256, writeFileTable, writeRunState, type FileTable, type RecordedOutput, type RunState, type TreeVouch } from '../write/run-state.js';
@@ -108,7 +109,7 @@ export function openRunCache(flags: CachedRunFlags, paths: RunPaths, ledger: Buf
     // generate there): no cache for such a layout (e.g. --out .).
     if (file.startsWith(`${outDir}${sep}`)) return undefined;
     const vouch = treeVouch({ config, ledger, tool, scope: flags.shard || flags.cluster.length > 0 || flags.reclaim ? 'partial' : 'fleet' });
-    return { file, configFile, fingerprint, tool, configText: new TextDecoder('utf-8', { ignoreBOM: false }).decode(config), vouch };
+    return { file, configFile, fingerprint, tool, configText: decodedText(config), vouch };
   } catch {
     return undefined;
   }

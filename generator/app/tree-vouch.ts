@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
 import { packageRoot } from '../core/paths.js';
 import type { SourceRegistry } from '../diagnostics/sources.js';
+import { decodedText } from '../load/source.js';
 import { defaultLockFile } from '../pipeline/generate.js';
 import { sha256 } from '../write/provenance.js';
 import { checkSnapshot, readRunState, runStateFile, toolFingerprint, vouchesFor, type TreeEntry } from '../write/run-state.js';
@@ -43,7 +44,7 @@ export function runStateVouches(query: VouchQuery): readonly TreeEntry[] | undef
     if (!state?.vouch) return undefined;
     const loaded = query.sources.get(query.configFile)?.text;
     const config = readFileSync(configFile);
-    if (loaded === undefined || new TextDecoder('utf-8', { ignoreBOM: false }).decode(config) !== loaded) return undefined;
+    if (loaded === undefined || decodedText(config) !== loaded) return undefined;
     const ledger = readOrUndefined(defaultLockFile(configFile));
     const inputs = { config: sha256(config), ledger: ledger === undefined ? null : sha256(ledger) };
     // The build's fingerprint hashes a few MB: asked only when the config and the ledger already match.

@@ -13,6 +13,11 @@ export interface SourceText {
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 const lossy = new TextDecoder('utf-8', { fatal: false, ignoreBOM: false });
 
+/** The text the loader registers for a file's bytes (BOM dropped): what a cache compares a loaded source with. */
+export function decodedText(bytes: Uint8Array): string {
+  return lossy.decode(bytes);
+}
+
 function problem(file: string, rule: DiagnosticId, message: string, hint: string, offset = 0): Diagnostic {
   return { rule, severity: 'error', message, hint, location: { file, offset } };
 }

@@ -18,6 +18,7 @@ import { measureStep, type StepName, type StepOptions, type StepResult } from '.
 import { coldStartVerdict, measureColdStart, type ColdStartFigures } from './cold.js';
 import { issue19Targets, targetLines } from './targets.js';
 import { SourceRegistry } from '../../generator/diagnostics/sources.js';
+import { decodedText } from '../../generator/load/source.js';
 
 const STEP_SCRIPT = fileURLToPath(new URL('./step.js', import.meta.url));
 const CONFIG = 'mesh.config.yaml';
@@ -171,7 +172,7 @@ async function treeVouched(configPath: string, tree: string): Promise<boolean> {
   try {
     const { runStateVouches } = await import('../../generator/app/tree-vouch.js');
     const sources = new SourceRegistry();
-    sources.addText(configPath, new TextDecoder('utf-8', { ignoreBOM: false }).decode(readFileSync(configPath)));
+    sources.addText(configPath, decodedText(readFileSync(configPath)));
     return runStateVouches({ configFile: configPath, outDir: tree, sources }) !== undefined;
   } catch {
     return false;
